@@ -1,0 +1,1 @@
+export type { Command, ParsedArgs, CommandIO } from "./cli/command.js";
