@@ -12,6 +12,8 @@ export interface Command {
   readonly help: string;
   /** Flags that take no value (everything else takes one). `--json` and `--help` are always boolean. */
   readonly booleanFlags?: readonly string[];
+  /** Every flag the command accepts (besides --json and --help); when given, others are usage errors. */
+  readonly knownFlags?: readonly string[];
   /** Runs the command; returns the exit code (0 on success). Writes results to `io.out`. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }

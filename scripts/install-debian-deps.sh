@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages chimera's tests and experiments use (see ../shared/NUMERICS.md):
+# the real BLAS libraries the native bridge loads, Eigen's headers, Intel MKL from non-free, and the
+# official Fashion-MNIST files. Idempotent: packages already present are skipped quickly.
+# Run as root (or with sudo). Set CHIMERA_SKIP_MKL=1 to skip MKL (about 1.8 GB installed).
+set -euo pipefail
+
+pkgs=(libopenblas0-pthread libopenblas0-openmp libopenblas0-serial libopenblas-dev
+      libblis4-pthread libblis4-openmp libblis4-serial libblis-dev
+      libatlas3-base libatlas-base-dev libblas3 libblas-dev libeigen3-dev dataset-fashion-mnist)
+[ "${CHIMERA_SKIP_MKL:-0}" = 1 ] || pkgs+=(libmkl-rt)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-debian-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+echo "install-debian-deps: installing ${missing[*]}"
+
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# MKL lives in Debian's non-free component: enable it on the deb822 entries (bookworm's layout).
+src=/etc/apt/sources.list.d/debian.sources
+if [ -f "$src" ] && grep -q '^Components: main$' "$src"; then
+  $SUDO sed -i 's/^Components: main$/Components: main non-free/' "$src"
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-debian-deps: done"
