@@ -2,3 +2,6 @@ export type { Kernel, KernelInfo, KernelKind, GemmCall, GemvCall, DotCall } from
 export { KernelArgumentError, validateGemm, validateGemv, validateDot } from "./validate.js";
 export { referenceKernel, referenceInfo } from "./reference.js";
 export { KernelRegistry } from "./registry.js";
+export { fma32, F32_MAX } from "./fp32/fma.js";
+export { toDyadic, mulExact, addExact, roundToF32 } from "./fp32/exact.js";
+export type { Dyadic } from "./fp32/exact.js";
