@@ -17,7 +17,8 @@ export function toFloat01(u8: Uint8Array): Float32Array {
 
 /**
  * Each value x as the byte nearest x * 255 (x * 255 computed in binary64, exact for binary32 x),
- * ties to even, clamped to [0, 255]. NaN is an error naming its index.
+ * ties to even, clamped to [0, 255]. NaN is an error naming its index. (In [0, 1] the only exact
+ * tie is x = 0.5: 127.5 rounds to 128.)
  */
 export function quantize8(f: Float32Array): Uint8Array {
   const out = new Uint8Array(f.length);
