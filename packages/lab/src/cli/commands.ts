@@ -1,4 +1,6 @@
 import type { Command } from "./command.js";
+import { command as train } from "../commands/train.js";
+import { command as evaluate } from "../commands/eval.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [train, evaluate];

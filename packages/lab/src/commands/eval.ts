@@ -1,0 +1,71 @@
+import { argmax, noGrad, Tensor } from "@chimera/tensor";
+import type { Command } from "../cli/command.js";
+import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { Progress } from "../cli/progress.js";
+import { getKernel } from "../backends.js";
+import { zooEntry } from "../model-zoo.js";
+import { loadModule } from "../weights.js";
+import { loadFmnist } from "../fmnist-data.js";
+
+export const command: Command = {
+  name: "eval",
+  summary: "test accuracy of a trained model on one backend",
+  help: `Usage: chimera eval MODEL [--backend ID] [--weights PATH] [--batch-size N]
+                    [--data-dir DIR | --fixture] [--limit N] [--json]
+
+Classifies the official Fashion-MNIST test set (10,000 images) with MODEL's weights, every linear
+algebra call on one backend, and prints the accuracy.
+
+  MODEL            fmnist-mlp
+  --backend ID     kernel to run on (default: reference); see \`chimera backends\`
+  --weights PATH   safetensors weights (default: the committed packages/lab/weights/MODEL.safetensors)
+  --batch-size N   images per forward pass (default 1, as in the paper: batch size changes the bits)
+  --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then
+                   /usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist)
+  --fixture        use the committed first 200 test images instead (no data set needed)
+  --limit N        only the first N test images
+  --json           print {model, backend, accuracy, correct, n, batchSize, weights, data, seconds}
+
+Example: chimera eval fmnist-mlp --backend reference --json`,
+  booleanFlags: ["fixture"],
+  knownFlags: ["backend", "weights", "batch-size", "data-dir", "limit"],
+  async run(args, io) {
+    if (args.positional.length !== 1) throw new UsageError("expected exactly one MODEL (e.g. fmnist-mlp)");
+    const entry = zooEntry(args.positional[0]);
+    const backend = stringFlag(args, "backend", "reference");
+    const kernel = getKernel(backend);
+    const weights = optionalFlag(args, "weights") ?? entry.weightsPath;
+    const batchSize = numberFlag(args, "batch-size", 1, { min: 1, max: 10000, integer: true });
+    const limit = numberFlag(args, "limit", Infinity, { min: 1, integer: false });
+    const dataDir = optionalFlag(args, "data-dir");
+    const fixture = args.flags.get("fixture") === true;
+    if (fixture && dataDir) throw new UsageError("give --data-dir or --fixture, not both");
+
+    const model = entry.create().eval();
+    loadModule(weights, model);
+    const data = loadFmnist("test", { ...(dataDir ? { dataDir } : {}), fixture, limit });
+    const t0 = performance.now();
+    const progress = new Progress(io, `eval ${entry.name} on ${kernel.info.id}`, data.n, "img");
+    let correct = 0;
+    noGrad(() => {
+      for (let s = 0; s < data.n; s += batchSize) {
+        const b = Math.min(batchSize, data.n - s);
+        const x = new Tensor(data.x.slice(s * 784, (s + b) * 784), [b, ...entry.sampleShape]);
+        const pred = argmax(model.forward(x, { kernel, training: false }), 1);
+        for (let i = 0; i < b; i++) if (pred[i] === data.labels[s + i]) correct++;
+        progress.update(s + b);
+      }
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const result = {
+      model: entry.name, backend: kernel.info.id, accuracy: correct / data.n, correct, n: data.n,
+      batchSize, weights, data: data.source, seconds: Number(seconds.toFixed(3)),
+    };
+    if (args.json) io.out(JSON.stringify(result) + "\n");
+    else {
+      io.out(`${entry.name} on ${kernel.info.id}: accuracy ${(100 * result.accuracy).toFixed(2)}% ` +
+        `(${correct}/${data.n}) on ${data.source}, batch size ${batchSize}, ${seconds.toFixed(1)} s\n`);
+    }
+    return 0;
+  },
+};
