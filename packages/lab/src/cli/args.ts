@@ -26,17 +26,17 @@ export function parseArgs(command: Command, argv: readonly string[]): ParsedArgs
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (known && !known.has(name)) {
-      throw new UsageError(`${command.name}: unknown flag --${name}`);
+      throw new UsageError(`unknown flag --${name}`);
     }
     if (booleans.has(name)) {
-      if (eq >= 0) throw new UsageError(`${command.name}: --${name} takes no value`);
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags.set(name, true);
     } else if (eq >= 0) {
       flags.set(name, arg.slice(eq + 1));
     } else {
       const value = argv[i + 1];
       if (value === undefined || value.startsWith("--")) {
-        throw new UsageError(`${command.name}: --${name} needs a value`);
+        throw new UsageError(`--${name} needs a value`);
       }
       flags.set(name, value);
       i++;

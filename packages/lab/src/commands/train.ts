@@ -16,7 +16,7 @@ export const command: Command = {
   name: "train",
   summary: "train a model with this engine (seeded, reproducible, resumable)",
   help: `Usage: chimera train MODEL [--epochs N] [--batch-size N] [--lr X] [--seed S] [--backend ID]
-                     [--data-dir DIR] [--out PATH] [--run-dir DIR] [--fresh] [--json]
+                     [--data-dir DIR] [--limit N] [--out PATH] [--run-dir DIR] [--fresh] [--json]
 
 Trains MODEL on the official Fashion-MNIST training set (60,000 images) with Adam and cross-entropy,
 every linear algebra call on one backend, and writes the weights as safetensors with PyTorch's
@@ -31,6 +31,7 @@ the last finished epoch (a killed run loses at most the epoch in progress).
   --seed S         initialisation and shuffling seed (default 0)
   --backend ID     kernel to train on (default: reference)
   --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then Debian's path)
+  --limit N        train on the first N training images only (quick runs and tests)
   --out PATH       weights file (default: RUN_DIR/MODEL.safetensors)
   --run-dir DIR    checkpoint and log folder (default: results/train/MODEL-seedS)
   --fresh          ignore an existing checkpoint and start over
@@ -38,7 +39,7 @@ the last finished epoch (a killed run loses at most the epoch in progress).
 
 Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
   booleanFlags: ["fresh"],
-  knownFlags: ["epochs", "batch-size", "lr", "seed", "backend", "data-dir", "out", "run-dir"],
+  knownFlags: ["epochs", "batch-size", "lr", "seed", "backend", "data-dir", "limit", "out", "run-dir"],
   async run(args, io) {
     if (args.positional.length !== 1) throw new UsageError("expected exactly one MODEL (e.g. fmnist-mlp)");
     const entry = zooEntry(args.positional[0]);
@@ -53,11 +54,12 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
     const ckptPath = join(runDir, "checkpoint.safetensors"), logPath = join(runDir, "log.jsonl");
     if (args.flags.get("fresh") === true) rmSync(ckptPath, { force: true });
 
-    const train = loadFmnist("train", dataDir ? { dataDir } : {});
+    const limit = numberFlag(args, "limit", 60000, { min: 1, max: 60000, integer: true });
+    const train = loadFmnist("train", { ...(dataDir ? { dataDir } : {}), limit });
     const test = loadFmnist("test", dataDir ? { dataDir } : {});
     const model = entry.create(seed).train();
     const opt = new optim.Adam(model.parameters(), { lr });
-    const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id });
+    const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n });
     const done = loadCheckpoint(ckptPath, model, opt, config);
     if (done > 0) io.err(`resuming ${entry.name} after epoch ${done} from ${ckptPath}\n`);
 
