@@ -1,0 +1,3 @@
+export { main } from "./main.js";
+export { commands } from "./commands.js";
+export type { Command, ParsedArgs, CommandIO } from "./command.js";
