@@ -26,6 +26,20 @@ describe("nn modules and models", () => {
     expect(y.shape).to.deep.equal([1, 10]);
   });
 
+  it("efficientNetV2S has torchvision's 21,458,488 parameters and key names", () => {
+    const m = models.efficientNetV2S();
+    expect(m.parameterCount()).to.equal(21_458_488);
+    const keys = [...m.stateDict().keys()];
+    expect(keys).to.include.members([
+      "features.0.0.weight", "features.0.1.running_var", "features.1.0.block.0.0.weight",
+      "features.2.0.block.1.0.weight", "features.4.0.block.1.0.weight", "features.4.0.block.2.fc1.weight",
+      "features.4.0.block.3.1.bias", "features.7.0.weight", "classifier.1.weight", "classifier.1.bias",
+    ]);
+    expect(m.features.layers[4]!.stateDict().get("0.block.1.0.weight")!.shape).to.deep.equal([256, 1, 3, 3]); // depthwise
+    const y = noGrad(() => m.eval().forward(rand([1, 3, 32, 32]), ctx));
+    expect(y.shape).to.deep.equal([1, 1000]);
+  });
+
   it("default init is PyTorch's: weights and biases within ±1/sqrt(fan_in), seeded", () => {
     const a = new nn.Linear(50, 20, { rng: new Rng(3) }), b = new nn.Linear(50, 20, { rng: new Rng(3) });
     const bound = 1 / Math.sqrt(50);
