@@ -13,8 +13,11 @@ export interface AdamOptions {
  * torch.optim.Adam (single-tensor, non-capturable path), elementwise in binary32:
  *   g = g + wd·p;  m = m + (1 − β1)·(g − m)  (lerp);  v = β2·v + (1 − β2)·g·g
  *   bc1 = 1 − β1^t, bc2 = 1 − β2^t (binary64);  step = lr / bc1;  denom = √v / √bc2 + eps
- *   p = p − step · m / denom
- * Scalars are rounded to binary32 where torch casts them for a float tensor.
+ *   p = p + (−step · m) / denom
+ * with torch's association (addcmul: self + (value·t1)·t2; addcdiv: self + (value·t1)/t2, from
+ * aten/src/ATen/native/cpu/PointwiseOpsKernel.cpp). Scalars are rounded to binary32 where torch casts
+ * them for a float tensor. Not bit-equal to torch everywhere: torch's vectorised `add(alpha)` and
+ * `lerp` kernels may fuse multiply-adds on AVX2 builds; we round each operation separately.
  */
 export class Adam extends Optimizer {
   private readonly state = new Map<Tensor, { m: Float32Array; v: Float32Array; t: number }>();
@@ -44,14 +47,14 @@ export class Adam extends Optimizer {
       }
       s.t++;
       const bc1 = 1 - Math.pow(this.beta1, s.t), bc2 = 1 - Math.pow(this.beta2, s.t);
-      const stepSize = f(this.lr / bc1), bc2Sqrt = f(Math.sqrt(bc2));
+      const negStep = f(-(this.lr / bc1)), bc2Sqrt = f(Math.sqrt(bc2));
       const w1 = f(1 - this.beta1), b2 = f(this.beta2), w2 = f(1 - this.beta2), eps = f(this.eps), wd = f(this.weightDecay);
       for (let i = 0; i < n; i++) {
         const gi = wd !== 0 ? f(g[i]! + f(wd * w[o + i]!)) : g[i]!;
         s.m[i] = f(s.m[i]! + f(w1 * f(gi - s.m[i]!)));
-        s.v[i] = f(f(b2 * s.v[i]!) + f(w2 * f(gi * gi)));
+        s.v[i] = f(f(b2 * s.v[i]!) + f(f(w2 * gi) * gi)); // mul_(β2).addcmul_(g, g, 1 − β2): self + (value·t1)·t2
         const denom = f(f(Math.sqrt(s.v[i]!) / bc2Sqrt) + eps);
-        w[o + i] = f(w[o + i]! - f(stepSize * f(s.m[i]! / denom)));
+        w[o + i] = f(w[o + i]! + f(f(negStep * s.m[i]!) / denom)); // addcdiv_: self + (value·t1)/t2
       }
     }
   }

@@ -15,6 +15,9 @@ export interface SgdOptions {
  *   d = g + wd·p;  buf = d (first step) else buf = μ·buf + (1 − τ)·d;
  *   d = nesterov ? d + μ·buf : buf;  p = p − lr·d
  * Scalars (lr, μ, wd, 1 − τ) are rounded to binary32 first, as torch casts them for a float tensor.
+ * Not bit-equal to torch everywhere: torch's vectorised `add_(x, alpha)` is `vec::fmadd(x, alpha, self)`
+ * (aten/src/ATen/native/ufunc/add.h), a fused multiply-add on AVX2 builds; we round the product and
+ * the sum separately.
  */
 export class SGD extends Optimizer {
   private readonly buffers = new Map<Tensor, Float32Array>();
