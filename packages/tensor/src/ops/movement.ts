@@ -1,5 +1,5 @@
 import { Tensor } from "../tensor.js";
-import { formatShape, normalizeAxis, sizeOf } from "../shape.js";
+import { contiguousStrides, formatShape, normalizeAxis, sizeOf } from "../shape.js";
 import { NO_PARAMS, record } from "../autograd/primitives.js";
 
 /**
@@ -10,7 +10,7 @@ import { NO_PARAMS, record } from "../autograd/primitives.js";
 /** Reshape (one dim may be −1). A view when x is contiguous, otherwise a row-major copy. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const target = resolveShape(x, shape);
-  const out = x.isContiguous() ? new Tensor(x.data, target, {}, undefined, x.offset) : new Tensor(Float32Array.from(x.values()), target);
+  const out = x.isContiguous() ? new Tensor(x.data, target, {}, contiguousStrides(target), x.offset) : new Tensor(Float32Array.from(x.values()), target);
   return record("reshape", [x], NO_PARAMS, out);
 }
 
