@@ -1,1 +1,13 @@
 export * from "./io/index.js";
+export { Tensor, tensor, zeros, ones, full, randn, uniform, type TensorOptions } from "./tensor.js";
+export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
+export type { PrimitiveName, PrimitiveParams, Rule, Node } from "./autograd/primitives.js";
+export { rules as gradientRules } from "./autograd/rules.js";
+export { Rng } from "./rng.js";
+export type { ForwardContext } from "./context.js";
+export { formatShape, sizeOf, broadcastShapes } from "./shape.js";
+export * as ops from "./ops/index.js";
+export { matmul, conv2d, relu, crossEntropy, softmax, logSoftmax, argmax } from "./ops/index.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as models from "./models/index.js";

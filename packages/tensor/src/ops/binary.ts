@@ -1,0 +1,94 @@
+import { Tensor } from "../tensor.js";
+import { broadcastShapes, contiguousStrides, sameShape, sizeOf } from "../shape.js";
+import { NO_PARAMS, record } from "../autograd/primitives.js";
+
+/**
+ * Elementwise binary primitives with NumPy/PyTorch broadcasting. Each result element is computed in
+ * binary64 from binary32 operands and rounded once to binary32 (storing into a Float32Array is the
+ * rounding), which is exactly IEEE binary32 +, −, ×, ÷. A plain number operand is rounded to binary32
+ * first, as PyTorch does when it wraps a Python scalar for a float32 tensor.
+ */
+
+type Operand = Tensor | number;
+type Fn = (x: number, y: number) => number;
+
+function asTensor(x: Operand): Tensor {
+  return typeof x === "number" ? new Tensor(Float32Array.of(x), []) : x;
+}
+
+/** out[i] = f(a[ia], b[ib]) over the broadcast shape; one rounding per element. */
+export function broadcastApply(op: string, a: Tensor, b: Tensor, f: Fn): Tensor {
+  const av = a.values(), bv = b.values();
+  if (sameShape(a.shape, b.shape)) {
+    const out = new Float32Array(av.length);
+    for (let i = 0; i < out.length; i++) out[i] = f(av[i]!, bv[i]!);
+    return new Tensor(out, a.shape);
+  }
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const n = sizeOf(shape), out = new Float32Array(n);
+  if (n === 0) return new Tensor(out, shape);
+  if (bv.length === 1) {
+    const y = bv[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(av[i]!, y);
+    return new Tensor(out, shape);
+  }
+  if (av.length === 1) {
+    const x = av[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(x, bv[i]!);
+    return new Tensor(out, shape);
+  }
+  const nd = shape.length;
+  const sa = expandedStrides(a.shape, shape), sb = expandedStrides(b.shape, shape);
+  const inner = shape[nd - 1]!, ia = sa[nd - 1]!, ib = sb[nd - 1]!;
+  const idx = new Array<number>(nd).fill(0);
+  let pa = 0, pb = 0;
+  for (let o = 0; o < n; o += inner) {
+    for (let j = 0; j < inner; j++) out[o + j] = f(av[pa + j * ia]!, bv[pb + j * ib]!);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      pa += sa[d]!;
+      pb += sb[d]!;
+      if (idx[d]! < shape[d]!) break;
+      pa -= idx[d]! * sa[d]!;
+      pb -= idx[d]! * sb[d]!;
+      idx[d] = 0;
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/** Strides of a contiguous `shape` read as the broadcast `target` (0 along broadcast dims). */
+export function expandedStrides(shape: readonly number[], target: readonly number[]): number[] {
+  const own = contiguousStrides(shape), off = target.length - shape.length;
+  return target.map((_, d) => (d < off || shape[d - off] === 1 ? 0 : own[d - off]!));
+}
+
+/** a + b (broadcasting). */
+export function add(a: Operand, b: Operand): Tensor {
+  const A = asTensor(a), B = asTensor(b);
+  return record("add", [A, B], NO_PARAMS, broadcastApply("add", A, B, (x, y) => x + y));
+}
+
+/** a − b (broadcasting). */
+export function sub(a: Operand, b: Operand): Tensor {
+  const A = asTensor(a), B = asTensor(b);
+  return record("sub", [A, B], NO_PARAMS, broadcastApply("sub", A, B, (x, y) => x - y));
+}
+
+/** a × b (broadcasting). */
+export function mul(a: Operand, b: Operand): Tensor {
+  const A = asTensor(a), B = asTensor(b);
+  return record("mul", [A, B], NO_PARAMS, broadcastApply("mul", A, B, (x, y) => x * y));
+}
+
+/** a ÷ b (broadcasting, IEEE division: x/0 is ±Inf or NaN). */
+export function div(a: Operand, b: Operand): Tensor {
+  const A = asTensor(a), B = asTensor(b);
+  return record("div", [A, B], NO_PARAMS, broadcastApply("div", A, B, (x, y) => x / y));
+}
+
+/** Elementwise maximum (broadcasting); NaN in either operand gives NaN, like torch.maximum. */
+export function maximum(a: Operand, b: Operand): Tensor {
+  const A = asTensor(a), B = asTensor(b);
+  return record("maximum", [A, B], NO_PARAMS, broadcastApply("maximum", A, B, (x, y) => (x !== x || y !== y ? NaN : x >= y ? x : y)));
+}
