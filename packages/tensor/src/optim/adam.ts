@@ -1,5 +1,5 @@
 import { Optimizer } from "./optimizer.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 
 /** Hyper-parameters of Adam (PyTorch names and defaults). */
 export interface AdamOptions {
@@ -56,6 +56,31 @@ export class Adam extends Optimizer {
         const denom = f(f(Math.sqrt(s.v[i]!) / bc2Sqrt) + eps);
         w[o + i] = f(w[o + i]! + f(f(negStep * s.m[i]!) / denom)); // addcdiv_: self + (value·t1)/t2
       }
+    }
+  }
+
+  override stateDict(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    this.params.forEach((p, i) => {
+      const s = this.state.get(p);
+      if (!s) return;
+      out.set(`state.${i}.step`, new Tensor(Float32Array.of(s.t), [1]));
+      out.set(`state.${i}.exp_avg`, new Tensor(Float32Array.from(s.m), [...p.shape]));
+      out.set(`state.${i}.exp_avg_sq`, new Tensor(Float32Array.from(s.v), [...p.shape]));
+    });
+    return out;
+  }
+
+  override loadStateDict(state: Map<string, Tensor>): void {
+    this.state.clear();
+    for (const [key, t] of state) {
+      const { index, name } = this.stateIndex(key, ["step", "exp_avg", "exp_avg_sq"]);
+      const p = this.params[index]!;
+      let s = this.state.get(p);
+      if (!s) this.state.set(p, (s = { m: new Float32Array(p.size), v: new Float32Array(p.size), t: 0 }));
+      if (name === "step") s.t = t.item();
+      else if (t.size !== p.size) throw new Error(`Adam.loadStateDict: "${key}" has ${t.size} elements, parameter ${index} has ${p.size}`);
+      else (name === "exp_avg" ? s.m : s.v).set(t.values());
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Optimizer } from "./optimizer.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 
 /** Hyper-parameters of SGD (PyTorch names and defaults). */
 export interface SgdOptions {
@@ -56,6 +56,25 @@ export class SGD extends Optimizer {
         }
         w[o + i] = f(w[o + i]! - f(lr * d));
       }
+    }
+  }
+
+  override stateDict(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    this.params.forEach((p, i) => {
+      const b = this.buffers.get(p);
+      if (b) out.set(`state.${i}.momentum_buffer`, new Tensor(Float32Array.from(b), [...p.shape]));
+    });
+    return out;
+  }
+
+  override loadStateDict(state: Map<string, Tensor>): void {
+    this.buffers.clear();
+    for (const [key, t] of state) {
+      const { index } = this.stateIndex(key, ["momentum_buffer"]);
+      const p = this.params[index]!;
+      if (t.size !== p.size) throw new Error(`SGD.loadStateDict: "${key}" has ${t.size} elements, parameter ${index} has ${p.size}`);
+      this.buffers.set(p, Float32Array.from(t.values()));
     }
   }
 }
