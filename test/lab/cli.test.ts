@@ -77,3 +77,18 @@ describe("chimera CLI", () => {
     }
   });
 });
+
+describe("committed fmnist-mlp weights", () => {
+  it("reach >= 82.3% on the official 10,000 test images at batch 1, as recorded when trained", async function () {
+    if (!(await hasFmnist())) return skipOrFail(this, "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+    const r = await runCli("eval", "fmnist-mlp", "--json");
+    expect(r.code, r.err).to.equal(0);
+    const j = JSON.parse(r.out);
+    expect(j.n).to.equal(10000);
+    expect(j.accuracy).to.be.at.least(0.823);
+    const { readSafetensorsFile } = await import("@chimera/tensor");
+    const { metadata } = readSafetensorsFile(j.weights);
+    expect(Number(metadata!.testAccuracy)).to.equal(j.accuracy);
+    expect(JSON.parse(metadata!.config!)).to.include({ seed: 0, batchSize: 64, backend: "reference" });
+  });
+});
