@@ -49,12 +49,15 @@ export class Adam extends Optimizer {
       const bc1 = 1 - Math.pow(this.beta1, s.t), bc2 = 1 - Math.pow(this.beta2, s.t);
       const negStep = f(-(this.lr / bc1)), bc2Sqrt = f(Math.sqrt(bc2));
       const w1 = f(1 - this.beta1), b2 = f(this.beta2), w2 = f(1 - this.beta2), eps = f(this.eps), wd = f(this.weightDecay);
+      const m = s.m, v = s.v; // locals: the loop below runs once per parameter element
       for (let i = 0; i < n; i++) {
         const gi = wd !== 0 ? f(g[i]! + f(wd * w[o + i]!)) : g[i]!;
-        s.m[i] = f(s.m[i]! + f(w1 * f(gi - s.m[i]!)));
-        s.v[i] = f(f(b2 * s.v[i]!) + f(f(w2 * gi) * gi)); // mul_(β2).addcmul_(g, g, 1 − β2): self + (value·t1)·t2
-        const denom = f(f(Math.sqrt(s.v[i]!) / bc2Sqrt) + eps);
-        w[o + i] = f(w[o + i]! + f(f(negStep * s.m[i]!) / denom)); // addcdiv_: self + (value·t1)/t2
+        const mi = f(m[i]! + f(w1 * f(gi - m[i]!)));
+        const vi = f(f(b2 * v[i]!) + f(f(w2 * gi) * gi)); // mul_(β2).addcmul_(g, g, 1 − β2): self + (value·t1)·t2
+        m[i] = mi;
+        v[i] = vi;
+        const denom = f(f(Math.sqrt(vi) / bc2Sqrt) + eps);
+        w[o + i] = f(w[o + i]! + f(f(negStep * mi) / denom)); // addcdiv_: self + (value·t1)/t2
       }
     }
   }
