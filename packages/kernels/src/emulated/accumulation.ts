@@ -1,0 +1,115 @@
+import { fma32 } from "../fp32/fma.js";
+
+const fround = Math.fround;
+
+/**
+ * How one element's partial sum over one k-block is accumulated: the micro-kernel's inner order.
+ *
+ * - `chain`: one accumulator, s := s + a·b for p = 0, 1, … (fused: one FMA; otherwise fl(s + fl(a·b))).
+ * - `interleaved`: the k loop unrolled by `unroll` feeds `accumulators` registers round-robin
+ *   (product t goes to register (t mod unroll) mod accumulators) over unroll·⌊len/unroll⌋; the rest
+ *   goes to register 0; the block value is ((r0 + r1) + r2) + … .
+ * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
+ *   reduced by `reduce`, then the tail k mod lanes chained onto that value. Below `minLength` the
+ *   whole block is one chain instead (a scalar fallback).
+ */
+export type Accumulation =
+  | { readonly kind: "chain"; readonly fused: boolean }
+  | { readonly kind: "interleaved"; readonly fused: boolean; readonly accumulators: number; readonly unroll: number }
+  | {
+      readonly kind: "lanes";
+      readonly fused: boolean;
+      readonly lanes: number;
+      readonly minLength: number;
+      readonly reduce: LaneReduction;
+      readonly tailFused: boolean;
+    };
+
+/**
+ * How SIMD lanes are summed into one value.
+ * - `halving`: (i, i+L/2) pairs, then (i, i+L/4), … — a shuffle-and-add horizontal sum.
+ * - `adjacent`: (0,1),(2,3),… then pairs of those — hadd-style.
+ * - `sequential`: ((l0 + l1) + l2) + … .
+ * - `blis-generic-4`: (l0 + l2) + (l1 + l3), four lanes only.
+ */
+export type LaneReduction = "halving" | "adjacent" | "sequential" | "blis-generic-4";
+
+/** One FMA step with the common case inlined: only a binary32 midpoint needs the full fma32. */
+function fmaStep(a: number, b: number, s: number): number {
+  const x = a * b + s;
+  const r = fround(x);
+  if (r === x) return r;
+  const o = 2 * x - r;
+  return fround(o) === o ? fma32(a, b, s) : r;
+}
+
+/** Σ a[ai+t]·b[bi+t], t < len, in the stated order, starting from `init` (the first register's start). */
+export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Accumulation, init: number): number {
+  if (acc.kind === "chain") return chain(a, ai, b, bi, len, acc.fused, init);
+  if (acc.kind === "interleaved") {
+    const u = acc.unroll, body = len - (len % u);
+    if (acc.accumulators === 2 && u % 2 === 0) {
+      let s0 = init, s1 = 0;
+      if (acc.fused) {
+        for (let t = 0; t < body; t += 2) {
+          s0 = fmaStep(a[ai + t]!, b[bi + t]!, s0);
+          s1 = fmaStep(a[ai + t + 1]!, b[bi + t + 1]!, s1);
+        }
+      } else {
+        for (let t = 0; t < body; t += 2) {
+          s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
+          s1 = fround(s1 + fround(a[ai + t + 1]! * b[bi + t + 1]!));
+        }
+      }
+      s0 = chain(a, ai + body, b, bi + body, len - body, acc.fused, s0);
+      return fround(s0 + s1);
+    }
+    const regs = new Float64Array(acc.accumulators);
+    regs[0] = init;
+    for (let t = 0; t < len; t++) {
+      const w = t < body ? (t % u) % acc.accumulators : 0;
+      regs[w] = step(a[ai + t]!, b[bi + t]!, regs[w]!, acc.fused);
+    }
+    let s = regs[0]!;
+    for (let w = 1; w < regs.length; w++) s = fround(s + regs[w]!);
+    return s;
+  }
+  if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
+  const L = acc.lanes, body = len - (len % L);
+  const lanes = new Float64Array(L);
+  lanes[0] = init;
+  for (let t0 = 0; t0 < body; t0 += L) {
+    for (let l = 0; l < L; l++) lanes[l] = step(a[ai + t0 + l]!, b[bi + t0 + l]!, lanes[l]!, acc.fused);
+  }
+  const s = reduceLanes(lanes, acc.reduce);
+  return chain(a, ai + body, b, bi + body, len - body, acc.tailFused, s);
+}
+
+function step(a: number, b: number, s: number, fused: boolean): number {
+  return fused ? fmaStep(a, b, s) : fround(s + fround(a * b));
+}
+
+function chain(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, init: number): number {
+  let s = init;
+  if (fused) for (let t = 0; t < len; t++) s = fmaStep(a[ai + t]!, b[bi + t]!, s);
+  else for (let t = 0; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
+  return s;
+}
+
+/** Sums lanes in the named tree (see LaneReduction). Destroys `v`. */
+export function reduceLanes(v: Float64Array, how: LaneReduction): number {
+  let n = v.length;
+  if (how === "sequential") {
+    let s = v[0]!;
+    for (let i = 1; i < n; i++) s = fround(s + v[i]!);
+    return s;
+  }
+  if (how === "blis-generic-4") return fround(fround(v[0]! + v[2]!) + fround(v[1]! + v[3]!));
+  while (n > 1) {
+    const h = n >> 1;
+    if (how === "halving") for (let i = 0; i < h; i++) v[i] = fround(v[i]! + v[i + h]!);
+    else for (let i = 0; i < h; i++) v[i] = fround(v[2 * i]! + v[2 * i + 1]!);
+    n = h;
+  }
+  return v[0]!;
+}

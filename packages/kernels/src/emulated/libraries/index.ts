@@ -1,0 +1,11 @@
+import type { EmulationDeclaration } from "../declaration.js";
+import { makeEmulatedKernel } from "../emulated-kernel.js";
+import type { EmulatedKernel } from "../emulated-kernel.js";
+import { netlib } from "./netlib.js";
+import { openblasHaswell } from "./openblas-haswell.js";
+
+/** Every library declaration, in the order of issue #4's priorities. */
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell];
+
+/** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
+export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
