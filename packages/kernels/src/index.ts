@@ -8,7 +8,7 @@ export type { Dyadic } from "./fp32/exact.js";
 export { makeEmulatedKernel, emulatedId } from "./emulated/emulated-kernel.js";
 export type { EmulatedKernel } from "./emulated/emulated-kernel.js";
 export type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile, BlockContext } from "./emulated/declaration.js";
-export type { Accumulation, LaneReduction } from "./emulated/accumulation.js";
+export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulation.js";
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations } from "./emulated/libraries/index.js";

@@ -10,7 +10,7 @@ const fround = Math.fround;
  *   (product t goes to register (t mod unroll) mod accumulators) over unroll·⌊len/unroll⌋; the rest
  *   goes to register 0; the block value is ((r0 + r1) + r2) + … .
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
- *   reduced by `reduce`, then the tail k mod lanes chained onto that value. Below `minLength` the
+ *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
  */
 export type Accumulation =
@@ -22,8 +22,14 @@ export type Accumulation =
       readonly lanes: number;
       readonly minLength: number;
       readonly reduce: LaneReduction;
-      readonly tailFused: boolean;
+      readonly tail: LaneTail;
     };
+
+/**
+ * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
+ * reduction), or a chain after the reduction, fused or as separate multiply and add.
+ */
+export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain";
 
 /**
  * How SIMD lanes are summed into one value.
@@ -75,14 +81,13 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     return s;
   }
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
-  const L = acc.lanes, body = len - (len % L);
+  const L = acc.lanes, inLanes = acc.tail === "in-lanes";
+  const body = len - (len % L), end = inLanes ? len : body;
   const lanes = new Float64Array(L);
   lanes[0] = init;
-  for (let t0 = 0; t0 < body; t0 += L) {
-    for (let l = 0; l < L; l++) lanes[l] = step(a[ai + t0 + l]!, b[bi + t0 + l]!, lanes[l]!, acc.fused);
-  }
+  for (let t = 0; t < end; t++) lanes[t % L] = step(a[ai + t]!, b[bi + t]!, lanes[t % L]!, acc.fused);
   const s = reduceLanes(lanes, acc.reduce);
-  return chain(a, ai + body, b, bi + body, len - body, acc.tailFused, s);
+  return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {

@@ -3,9 +3,10 @@ import { makeEmulatedKernel } from "../emulated-kernel.js";
 import type { EmulatedKernel } from "../emulated-kernel.js";
 import { netlib } from "./netlib.js";
 import { openblasHaswell } from "./openblas-haswell.js";
+import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
 
 /** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell];
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
