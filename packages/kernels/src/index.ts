@@ -12,3 +12,5 @@ export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulat
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations } from "./emulated/libraries/index.js";
+export { measureFidelity, fidelitySuite, fidelityCall, FIDELITY_K_EDGES } from "./emulated/fidelity.js";
+export type { FidelityCase, FidelityReport } from "./emulated/fidelity.js";

@@ -22,14 +22,15 @@ export interface LibraryShape {
  * - `scale-then-add-blocks`: C := β·C first (β = 0 writes 0 without reading, β = 1 leaves C); then
  *   each k-block adds in: C := α·blk + C, one FMA when `fusedAlpha`, else fl(C + fl(α·blk)).
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
- * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := α·s (β = 0) or
- *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops).
+ * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
+ *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
+ *   (OpenBLAS's AVX-512 small kernels).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
-  | { readonly kind: "sum-then-epilogue" }
+  | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean }
   | { readonly kind: "accumulate-into-c" };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */

@@ -71,7 +71,9 @@ function writeBack(plan: GemmPlan, call: GemmCall, acc: Float32Array): void {
       if (plan.meetC.kind !== "sum-then-epilogue") c[i] = v;
       else {
         const t = alpha === 1 ? v : fround(alpha * v);
-        c[i] = beta === 0 ? t : fround(t + (beta === 1 ? c[i]! : fround(beta * c[i]!)));
+        if (beta === 0) c[i] = t;
+        else if (plan.meetC.betaFused) c[i] = fma32(beta, c[i]!, t);
+        else c[i] = fround(t + (beta === 1 ? c[i]! : fround(beta * c[i]!)));
       }
     }
   }

@@ -38,7 +38,7 @@ const smallTn: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "whole" },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: true },
+  meetC: { kind: "sum-then-epilogue", betaFused: true },
   tiles: (ctx) => smallTnTiles(ctx.mBlock, ctx.nBlock),
 };
 
