@@ -70,23 +70,30 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
       s0 = chain(a, ai + body, b, bi + body, len - body, acc.fused, s0);
       return fround(s0 + s1);
     }
-    const regs = new Float64Array(acc.accumulators);
+    const regs = scratch(acc.accumulators);
     regs[0] = init;
     for (let t = 0; t < len; t++) {
       const w = t < body ? (t % u) % acc.accumulators : 0;
       regs[w] = step(a[ai + t]!, b[bi + t]!, regs[w]!, acc.fused);
     }
     let s = regs[0]!;
-    for (let w = 1; w < regs.length; w++) s = fround(s + regs[w]!);
+    for (let w = 1; w < acc.accumulators; w++) s = fround(s + regs[w]!);
     return s;
   }
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
-  const lanes = new Float64Array(L);
+  const lanes = scratch(L);
   lanes[0] = init;
-  for (let t = 0; t < end; t++) lanes[t % L] = step(a[ai + t]!, b[bi + t]!, lanes[t % L]!, acc.fused);
-  const s = reduceLanes(lanes, acc.reduce);
+  let t = 0;
+  if (acc.fused) {
+    for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
+    for (let l = 0; t < end; t++, l++) lanes[l] = fmaStep(a[ai + t]!, b[bi + t]!, lanes[l]!);
+  } else {
+    for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
+    for (let l = 0; t < end; t++, l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t]! * b[bi + t]!));
+  }
+  const s = reduceLanes(lanes, acc.reduce, L);
   return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
 }
 
@@ -101,9 +108,16 @@ function chain(a: Float32Array, ai: number, b: Float32Array, bi: number, len: nu
   return s;
 }
 
-/** Sums lanes in the named tree (see LaneReduction). Destroys `v`. */
-export function reduceLanes(v: Float64Array, how: LaneReduction): number {
-  let n = v.length;
+const scratchBuffer = new Float64Array(64);
+/** A zeroed register file of `n` values, reused across calls (the engine is synchronous). */
+function scratch(n: number): Float64Array {
+  if (n > scratchBuffer.length) return new Float64Array(n);
+  scratchBuffer.fill(0, 0, n);
+  return scratchBuffer;
+}
+
+/** Sums the first `n` lanes of `v` in the named tree (see LaneReduction). Destroys `v`. */
+export function reduceLanes(v: Float64Array, how: LaneReduction, n = v.length): number {
   if (how === "sequential") {
     let s = v[0]!;
     for (let i = 1; i < n; i++) s = fround(s + v[i]!);
@@ -117,4 +131,33 @@ export function reduceLanes(v: Float64Array, how: LaneReduction): number {
     n = h;
   }
   return v[0]!;
+}
+
+/**
+ * Four `chain` sums at once, sharing the vector a against four vectors b (stride ldb): the same order
+ * per element as blockSum with a chain (x·y = y·x exactly), interleaved only so that the four
+ * dependency chains overlap in the CPU.
+ * Results go to out[0..3]; inits come from init[0..3].
+ */
+export function chainSum4(a: Float32Array, ai: number, b: Float32Array, bi: number, ldb: number, len: number, fused: boolean, init: Float64Array, out: Float64Array): void {
+  let s0 = init[0]!, s1 = init[1]!, s2 = init[2]!, s3 = init[3]!;
+  const b0 = bi, b1 = bi + ldb, b2 = bi + 2 * ldb, b3 = bi + 3 * ldb;
+  if (fused) {
+    for (let t = 0; t < len; t++) {
+      const x = a[ai + t]!;
+      s0 = fmaStep(x, b[b0 + t]!, s0);
+      s1 = fmaStep(x, b[b1 + t]!, s1);
+      s2 = fmaStep(x, b[b2 + t]!, s2);
+      s3 = fmaStep(x, b[b3 + t]!, s3);
+    }
+  } else {
+    for (let t = 0; t < len; t++) {
+      const x = a[ai + t]!;
+      s0 = fround(s0 + fround(x * b[b0 + t]!));
+      s1 = fround(s1 + fround(x * b[b1 + t]!));
+      s2 = fround(s2 + fround(x * b[b2 + t]!));
+      s3 = fround(s3 + fround(x * b[b3 + t]!));
+    }
+  }
+  out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
 }

@@ -47,6 +47,7 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
     if (trivial(call)) return;
     const packed = packLibraryA(call);
     const { m, transA, lda } = call;
+    // op(B) is packed (or viewed) once; each row then runs the five loops as an m = 1 call.
     const aOff = call.aOffset ?? 0, cOff = call.cOffset ?? 0;
     for (let i = 0; i < m; i++) {
       runFiveLoops(decl, { ...call, m: 1, aOffset: aOff + (transA ? i : i * lda), cOffset: cOff + i * call.ldc }, packed);

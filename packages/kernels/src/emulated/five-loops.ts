@@ -1,6 +1,6 @@
 import type { GemmCall } from "../kernel.js";
 import { fma32 } from "../fp32/fma.js";
-import { blockSum } from "./accumulation.js";
+import { blockSum, chainSum4 } from "./accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape } from "./declaration.js";
 import { splitLength } from "./k-split.js";
 
@@ -15,12 +15,13 @@ const fround = Math.fround;
  * packed N×K, both k-contiguous, like a library's packed panels; C_lib(r, s) is C(s, r) of the call.
  * The caller has validated the call and handled m = 0, n = 0, k = 0 and α = 0.
  */
-export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Float32Array): void {
+export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
   const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta };
   const plan = decl.plan(shape);
-  const ap = packedA ?? packLibraryA(call);
-  const bp = packLibraryB(call, plan.meetC.kind === "accumulate-into-c" ? alpha : 1);
+  const pa = packedA ?? packLibraryA(call);
+  const pb = packLibraryB(call, plan.meetC.kind === "accumulate-into-c" ? alpha : 1);
+  const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k;
   // acc holds each element's running value: C after β (scale/accumulate modes) or the block sum.
@@ -32,26 +33,37 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
       acc[s * M + r] = beta === 1 ? v : fround(beta * v);
     }
   }
+  const init4 = new Float64Array(4), out4 = new Float64Array(4);
+  let pc = 0;
+  /** How one block value meets the element's running value (see MeetC). */
+  const meetOne = (e: number, blk: number): void => {
+    if (meet.kind === "accumulate-into-c") acc[e] = blk;
+    else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
+    // The Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
+    else if (alpha === 1) acc[e] = acc[e]! + blk;
+    else acc[e] = meet.fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
+  };
   const kBlocks = splitLength(K, plan.kc);
   for (const [jc, nBlock] of offsets(splitLength(N, plan.nc))) {
-    for (const [pc, kBlock] of offsets(kBlocks)) {
+    for (const [pc0, kBlock] of offsets(kBlocks)) {
+      pc = pc0;
       for (const [ic, mBlock] of offsets(splitLength(M, plan.mc))) {
         const ctx = { shape, mBlock, nBlock, kBlock, firstIc: ic === 0 };
         for (const t of plan.tiles(ctx)) {
+          const chain = t.accumulation.kind === "chain";
           for (let s = jc + t.s0; s < jc + t.s1; s++) {
+            const bi = bBase + s * ldb + pc;
             for (let r = ic + t.r0; r < ic + t.r1; r++) {
-              const e = s * M + r, ai = r * K + pc, bi = s * K + pc;
-              if (meet.kind === "accumulate-into-c") {
-                acc[e] = blockSum(ap, ai, bp, bi, kBlock, t.accumulation, acc[e]!);
-              } else if (meet.kind === "sum-then-epilogue") {
-                const blk = blockSum(ap, ai, bp, bi, kBlock, t.accumulation, 0);
-                acc[e] = pc === 0 ? blk : acc[e]! + blk;
+              const ai = aBase + r * lda + pc;
+              if (chain && r + 4 <= ic + t.r1) {
+                // Rows r..r+3 of column s together (same order per element, see chainSum4).
+                for (let q = 0; q < 4; q++) init4[q] = meet.kind === "accumulate-into-c" ? acc[s * M + r + q]! : 0;
+                chainSum4(bp, bi, ap, ai, lda, kBlock, t.accumulation.fused, init4, out4);
+                for (let q = 0; q < 4; q++) meetOne(s * M + r + q, out4[q]!);
+                r += 3;
               } else {
-                const blk = blockSum(ap, ai, bp, bi, kBlock, t.accumulation, 0);
-                // The Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
-                const cv = acc[e]!;
-                if (alpha === 1) acc[e] = cv + blk;
-                else acc[e] = meet.fusedAlpha ? fma32(alpha, blk, cv) : cv + fround(alpha * blk);
+                const init = meet.kind === "accumulate-into-c" ? acc[s * M + r]! : 0;
+                meetOne(s * M + r, blockSum(ap, ai, bp, bi, kBlock, t.accumulation, init));
               }
             }
           }
@@ -87,25 +99,37 @@ function* offsets(lengths: number[]): Iterable<[number, number]> {
   }
 }
 
-/** A_lib (M×K, k-contiguous): row r is column r of op(B) of the row-major call. */
-export function packLibraryA(call: GemmCall): Float32Array {
-  const { n, k, b, ldb, transB } = call;
-  const off = call.bOffset ?? 0, out = new Float32Array(n * k);
-  for (let r = 0; r < n; r++) {
-    for (let p = 0; p < k; p++) out[r * k + p] = b[off + (transB ? r * ldb + p : p * ldb + r)]!;
-  }
-  return out;
+/** A k-contiguous operand: vector r starts at data[offset + r·ld]. */
+export interface Panel {
+  readonly data: Float32Array;
+  readonly offset: number;
+  readonly ld: number;
 }
 
-/** B_lib (N×K, k-contiguous): column s is row s of op(A), each value pre-scaled by α when asked. */
-function packLibraryB(call: GemmCall, scale: number): Float32Array {
+/** A_lib (M×K, k-contiguous): row r is column r of op(B). Already k-contiguous when transB (no copy). */
+export function packLibraryA(call: GemmCall): Panel {
+  const { n, k, b, ldb, transB } = call;
+  const off = call.bOffset ?? 0;
+  if (transB) return { data: b, offset: off, ld: ldb };
+  const out = new Float32Array(n * k);
+  for (let p = 0; p < k; p++) {
+    const row = off + p * ldb;
+    for (let r = 0; r < n; r++) out[r * k + p] = b[row + r]!;
+  }
+  return { data: out, offset: 0, ld: k };
+}
+
+/** B_lib (N×K, k-contiguous): column s is row s of op(A), pre-scaled by `scale` when it is not 1. */
+function packLibraryB(call: GemmCall, scale: number): Panel {
   const { m, k, a, lda, transA } = call;
-  const off = call.aOffset ?? 0, out = new Float32Array(m * k);
+  const off = call.aOffset ?? 0;
+  if (!transA && scale === 1) return { data: a, offset: off, ld: lda };
+  const out = new Float32Array(m * k);
   for (let s = 0; s < m; s++) {
     for (let p = 0; p < k; p++) {
       const v = a[off + (transA ? p * lda + s : s * lda + p)]!;
       out[s * k + p] = scale === 1 ? v : fround(scale * v);
     }
   }
-  return out;
+  return { data: out, offset: 0, ld: k };
 }
