@@ -1,0 +1,97 @@
+import type { Accumulation } from "./accumulation.js";
+import type { Split } from "./k-split.js";
+
+/**
+ * A gemm call as the (column-major, Fortran-ordered) library sees it, after CBLAS's row-major swap:
+ * C_lib (M×N) = op(A_lib) · op(B_lib) with M = n, N = m, A_lib = B, B_lib = A, transA_lib = transB,
+ * transB_lib = transA of the row-major call. Every declaration speaks in these coordinates, because the
+ * library's tiles, paths and loops are written in them.
+ */
+export interface LibraryShape {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+/**
+ * How a k-block's partial sum meets C.
+ * - `scale-then-add-blocks`: C := β·C first (β = 0 writes 0 without reading, β = 1 leaves C); then
+ *   each k-block adds in: C := α·blk + C, one FMA when `fusedAlpha`, else fl(C + fl(α·blk)).
+ *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
+ * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
+ *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
+ *   (OpenBLAS's AVX-512 small kernels).
+ * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
+ *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
+ */
+export type MeetC =
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
+  | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean }
+  | { readonly kind: "accumulate-into-c" };
+
+/** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
+export interface Tile {
+  readonly r0: number;
+  readonly r1: number;
+  readonly s0: number;
+  readonly s1: number;
+  readonly accumulation: Accumulation;
+}
+
+/**
+ * Where a micro-kernel call sits in the five loops: its M×N block (ic, jc), the k-block length,
+ * and whether this is the first ic block of its pc iteration (OpenBLAS packs B in column chunks
+ * only there, so its kernel sees narrower calls).
+ */
+export interface BlockContext {
+  readonly shape: LibraryShape;
+  readonly mBlock: number;
+  readonly nBlock: number;
+  readonly kBlock: number;
+  readonly firstIc: boolean;
+}
+
+/** The path a call takes: the numbers the five loops need. */
+export interface GemmPlan {
+  /** The library's name for the code path, e.g. "level3 driver + sgemm_kernel_8x4_haswell_2". */
+  readonly path: string;
+  /** nc: the jc loop's block over N. */
+  readonly nc: Split;
+  /** kc: the pc loop's block over K. */
+  readonly kc: Split;
+  /** mc: the ic loop's block over M. */
+  readonly mc: Split;
+  readonly meetC: MeetC;
+  /** The micro-tiles (jr, ir loops) of one M×N block, with each tile's accumulation. */
+  tiles(ctx: BlockContext): Iterable<Tile>;
+}
+
+/** One library variant's order, as data: what it is, where each value comes from, and its plan. */
+export interface EmulationDeclaration {
+  readonly library: string;
+  readonly version: string;
+  readonly variant: string;
+  /** One sentence on the order (becomes KernelInfo.description). */
+  readonly description: string;
+  /** What this emulation was checked against bit for bit, or "unverified: …". */
+  readonly verified: string;
+  /** Upstream files (path @ version) the constants come from. */
+  readonly sources: readonly string[];
+  /** The path a call shape takes (library coordinates). */
+  plan(shape: LibraryShape): GemmPlan;
+}
+
+/** The plain jr/ir ladder: N in tiles of nr, M in tiles of mr, edge tiles shorter; one accumulation per tile. */
+export function* gridTiles(mBlock: number, nBlock: number, mr: number, nr: number, acc: (rows: number, cols: number) => Accumulation): Iterable<Tile> {
+  for (let s0 = 0; s0 < nBlock; s0 += nr) {
+    const s1 = Math.min(nBlock, s0 + nr);
+    for (let r0 = 0; r0 < mBlock; r0 += mr) {
+      const r1 = Math.min(mBlock, r0 + mr);
+      yield { r0, r1, s0, s1, accumulation: acc(r1 - r0, s1 - s0) };
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * How a library cuts a length (k for the pc loop, m for the ic loop) into blocks.
+ *
+ * - `whole`: one block (no blocking).
+ * - `fixed`: blocks of `size`, the last one shorter (BLIS's kc/mc loops).
+ * - `halve-rest`: OpenBLAS driver/level3/level3.c (0.3.21): while rest >= 2·size take size; if
+ *   size < rest < 2·size take ⌈⌊rest/2⌋ / align⌉·align; else take the rest.
+ */
+export type Split =
+  | { readonly kind: "whole" }
+  | { readonly kind: "fixed"; readonly size: number }
+  | { readonly kind: "halve-rest"; readonly size: number; readonly align: number };
+
+/** The block lengths `split` cuts `length` into, in loop order. */
+export function splitLength(length: number, split: Split): number[] {
+  if (length === 0) return [];
+  if (split.kind === "whole") return [length];
+  const out: number[] = [];
+  let rest = length;
+  while (rest > 0) {
+    let len: number;
+    if (split.kind === "fixed") len = Math.min(split.size, rest);
+    else if (rest >= 2 * split.size) len = split.size;
+    else if (rest > split.size) len = Math.ceil(Math.floor(rest / 2) / split.align) * split.align;
+    else len = rest;
+    out.push(len);
+    rest -= len;
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+import { expect } from "chai";
+import { emulatedKernels, fma32, KernelArgumentError, referenceKernel, splitLength } from "@chimera/kernels";
+import type { EmulatedKernel, GemmCall } from "@chimera/kernels";
+import { seededCall } from "./seeded-case.js";
+
+const byId = (id: string): EmulatedKernel => emulatedKernels.find((k) => k.info.id === id)!;
+const shape = (transA: boolean, transB: boolean, m: number, n: number, k: number, beta: number, seed: number, alpha = 1): GemmCall =>
+  seededCall({ transA, transB, m, n, k, lda: (transA ? m : k) + 1, ldb: (transB ? k : n) + 2, ldc: n + 1, alpha, beta, seed });
+const run = (kernel: { gemm(c: GemmCall): void }, call: GemmCall): Float32Array => {
+  const c = { ...call, c: call.c.slice() };
+  kernel.gemm(c);
+  return c.c;
+};
+const el = (call: GemmCall, x: Float32Array, which: "A" | "B", i: number, p: number): number =>
+  which === "A" ? x[call.transA ? p * call.lda + i : i * call.lda + p]! : x[call.transB ? i * call.ldb + p : p * call.ldb + i]!;
+
+describe("emulated kernels: properties against independent oracles", () => {
+  it("ids follow <library>-<version>[-<variant>] and every kernel is kind 'emulated' with an order sentence", () => {
+    expect(emulatedKernels.map((k) => k.info.id)).to.include.members([
+      "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "blis-0.9.0-generic", "eigen-3.4-o3",
+    ]);
+    for (const k of emulatedKernels) {
+      expect(k.info.kind).to.equal("emulated");
+      expect(k.info.description.length).to.be.greaterThan(40);
+      expect(k.declaration.sources.length).to.be.greaterThan(0);
+    }
+  });
+
+  for (const kernel of emulatedKernels) {
+    const id = kernel.info.id;
+    it(`${id}: within the fp32 error bound of the exact sum, every layout`, () => {
+      for (const [t, [transA, transB]] of [[false, false], [false, true], [true, false], [true, true]].entries()) {
+        const call = shape(transA!, transB!, 5, 23, 700, 1, 50 + t), got = run(kernel, call);
+        const u = 2 ** -24, gamma = (701 * u) / (1 - 701 * u);
+        for (let i = 0; i < 5; i++) for (let j = 0; j < 23; j++) {
+          let exact = call.c[i * call.ldc + j]!, mag = Math.abs(exact);
+          for (let p = 0; p < 700; p++) {
+            const prod = el(call, call.a, "A", i, p) * el(call, call.b, "B", j, p);
+            exact += prod; // binary64: error far below the fp32 bound checked here
+            mag += Math.abs(prod);
+          }
+          expect(Math.abs(got[i * call.ldc + j]! - exact), `${id} (${i},${j})`).to.be.at.most(gamma * mag + 1e-30);
+        }
+      }
+    });
+
+    it(`${id}: k = 1 gives fl(a·b) (+ bias) exactly, like the reference kernel`, () => {
+      for (const beta of [0, 1]) {
+        const call = shape(false, true, 4, 9, 1, beta, 7);
+        expect(Array.from(run(kernel, call))).to.deep.equal(Array.from(run(referenceKernel, call)));
+      }
+    });
+
+    it(`${id}: gemmRowsAsBatch1 equals one m = 1 gemm per row`, () => {
+      const call = shape(false, true, 6, 37, 333, 1, 11);
+      const fast = { ...call, c: call.c.slice() };
+      kernel.gemmRowsAsBatch1(fast);
+      for (let i = 0; i < 6; i++) {
+        const row = { ...call, m: 1, a: call.a.subarray(i * call.lda), c: call.c.slice(i * call.ldc, (i + 1) * call.ldc) };
+        kernel.gemm(row);
+        expect(Array.from(fast.c.subarray(i * call.ldc, i * call.ldc + 37)), `${id} row ${i}`).to.deep.equal(Array.from(row.c.subarray(0, 37)));
+      }
+    });
+
+    it(`${id}: errors name the kernel, the op and the argument`, () => {
+      const call = shape(false, true, 2, 3, 4, 0, 1);
+      expect(() => kernel.gemm({ ...call, lda: 1 })).to.throw(KernelArgumentError, new RegExp(`${id}.*gemm.*lda`));
+    });
+  }
+
+  it("netlib-3.11 with transB = true, beta = 0 is exactly the reference order (sequential multiply-add)", () => {
+    const call = shape(false, true, 7, 13, 1000, 0, 3);
+    expect(Array.from(run(byId("netlib-3.11"), call))).to.deep.equal(Array.from(run(referenceKernel, call)));
+  });
+
+  it("netlib-3.11 with transB = false starts the sum from the bias, so it differs from the reference", () => {
+    const call = shape(false, false, 7, 13, 300, 1, 3);
+    const a = run(byId("netlib-3.11"), call), r = run(referenceKernel, call);
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== r[i]) diff++;
+    expect(diff).to.be.greaterThan(0);
+  });
+
+  it("openblas-0.3.21-haswell with k < 8 is one FMA chain per element then C (independent fma32 oracle)", () => {
+    const call = shape(false, true, 20, 40, 7, 1, 9);
+    const got = run(byId("openblas-0.3.21-haswell"), call);
+    for (let i = 0; i < 20; i++) for (let j = 0; j < 40; j++) {
+      let s = 0;
+      for (let p = 0; p < 7; p++) s = fma32(el(call, call.a, "A", i, p), el(call, call.b, "B", j, p), s);
+      expect(got[i * call.ldc + j]).to.equal(Math.fround(s + call.c[i * call.ldc + j]!));
+    }
+  });
+
+  it("openblas-0.3.21-haswell: batch size changes bits (row alone vs inside m = 64), as in the real library", () => {
+    const k = byId("openblas-0.3.21-haswell"), call = shape(false, true, 64, 128, 784, 1, 21);
+    const full = run(k, call), alone = { ...call, c: call.c.slice() };
+    k.gemmRowsAsBatch1(alone);
+    let diff = 0;
+    for (let i = 0; i < full.length; i++) if (full[i] !== alone.c[i]) diff++;
+    expect(diff).to.be.greaterThan(0);
+  });
+
+  it("blis-0.9.0-generic on the packed path with k ≤ 256 and beta = 0 equals the reference order", () => {
+    const call = shape(false, true, 9, 21, 256, 0, 5);
+    expect(Array.from(run(byId("blis-0.9.0-generic"), call))).to.deep.equal(Array.from(run(referenceKernel, call)));
+  });
+
+  it("the OpenBLAS k split: 784 → 320+232+232, 1000 → 320+320+184+176, 640 → 320+320", () => {
+    const q = { kind: "halve-rest", size: 320, align: 8 } as const;
+    expect(splitLength(784, q)).to.deep.equal([320, 232, 232]);
+    expect(splitLength(1000, q)).to.deep.equal([320, 320, 184, 176]);
+    expect(splitLength(640, q)).to.deep.equal([320, 320]);
+  });
+
+  it("dot and gemv reuse the gemm order (dot = 1×1×n gemm)", () => {
+    const k = byId("openblas-0.3.21-skylakex"), call = shape(true, false, 1, 1, 500, 0, 4);
+    const c = run(k, call);
+    expect(k.dot({ n: 500, x: call.a, incx: call.lda, y: call.b, incy: call.ldb })).to.equal(c[0]);
+  });
+});
