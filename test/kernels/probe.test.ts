@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { canonicalTree, formatTree, probe, referenceKernel, treeKernel, type Kernel, type ProbeShape } from "@chimera/kernels";
+import { canonicalTree, emulatedKernels, formatTree, probe, referenceKernel, treeKernel, type Kernel, type ProbeShape } from "@chimera/kernels";
 import { blocked, fourLanes, pairwise, rowDependent, wide } from "./probe-kernels.js";
 
 function rand(seed: number): () => number {
@@ -8,15 +8,16 @@ function rand(seed: number): () => number {
 }
 
 /** The replayed profile gives the kernel's bits on random inputs (a call the probe never made). */
-function expectReplayMatches(kernel: Kernel, shape: Required<Pick<ProbeShape, "m" | "n" | "k">> & { beta?: 0 | 1 }) {
+function expectReplayMatches(kernel: Kernel, shape: Required<Pick<ProbeShape, "m" | "n" | "k">> & { beta?: 0 | 1; transB?: boolean }) {
   const prof = probe(kernel, "gemm", shape);
   const replay = treeKernel(prof);
   const r = rand(shape.k * 31 + shape.m);
   for (let trial = 0; trial < 3; trial++) {
     const a = Float32Array.from({ length: shape.m * shape.k }, r), b = Float32Array.from({ length: shape.k * shape.n }, r);
+    const transB = shape.transB ?? false;
     const c0 = Float32Array.from({ length: shape.m * shape.n }, r);
     const want = Float32Array.from(c0), got = Float32Array.from(c0);
-    const call = { transA: false, transB: false, m: shape.m, n: shape.n, k: shape.k, alpha: 1, a, lda: shape.k, b, ldb: shape.n, beta: shape.beta ?? 0, ldc: shape.n };
+    const call = { transA: false, transB, m: shape.m, n: shape.n, k: shape.k, alpha: 1, a, lda: shape.k, b, ldb: transB ? shape.k : shape.n, beta: shape.beta ?? 0, ldc: shape.n };
     kernel.gemm({ ...call, c: want });
     replay.gemm({ ...call, c: got });
     expect([...got]).to.deep.equal([...want]);
@@ -45,7 +46,7 @@ describe("order probe", () => {
     expect(p.groups).to.have.length(1);
     const t = formatTree(canonicalTree(p.groups[0]!.tree));
     // lane l = (((l l+4) l+8) l+12): the first product rounded alone, the rest fused
-    expect(t).to.equal("(((((0 *4) *8) *12) ((1 *5) *9)) (((2 *6) *10) ((3 *7) *11)))");
+    expect(t).to.equal("((fma-chain[0..12:4] ((1 *5) *9)) (((2 *6) *10) ((3 *7) *11)))");
   });
 
   it("recovers a pairwise tree and a blocked FMA chain", () => {
@@ -72,4 +73,15 @@ describe("order probe", () => {
     expect(() => replay.gemm({ transA: false, transB: false, m: 2, n: 2, k: 6, alpha: 1, a, lda: 6, b, ldb: 2, beta: 0, c, ldc: 2 }))
       .to.throw(/replays gemm 2x2x5/);
   });
+
+  // The probe knows nothing of the emulations' declarations: what it recovers, replayed, must give
+  // every emulation's bits on inputs it never saw (the nn.Linear layout, with and without C).
+  for (const kernel of emulatedKernels) {
+    for (const shape of [{ m: 1, n: 3, k: 784, transB: true, beta: 1 as const }, { m: 3, n: 2, k: 45, transB: true }]) {
+      it(`recovers ${kernel.info.id}'s order at ${shape.m}x${shape.n}x${shape.k} (beta ${shape.beta ?? 0})`, () => {
+        const p = expectReplayMatches(kernel, shape);
+        expect(p.groups.every((g) => g.accumulatorBits === 24)).to.equal(true);
+      });
+    }
+  }
 });

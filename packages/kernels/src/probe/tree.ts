@@ -44,20 +44,24 @@ export function leavesOf(t: SumTree, out: number[] = []): number[] {
 
 /**
  * A compact text form: leaves as numbers, nodes in parentheses, a fused leaf child prefixed by
- * `*`. Long runs of a left-leaning chain `(((0 1) 2) 3)` print as `chain[0..3]`.
+ * `*`. A left-leaning chain of four or more leaves `(((0 1) 2) 3)` prints as `chain[0..3]`, one with
+ * stride s as `chain[first..last:s]`, prefixed `fma-` when every step after the first is fused.
  */
 export function formatTree(t: SumTree): string {
   if (isLeaf(t)) return String(t.leaf);
   const chain = chainRange(t);
-  if (chain && chain.last - chain.first >= 3) return `${chain.fused ? "fma-" : ""}chain[${chain.first}..${chain.last}]`;
+  if (chain && (chain.last - chain.first) / chain.step >= 3) {
+    return `${chain.fused ? "fma-" : ""}chain[${chain.first}..${chain.last}${chain.step > 1 ? `:${chain.step}` : ""}]`;
+  }
   return `(${t.children.map((c, i) => (t.fused?.[i] ? "*" : "") + formatTree(c)).join(" ")})`;
 }
 
 /**
- * When `t` is a left-leaning sequential chain over consecutive leaves first..last (each node adds
- * the next leaf to the running sum), returns the range and whether every step after the first is fused.
+ * When `t` is a left-leaning sequential chain (each node adds one more leaf to the running sum) over
+ * leaves first, first + step, …, last, returns the range, the step and whether every step after the
+ * first is fused.
  */
-export function chainRange(t: SumTree): { first: number; last: number; fused: boolean } | null {
+export function chainRange(t: SumTree): { first: number; last: number; step: number; fused: boolean } | null {
   const rights: number[] = []; // right-hand leaves, top-down
   let fused = true, cur: SumTree = t;
   while (!isLeaf(cur)) {
@@ -68,9 +72,10 @@ export function chainRange(t: SumTree): { first: number; last: number; fused: bo
     fused &&= cur.fused?.[1] === true;
     cur = l;
   }
-  const first = cur.leaf;
-  for (let i = 0; i < rights.length; i++) if (rights[rights.length - 1 - i] !== first + 1 + i) return null;
-  return { first, last: first + rights.length, fused };
+  const first = cur.leaf, step = rights[rights.length - 1]! - first;
+  if (step <= 0) return null;
+  for (let i = 0; i < rights.length; i++) if (rights[rights.length - 1 - i] !== first + step * (1 + i)) return null;
+  return { first, last: first + step * rights.length, step, fused };
 }
 
 /** Structural equality (children order and fused flags included). */
