@@ -92,3 +92,30 @@ describe("committed fmnist-mlp weights", () => {
     expect(JSON.parse(metadata!.config!)).to.include({ seed: 0, batchSize: 64, backend: "reference" });
   });
 });
+
+describe("chimera probe", () => {
+  it("writes a profile and an SVG; the profiles run the MLP as a backend with the probed backend's bits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chimera-probe-"));
+    try {
+      const backend = "openblas-0.3.21-haswell";
+      const files: string[] = [];
+      for (const shape of ["1x128x784", "1x10x128"]) {
+        const out = join(dir, `${shape}.json`);
+        const r = await runCli("probe", "--backend", backend, "--shape", shape, "--trans-b", "--beta", "1", "--out", out, "--svg", join(dir, `${shape}.svg`));
+        expect(r.code, r.err).to.equal(0);
+        expect(r.out).to.match(/1 distinct order\(s\)/);
+        files.push(out);
+      }
+      expect(readFileSync(join(dir, "1x128x784.svg"), "utf8")).to.match(/^<svg[^>]*>.*fma-chain/s);
+      const viaProfile = await runCli("eval", "fmnist-mlp", "--fixture", "--json", "--backend", `profile:${files.join(",")}`);
+      expect(viaProfile.code, viaProfile.err).to.equal(0);
+      const direct = await runCli("eval", "fmnist-mlp", "--fixture", "--json", "--backend", backend);
+      expect(JSON.parse(viaProfile.out).correct).to.equal(JSON.parse(direct.out).correct);
+      const wrong = await runCli("eval", "fmnist-mlp", "--fixture", "--batch-size", "2", "--backend", `profile:${files.join(",")}`);
+      expect(wrong.code).to.equal(1);
+      expect(wrong.err).to.contain("no profile for gemm 2x128x784");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -118,3 +118,34 @@ export function treeKernel(profile: ProbeProfile): Kernel {
     },
   };
 }
+
+/**
+ * One kernel from several profiles of the same backend (e.g. one per layer of a model): each call
+ * goes to the profile probed for exactly that op and shape; any other call is an error listing them.
+ */
+export function profileSetKernel(profiles: ProbeProfile[]): Kernel {
+  if (profiles.length === 0) throw new Error("profileSetKernel: no profiles given");
+  if (profiles.length === 1) return treeKernel(profiles[0]!);
+  const ids = new Set(profiles.map((p) => p.kernel.id));
+  if (ids.size > 1) throw new Error(`profileSetKernel: profiles come from different backends (${[...ids].join(", ")})`);
+  const kernels = profiles.map((p) => ({ p, k: treeKernel(p) }));
+  const first = profiles[0]!;
+  const info: KernelInfo = {
+    id: `probed-${first.kernel.id}`, kind: "emulated", library: first.kernel.library, version: first.kernel.version,
+    variant: `${first.kernel.variant} (probed)`, threads: 1,
+    description: `replays summation trees probed from ${first.kernel.id} for ${profiles.length} calls`,
+  };
+  const known = profiles.map((p) => `${p.op} ${p.shape.m}x${p.shape.n}x${p.shape.k}${p.shape.transA ? " ta" : ""}${p.shape.transB ? " tb" : ""} b${p.shape.beta}`).join(", ");
+  const pick = (op: string, m: number, n: number, k: number, transA: boolean, transB: boolean, beta: number): Kernel => {
+    const hit = kernels.find(({ p }) => p.op === op && p.shape.m === m && p.shape.n === n && p.shape.k === k &&
+      p.shape.transA === transA && p.shape.transB === transB && p.shape.beta === beta);
+    if (!hit) throw new Error(`${info.id}: no profile for ${op} ${m}x${n}x${k} (transA=${transA}, transB=${transB}, beta=${beta}); profiled: ${known}`);
+    return hit.k;
+  };
+  return {
+    info,
+    gemm: (c) => pick("gemm", c.m, c.n, c.k, c.transA, c.transB, c.beta).gemm(c),
+    gemv: (c) => pick("gemv", c.transA ? c.n : c.m, 1, c.transA ? c.m : c.n, c.transA, false, c.beta).gemv(c),
+    dot: (c) => pick("dot", 1, 1, c.n, false, false, 0).dot(c),
+  };
+}

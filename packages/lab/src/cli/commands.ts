@@ -1,6 +1,7 @@
 import type { Command } from "./command.js";
 import { command as train } from "../commands/train.js";
 import { command as evaluate } from "../commands/eval.js";
+import { command as probe } from "../commands/probe.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [train, evaluate];
+export const commands: readonly Command[] = [train, evaluate, probe];
