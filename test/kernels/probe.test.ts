@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { canonicalTree, emulatedKernels, formatTree, probe, referenceKernel, treeKernel, type Kernel, type ProbeShape } from "@chimera/kernels";
+import { canonicalTree, decodeTree, emulatedKernels, formatTree, probe, referenceKernel, treeKernel, type Kernel, type ProbeShape } from "@chimera/kernels";
 import { blocked, fourLanes, pairwise, rowDependent, wide } from "./probe-kernels.js";
 
 function rand(seed: number): () => number {
@@ -29,7 +29,7 @@ describe("order probe", () => {
   it("reveals the reference kernel's sequential chain, unfused, binary32, for dot", () => {
     const p = probe(referenceKernel, "dot", { m: 1, n: 1, k: 10 });
     expect(p.groups).to.have.length(1);
-    expect(formatTree(p.groups[0]!.tree)).to.equal("chain[0..9]");
+    expect(formatTree(decodeTree(p.groups[0]!.tree))).to.equal("chain[0..9]");
     expect(p.groups[0]!.accumulatorBits).to.equal(24);
   });
 
@@ -38,22 +38,22 @@ describe("order probe", () => {
     expect(p.groups).to.have.length(1);
     expect(p.groups[0]!.elements).to.have.length(12);
     // leaf 37 is C: the chain over the 37 products simply continues into it
-    expect(formatTree(p.groups[0]!.tree)).to.equal("chain[0..37]");
+    expect(formatTree(decodeTree(p.groups[0]!.tree))).to.equal("chain[0..37]");
   });
 
   it("recovers four interleaved FMA lanes and their reduction tree", () => {
     const p = expectReplayMatches(fourLanes, { m: 2, n: 3, k: 13 });
     expect(p.groups).to.have.length(1);
-    const t = formatTree(canonicalTree(p.groups[0]!.tree));
+    const t = formatTree(canonicalTree(decodeTree(p.groups[0]!.tree)));
     // lane l = (((l l+4) l+8) l+12): the first product rounded alone, the rest fused
     expect(t).to.equal("((fma-chain[0..12:4] ((1 *5) *9)) (((2 *6) *10) ((3 *7) *11)))");
   });
 
   it("recovers a pairwise tree and a blocked FMA chain", () => {
     const pw = expectReplayMatches(pairwise, { m: 1, n: 2, k: 8 });
-    expect(formatTree(pw.groups[0]!.tree)).to.equal("(((0 1) (2 3)) ((4 5) (6 7)))");
+    expect(formatTree(decodeTree(pw.groups[0]!.tree))).to.equal("(((0 1) (2 3)) ((4 5) (6 7)))");
     const bl = expectReplayMatches(blocked, { m: 1, n: 1, k: 20 });
-    expect(formatTree(canonicalTree(bl.groups[0]!.tree))).to.equal("((fma-chain[0..7] fma-chain[8..15]) fma-chain[16..19])");
+    expect(formatTree(canonicalTree(decodeTree(bl.groups[0]!.tree)))).to.equal("((fma-chain[0..7] fma-chain[8..15]) fma-chain[16..19])");
   });
 
   it("tells which elements share a tree", () => {
@@ -65,6 +65,15 @@ describe("order probe", () => {
     const p = probe(wide, "dot", { m: 1, n: 1, k: 6 });
     expect(p.groups[0]!.accumulatorBits).to.equal(53);
     expect(() => treeKernel(p)).to.throw(/53/);
+  });
+
+  it("handles a 4096-deep chain (no recursion limits) and stores trees as post-order tokens", () => {
+    const p = probe(referenceKernel, "dot", { m: 1, n: 1, k: 4096 });
+    expect(formatTree(decodeTree(p.groups[0]!.tree))).to.equal("chain[0..4095]");
+    expect(p.groups[0]!.tree.startsWith("0 1 +2 2 +2")).to.equal(true);
+    const x = Float32Array.from({ length: 4096 }, (_, i) => Math.fround(Math.sin(i) * 1e3)), y = Float32Array.from({ length: 4096 }, (_, i) => Math.fround(Math.cos(i)));
+    expect(treeKernel(p).dot({ n: 4096, x, incx: 1, y, incy: 1 })).to.equal(referenceKernel.dot({ n: 4096, x, incx: 1, y, incy: 1 }));
+    expect(() => decodeTree("0 +2")).to.throw(/bad node token/);
   });
 
   it("a replayed profile refuses calls it was not probed for", () => {

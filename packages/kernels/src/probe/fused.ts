@@ -1,5 +1,5 @@
 import type { ProbeOracle } from "./oracle.js";
-import { isLeaf, leavesOf, type SumNode, type SumTree } from "./tree.js";
+import { firstLeaf, isLeaf, postOrder, type SumNode, type SumTree } from "./tree.js";
 
 /**
  * Which leaf products enter their addition unrounded (fused multiply-add)?
@@ -24,17 +24,15 @@ export interface FusedQuery {
 /** Every fusion question a tree raises (leaf children of nodes; C, the last leaf with β = 1, is not a product). */
 export function fusedQueries(tree: SumTree, productLeaves: number): FusedQuery[] {
   const out: FusedQuery[] = [];
-  const walk = (t: SumTree) => {
-    if (isLeaf(t)) return;
-    t.children.forEach((c, idx) => {
+  postOrder<void>(tree, (n) => {
+    if (isLeaf(n)) return;
+    n.children.forEach((c, idx) => {
       if (isLeaf(c) && c.leaf < productLeaves) {
-        const other = t.children.find((_, o) => o !== idx)!;
-        out.push({ node: t, child: idx, leaf: c.leaf, partner: leavesOf(other)[0]! });
+        const other = n.children.find((_, o) => o !== idx)!;
+        out.push({ node: n, child: idx, leaf: c.leaf, partner: firstLeaf(other) });
       }
-      walk(c);
     });
-  };
-  walk(tree);
+  });
   return out;
 }
 

@@ -3,11 +3,12 @@ import { ProbeOracle, type ProbeOp, type ProbeShape } from "./oracle.js";
 import { LcaQueries, revealTree } from "./reveal.js";
 import { askFused, fusedQueries } from "./fused.js";
 import { accumulatorBits } from "./precision.js";
-import { isLeaf, type SumTree } from "./tree.js";
+import { encodeTree, isLeaf, postOrder, type SumNode, type SumTree } from "./tree.js";
 
 /** One order a kernel follows, and the output elements (row-major indices) that follow it. */
 export interface OrderGroup {
-  tree: SumTree;
+  /** The tree as post-order tokens (encodeTree / decodeTree). */
+  tree: string;
   elements: number[];
   /** Significand bits of the accumulator (24 = binary32); null when nothing was lost (exact) or untestable. */
   accumulatorBits: number | null;
@@ -50,7 +51,7 @@ export function probe(kernel: Kernel, op: ProbeOp, shape: ProbeShape, opts: { on
     unassigned = unassigned.filter((e) => !taken.has(e));
     opts.onProgress?.(`tree ${groups.length + 1}: ${members.length} element(s), ${oracle.calls} calls so far`);
     for (const g of splitByFusion(oracle, tree, members, full.k)) {
-      groups.push({ ...g, accumulatorBits: accumulatorBits(oracle, g.tree, g.elements[0]!) });
+      groups.push({ tree: encodeTree(g.tree), elements: g.elements, accumulatorBits: accumulatorBits(oracle, g.tree, g.elements[0]!) });
     }
   }
   const info = kernel.info;
@@ -83,9 +84,11 @@ function splitByFusion(oracle: ProbeOracle, tree: SumTree, members: number[], k:
 }
 
 function withFlags(t: SumTree, flags: Map<object, boolean[]>): SumTree {
-  if (isLeaf(t)) return t;
-  const out = { children: t.children.map((c) => withFlags(c, flags)), size: t.size } as { children: SumTree[]; size: number; fused?: boolean[] };
-  const f = flags.get(t);
-  if (f) out.fused = f;
-  return out;
+  return postOrder<SumTree>(t, (n, kids) => {
+    if (isLeaf(n)) return n;
+    const out: SumNode = { children: kids, size: n.size };
+    const f = flags.get(n);
+    if (f) out.fused = f;
+    return out;
+  });
 }

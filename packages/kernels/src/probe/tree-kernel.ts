@@ -2,33 +2,37 @@ import type { DotCall, GemmCall, GemvCall, Kernel, KernelInfo } from "../kernel.
 import { validateDot, validateGemm, validateGemv } from "../validate.js";
 import { fma32 } from "../fp32/fma.js";
 import { addExact, roundToF32, toDyadic } from "../fp32/exact.js";
-import { isLeaf, type SumTree } from "./tree.js";
+import { decodeTree, isLeaf, postOrder, type SumTree } from "./tree.js";
 import type { ProbeProfile } from "./probe.js";
 
 const fround = Math.fround;
 // A compiled tree: post-order instructions over a value stack.
 const LEAF = 0, FMA = 1, ADD = 2, EXACT = 3;
 
-function compile(t: SumTree, code: number[]): void {
-  if (isLeaf(t)) {
-    code.push(LEAF, t.leaf);
-    return;
-  }
-  if (t.children.length === 2) {
-    const f = t.fused ?? [];
-    const fusedChild = f[1] ? 1 : f[0] ? 0 : -1;
-    if (fusedChild >= 0) {
-      compile(t.children[1 - fusedChild]!, code);
-      code.push(FMA, (t.children[fusedChild] as { leaf: number }).leaf);
+/**
+ * Post-order instructions for a tree, emitted without recursion (a 4096-term chain is 4096 deep).
+ * A fused leaf child emits nothing itself: its parent emits FMA(leaf) on top of the sibling's value.
+ */
+function compile(t: SumTree): Int32Array {
+  const code: number[] = [];
+  const fusedLeaf = new Set<SumTree>();
+  postOrder<void>(t, (n) => {
+    if (isLeaf(n)) {
+      if (!fusedLeaf.has(n)) code.push(LEAF, n.leaf);
       return;
     }
-    compile(t.children[0]!, code);
-    compile(t.children[1]!, code);
-    code.push(ADD, 0);
-    return;
-  }
-  for (const c of t.children) compile(c, code);
-  code.push(EXACT, t.children.length);
+    const f = n.fused ?? [];
+    const fusedChild = n.children.length === 2 ? (f[1] ? 1 : f[0] ? 0 : -1) : -1;
+    if (fusedChild >= 0) code.push(FMA, (n.children[fusedChild] as { leaf: number }).leaf);
+    else code.push(n.children.length === 2 ? ADD : EXACT, n.children.length);
+  }, (n) => {
+    // before a node's children are visited: note which leaf child is fused
+    if (!isLeaf(n) && n.children.length === 2 && n.fused) {
+      const i = n.fused[1] ? 1 : n.fused[0] ? 0 : -1;
+      if (i >= 0) fusedLeaf.add(n.children[i]!);
+    }
+  });
+  return Int32Array.from(code);
 }
 
 /**
@@ -43,11 +47,7 @@ export function treeKernel(profile: ProbeProfile): Kernel {
   if (profile.groups.some((g) => g.accumulatorBits !== null && g.accumulatorBits !== 24)) {
     throw new Error(`treeKernel(${profile.kernel.id}): profile has an accumulator of ${profile.groups.map((g) => g.accumulatorBits).join("/")} bits; only binary32 (24) trees are replayed`);
   }
-  const programs = profile.groups.map((g) => {
-    const code: number[] = [];
-    compile(g.tree, code);
-    return Int32Array.from(code);
-  });
+  const programs = profile.groups.map((g) => compile(decodeTree(g.tree)));
   const programOf = new Int32Array(shape.m * shape.n).fill(-1);
   profile.groups.forEach((g, gi) => g.elements.forEach((e) => (programOf[e] = gi)));
   const info: KernelInfo = {

@@ -35,11 +35,78 @@ export function treeSize(t: SumTree): number {
   return isLeaf(t) ? 1 : t.size;
 }
 
+/**
+ * Post-order walk without recursion (trees of a 4096-term chain are 4096 deep): `visit` gets each
+ * node with the results of its children, in order, and the root's result is returned. `enter`, when
+ * given, sees each node before its children.
+ */
+export function postOrder<R>(t: SumTree, visit: (n: SumTree, childResults: R[]) => R, enter?: (n: SumTree) => void): R {
+  enter?.(t);
+  const stack: { n: SumTree; i: number; results: R[] }[] = [{ n: t, i: 0, results: [] }];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    if (isLeaf(top.n) || top.i === top.n.children.length) {
+      const r = visit(top.n, top.results);
+      stack.pop();
+      if (stack.length === 0) return r;
+      stack[stack.length - 1]!.results.push(r);
+    } else {
+      const child = top.n.children[top.i++]!;
+      enter?.(child);
+      stack.push({ n: child, i: 0, results: [] });
+    }
+  }
+}
+
 /** Leaf indices in the order a depth-first walk meets them. */
-export function leavesOf(t: SumTree, out: number[] = []): number[] {
-  if (isLeaf(t)) out.push(t.leaf);
-  else for (const c of t.children) leavesOf(c, out);
+export function leavesOf(t: SumTree): number[] {
+  const out: number[] = [];
+  postOrder<void>(t, (n) => void (isLeaf(n) && out.push(n.leaf)));
   return out;
+}
+
+/** The first leaf (depth-first) of a tree. */
+export function firstLeaf(t: SumTree): number {
+  let cur = t;
+  while (!isLeaf(cur)) cur = cur.children[0]!;
+  return cur.leaf;
+}
+
+/**
+ * The tree as post-order tokens, the form profiles store: a leaf is its index, a leaf whose product
+ * is fused into its parent's addition is the index followed by `*`, a node of c children is `+c`.
+ * `(0 *1)` is "0 1* +2"; a 3-term FMA chain is "0 1* +2 2* +2".
+ */
+export function encodeTree(t: SumTree): string {
+  const fusedChild = new Set<SumTree>();
+  postOrder<void>(t, (n) => void (!isLeaf(n) && n.fused?.forEach((f, i) => f && fusedChild.add(n.children[i]!))));
+  const tokens: string[] = [];
+  postOrder<void>(t, (n) => {
+    if (isLeaf(n)) tokens.push(fusedChild.has(n) ? `${n.leaf}*` : String(n.leaf));
+    else tokens.push(`+${n.children.length}`);
+  });
+  return tokens.join(" ");
+}
+
+/** Parses encodeTree's tokens; throws on malformed input. */
+export function decodeTree(text: string): SumTree {
+  const stack: { t: SumTree; fused: boolean }[] = [];
+  for (const tok of text.trim().split(/\s+/)) {
+    if (tok.startsWith("+")) {
+      const c = Number(tok.slice(1));
+      if (!Number.isInteger(c) || c < 2 || c > stack.length) throw new Error(`decodeTree: bad node token "${tok}" with ${stack.length} value(s) on the stack`);
+      const kids = stack.splice(stack.length - c, c);
+      const n = node(kids.map((k) => k.t));
+      if (kids.some((k) => k.fused)) n.fused = kids.map((k) => k.fused);
+      stack.push({ t: n, fused: false });
+    } else {
+      const fused = tok.endsWith("*"), leaf = Number(fused ? tok.slice(0, -1) : tok);
+      if (!Number.isInteger(leaf) || leaf < 0) throw new Error(`decodeTree: bad leaf token "${tok}"`);
+      stack.push({ t: { leaf }, fused });
+    }
+  }
+  if (stack.length !== 1) throw new Error(`decodeTree: ${stack.length} trees left on the stack, expected 1`);
+  return stack[0]!.t;
 }
 
 /**
@@ -80,13 +147,7 @@ export function chainRange(t: SumTree): { first: number; last: number; step: num
 
 /** Structural equality (children order and fused flags included). */
 export function sameTree(a: SumTree, b: SumTree): boolean {
-  if (isLeaf(a) || isLeaf(b)) return isLeaf(a) && isLeaf(b) && a.leaf === b.leaf;
-  if (a.children.length !== b.children.length) return false;
-  for (let i = 0; i < a.children.length; i++) {
-    if (Boolean(a.fused?.[i]) !== Boolean(b.fused?.[i])) return false;
-    if (!sameTree(a.children[i]!, b.children[i]!)) return false;
-  }
-  return true;
+  return encodeTree(a) === encodeTree(b);
 }
 
 /**
@@ -95,14 +156,17 @@ export function sameTree(a: SumTree, b: SumTree): boolean {
  * Fused flags travel with their child.
  */
 export function canonicalTree(t: SumTree): SumTree {
-  if (isLeaf(t)) return t;
-  const kids = t.children.map((c, i) => ({ c: canonicalTree(c), f: Boolean(t.fused?.[i]) }));
-  kids.sort((x, y) => minLeaf(x.c) - minLeaf(y.c));
-  const n: SumNode = node(kids.map((k) => k.c));
-  if (kids.some((k) => k.f)) n.fused = kids.map((k) => k.f);
-  return n;
-}
-
-function minLeaf(t: SumTree): number {
-  return isLeaf(t) ? t.leaf : Math.min(...t.children.map(minLeaf));
+  const min = new Map<SumTree, number>();
+  return postOrder<SumTree>(t, (n, kidsOut) => {
+    if (isLeaf(n)) {
+      min.set(n, n.leaf);
+      return n;
+    }
+    const kids = kidsOut.map((c, i) => ({ c, f: Boolean(n.fused?.[i]), m: min.get(c)! }));
+    kids.sort((x, y) => x.m - y.m);
+    const out: SumNode = node(kids.map((k) => k.c));
+    if (kids.some((k) => k.f)) out.fused = kids.map((k) => k.f);
+    min.set(out, kids[0]!.m);
+    return out;
+  });
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { formatTree, probe, treeSvg, type ProbeOp } from "@chimera/kernels";
+import { decodeTree, formatTree, probe, treeSvg, type ProbeOp } from "@chimera/kernels";
 import type { Command } from "../cli/command.js";
 import { optionalFlag, stringFlag, UsageError } from "../cli/args.js";
 import { getKernel } from "../backends.js";
@@ -45,7 +45,7 @@ Example: chimera probe --backend openblas-0.3.21-haswell --shape 1x128x784 --tra
     if (out) writeFileSync(out, JSON.stringify(profile) + "\n");
     if (svg) {
       const title = `${kernel.info.id}: ${op} ${m}x${n}x${k}${shape.transA ? " transA" : ""}${shape.transB ? " transB" : ""} beta ${shape.beta}`;
-      writeFileSync(svg, treeSvg(profile.groups[0]!.tree, { title, cLeaf: shape.beta === 1 ? k : -1 }));
+      writeFileSync(svg, treeSvg(decodeTree(profile.groups[0]!.tree), { title, cLeaf: shape.beta === 1 ? k : -1 }));
     }
     if (args.json) {
       io.out(JSON.stringify(profile) + "\n");
@@ -53,7 +53,7 @@ Example: chimera probe --backend openblas-0.3.21-haswell --shape 1x128x784 --tra
     }
     io.out(`${kernel.info.id} ${op} ${m}x${n}x${k}: ${profile.groups.length} distinct order(s), ${profile.calls} calls, ${profile.seconds.toFixed(2)} s\n`);
     profile.groups.forEach((g, i) => {
-      const text = formatTree(g.tree);
+      const text = formatTree(decodeTree(g.tree));
       const bits = g.accumulatorBits === null ? "exact or untestable" : `${g.accumulatorBits}-bit significand`;
       io.out(`  order ${i + 1}: ${g.elements.length} element(s), accumulator ${bits}\n    ${text.length > 400 ? text.slice(0, 400) + " …" : text}\n`);
     });
