@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import type { KernelInfo } from "@chimera/kernels";
+import { addonStatus, buildProduct } from "./addon.js";
+import { backendId, backendVariant } from "./backend-id.js";
+import { expectationMismatch, runningPath } from "./describe-report.js";
+import { inProcessOps } from "./in-process-ops.js";
+import { controlledEnv, libraryCatalog, type LibraryFile, type VariantDecl } from "./library-catalog.js";
+import { makeNativeKernel, type NativeKernel, type NativeOps } from "./native-kernel.js";
+import { platformBackends } from "./platform-backends.js";
+import { workerOps } from "./worker-ops.js";
+
+/** How to host a backend: in this process, or in a worker process with the variant's environment. */
+export type Transport = "in-process" | "worker";
+
+/** One native backend the bridge knows, available here or not. */
+export interface NativeBackend {
+  readonly id: string;
+  readonly kind: "native";
+  readonly library: string;
+  readonly version: string;
+  readonly variant: string;
+  readonly threads: number;
+  readonly available: boolean;
+  /** Why it is unavailable (missing file, addon not built, wrong platform). */
+  readonly reason?: string;
+  /** The library file that would be loaded. */
+  readonly path?: string;
+  /** The transport create() uses by default. */
+  readonly transport: Transport;
+  /** Starts the backend (a worker process, or a library loaded here). Throws when unavailable. */
+  create(options?: { transport?: Transport }): NativeKernel;
+}
+
+/** The path of a library file: CHIMERA_BLAS_<NAME> when set, else the first candidate that exists. */
+export function resolveLibraryPath(file: LibraryFile, env: NodeJS.ProcessEnv = process.env): { path?: string; reason?: string } {
+  const override = env[`CHIMERA_BLAS_${file.envName}`];
+  if (override) return existsSync(override) ? { path: override } : { reason: `CHIMERA_BLAS_${file.envName}=${override} does not exist` };
+  const found = file.candidates.find((p) => existsSync(p));
+  return found ? { path: found } : { reason: `not found (looked in ${file.candidates.join(", ")}; set CHIMERA_BLAS_${file.envName})` };
+}
+
+/** The environment a worker for this variant starts with. */
+function workerEnv(decl: VariantDecl, threads: number, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  for (const k of controlledEnv) delete out[k];
+  const t = String(threads);
+  Object.assign(out, { OPENBLAS_NUM_THREADS: t, BLIS_NUM_THREADS: t, MKL_NUM_THREADS: t, OMP_NUM_THREADS: t }, decl.env);
+  if (decl.preloadMklIntelPath) out.LD_PRELOAD = buildProduct("chimera_mkl_intel_path");
+  return out;
+}
+
+function describe(file: LibraryFile, decl: VariantDecl, id: string, threads: number, env: NodeJS.ProcessEnv): NativeBackend {
+  const variant = backendVariant(decl.cpu, file.threading);
+  const addon = addonStatus();
+  const resolved = resolveLibraryPath(file, env);
+  const preloadMissing = decl.preloadMklIntelPath && !existsSync(buildProduct("chimera_mkl_intel_path"));
+  const reason = addon.reason ?? resolved.reason ?? (preloadMissing ? "the MKL Intel-path preload is not built" : undefined);
+  const transport: Transport = file.inProcess ? "in-process" : "worker";
+  const base = { id, kind: "native" as const, library: file.library, version: file.version, variant, threads };
+  return {
+    ...base,
+    available: reason === undefined,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(resolved.path !== undefined ? { path: resolved.path } : {}),
+    transport,
+    create(options?: { transport?: Transport }): NativeKernel {
+      if (reason !== undefined) throw new Error(`${id}: unavailable: ${reason}`);
+      const how = options?.transport ?? transport;
+      if (how === "in-process" && !file.inProcess) {
+        throw new Error(`${id}: needs its own process (its settings are read when the library loads); use transport "worker"`);
+      }
+      const ops: NativeOps = how === "in-process"
+        ? inProcessOps(resolved.path!, threads)
+        : workerOps({ id, path: resolved.path!, threads, env: workerEnv(decl, threads, env) });
+      const report = ops.report();
+      const mismatch = expectationMismatch(decl.expect, report);
+      if (mismatch) {
+        ops.dispose();
+        throw new Error(`${id}: ${mismatch}`);
+      }
+      const info: KernelInfo = {
+        ...base,
+        description: `the real library (${runningPath(report)}), ${threads} thread${threads > 1 ? "s" : ""}, ${how}; `
+          + "its summation order is the library's own",
+      };
+      return makeNativeKernel(info, how, ops);
+    },
+  };
+}
+
+/**
+ * Every native backend in the catalog (library-catalog.ts) plus the platform ones (cuBLAS,
+ * Accelerate), each marked available or not with the reason. Cheap: nothing is loaded until
+ * create(). `env` defaults to process.env (CHIMERA_BLAS_* overrides, and the base of worker envs).
+ */
+export function discoverNativeBackends(env: NodeJS.ProcessEnv = process.env): NativeBackend[] {
+  const out: NativeBackend[] = [];
+  for (const file of libraryCatalog) {
+    for (const decl of file.variants) {
+      for (const threads of decl.threads) {
+        const id = backendId(file.library, file.version, backendVariant(decl.cpu, file.threading), threads);
+        out.push(describe(file, decl, id, threads, env));
+      }
+    }
+  }
+  return [...out, ...platformBackends(env)];
+}
