@@ -5,7 +5,7 @@ import { backendId, backendVariant } from "./backend-id.js";
 import { expectationMismatch, runningPath } from "./describe-report.js";
 import { inProcessOps } from "./in-process-ops.js";
 import { controlledEnv, libraryCatalog, type LibraryFile, type VariantDecl } from "./library-catalog.js";
-import { makeNativeKernel, type NativeKernel, type NativeOps } from "./native-kernel.js";
+import { makeNativeKernel, withId, type NativeKernel, type NativeOps } from "./native-kernel.js";
 import { platformBackends } from "./platform-backends.js";
 import { workerOps } from "./worker-ops.js";
 
@@ -70,9 +70,14 @@ function describe(file: LibraryFile, decl: VariantDecl, id: string, threads: num
       if (how === "in-process" && !file.inProcess) {
         throw new Error(`${id}: needs its own process (its settings are read when the library loads); use transport "worker"`);
       }
-      const ops: NativeOps = how === "in-process"
-        ? inProcessOps(resolved.path!, threads)
-        : workerOps({ id, path: resolved.path!, threads, env: workerEnv(decl, threads, env) });
+      let ops: NativeOps;
+      try {
+        ops = how === "in-process"
+          ? inProcessOps(resolved.path!, threads)
+          : workerOps({ id, path: resolved.path!, threads, env: workerEnv(decl, threads, env) });
+      } catch (e) {
+        throw withId(id, e);
+      }
       const report = ops.report();
       const mismatch = expectationMismatch(decl.expect, report);
       if (mismatch) {

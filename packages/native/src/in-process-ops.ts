@@ -24,6 +24,7 @@ export function inProcessOps(path: string, threads: number): NativeOps {
       c.incx, c.beta, c.y, c.yOffset ?? 0, c.incy),
     dot: (c: DotCall) => addon.dot(h, c.n, c.x, c.xOffset ?? 0, c.incx, c.y, c.yOffset ?? 0, c.incy),
     report: () => addon.libraryInfo(h),
+    pid: process.pid,
     dispose: () => {}, // dlclose is never safe with threaded BLAS libraries; the file stays loaded
   };
 }

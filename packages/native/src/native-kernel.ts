@@ -14,6 +14,8 @@ export interface NativeOps {
   /** Seconds per gemm, timed around `reps` calls inside C (operands staged once). */
   timeGemm(call: GemmCall, reps: number): number;
   report(): LibraryReport;
+  /** The process the library runs in. */
+  readonly pid: number;
   dispose(): void;
 }
 
@@ -23,6 +25,8 @@ export interface NativeKernel extends Kernel {
   readonly transport: "in-process" | "worker";
   /** What the loaded library reports (core name, BLIS arch, MKL code path, loaded objects). */
   readonly report: LibraryReport;
+  /** The process the library runs in (this one, or the worker). */
+  readonly pid: number;
   /** Seconds per gemm call timed inside C, for bridge-overhead ratios. Validated like gemm. */
   timeGemm(call: GemmCall, reps: number): number;
   /** Releases the worker (or nothing, in-process). Later calls throw. */
@@ -37,27 +41,35 @@ export function makeNativeKernel(info: KernelInfo, transport: NativeKernel["tran
     return ops;
   };
   const report = ops.report();
+  const named = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      throw withId(info.id, e);
+    }
+  };
   return {
     info,
     transport,
     report,
+    pid: ops.pid,
     gemm(call: GemmCall): void {
       validateGemm(info.id, call);
       if (call.m === 0 || call.n === 0) return;
-      live("gemm").gemm(call);
+      named(() => live("gemm").gemm(call));
     },
     gemv(call: GemvCall): void {
       validateGemv(info.id, call);
-      live("gemv").gemv(call);
+      named(() => live("gemv").gemv(call));
     },
     dot(call: DotCall): number {
       validateDot(info.id, call);
-      return live("dot").dot(call);
+      return named(() => live("dot").dot(call));
     },
     timeGemm(call: GemmCall, reps: number): number {
       validateGemm(info.id, call);
       if (!Number.isInteger(reps) || reps < 1) throw new Error(`${info.id}: timeGemm: reps must be an integer >= 1, got ${reps}`);
-      return live("timeGemm").timeGemm(call, reps);
+      return named(() => live("timeGemm").timeGemm(call, reps));
     },
     dispose(): void {
       if (disposed) return;
@@ -65,4 +77,10 @@ export function makeNativeKernel(info: KernelInfo, transport: NativeKernel["tran
       ops.dispose();
     },
   };
+}
+
+/** The error itself when its message already starts with the kernel id, else a copy that does. */
+export function withId(id: string, e: unknown): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return err.message.startsWith(`${id}:`) ? err : new Error(`${id}: ${err.message}`, { cause: err });
 }

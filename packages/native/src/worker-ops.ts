@@ -130,6 +130,7 @@ export function workerOps(spec: WorkerSpec): NativeOps {
     };
     return {
       report: () => report,
+      pid,
       gemm(c: GemmCall): void {
         send("gemm", gemmRequest(Op.gemm, c, 0).chunks);
         const out = receive("gemm");
