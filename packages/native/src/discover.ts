@@ -55,7 +55,8 @@ function describe(file: LibraryFile, decl: VariantDecl, id: string, threads: num
   const addon = addonStatus();
   const resolved = resolveLibraryPath(file, env);
   const preloadMissing = decl.preloadMklIntelPath && !existsSync(buildProduct("chimera_mkl_intel_path"));
-  const reason = addon.reason ?? resolved.reason ?? (preloadMissing ? "the MKL Intel-path preload is not built" : undefined);
+  const reasons = [addon.reason, resolved.reason, preloadMissing ? "the MKL Intel-path preload is not built" : undefined];
+  const reason = reasons.some((r) => r !== undefined) ? reasons.filter((r) => r !== undefined).join("; ") : undefined;
   const transport: Transport = file.inProcess ? "in-process" : "worker";
   const base = { id, kind: "native" as const, library: file.library, version: file.version, variant, threads };
   return {
