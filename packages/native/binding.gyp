@@ -7,7 +7,7 @@
       "target_name": "chimera_native",
       "sources": [
         "csrc/addon.c", "csrc/aligned-scratch.c", "csrc/blas-calls.c", "csrc/blas-library.c",
-        "csrc/fifo-io.c", "csrc/library-table.c", "csrc/napi-args.c"
+        "csrc/fifo-io.c", "csrc/library-table.c", "csrc/napi-args.c", "csrc/shared-memory.c"
       ],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-ldl"]
@@ -26,15 +26,13 @@
           "target_name": "chimera_eigen_generic",
           "type": "loadable_module",
           "sources": ["csrc/eigen-cblas.cc"],
-          "include_dirs": ["<(eigen_include)"],
-          "cflags_cc": ["-O3", "-fvisibility=hidden", "-fvisibility-inlines-hidden"]
+          "cflags_cc": ["-O3", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
         },
         {
           "target_name": "chimera_eigen_native",
           "type": "loadable_module",
           "sources": ["csrc/eigen-cblas.cc"],
-          "include_dirs": ["<(eigen_include)"],
-          "cflags_cc": ["-O3", "-march=native", "-fvisibility=hidden", "-fvisibility-inlines-hidden"]
+          "cflags_cc": ["-O3", "-march=native", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
         }
       ]
     }]

@@ -1,6 +1,6 @@
 /*
  * chimera_native.node: the N-API entry point. It exports the functions of library-table.c,
- * blas-calls.c and fifo-io.c; packages/native/src/addon.ts types them.
+ * blas-calls.c, fifo-io.c and shared-memory.c; packages/native/src/addon.ts types them.
  */
 #include "addon.h"
 
@@ -19,6 +19,7 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT_FN("setBlocking", native_set_blocking),
       EXPORT_FN("waitReadable", native_wait_readable),
       EXPORT_FN("setPipeSize", native_set_pipe_size),
+      EXPORT_FN("mapShared", native_map_shared),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -44,6 +44,8 @@ export interface NativeAddon {
   setBlocking(fd: number, blocking: boolean): void;
   waitReadable(fd: number, timeoutMs: number): "readable" | "hangup" | "timeout";
   setPipeSize(fd: number, bytes: number): number;
+  /** Maps `bytes` of a file MAP_SHARED (creating it with that size when `create`); unmapped on GC. */
+  mapShared(path: string, bytes: number, create: boolean): ArrayBuffer;
 }
 
 /** The folder node-gyp builds into: the addon and the shared objects the bridge builds itself. */

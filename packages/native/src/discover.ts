@@ -7,10 +7,17 @@ import { inProcessOps } from "./in-process-ops.js";
 import { controlledEnv, libraryCatalog, type LibraryFile, type VariantDecl } from "./library-catalog.js";
 import { makeNativeKernel, withId, type NativeKernel, type NativeOps } from "./native-kernel.js";
 import { platformBackends } from "./platform-backends.js";
-import { workerOps } from "./worker-ops.js";
+import { workerOps, type WorkerData } from "./worker-ops.js";
 
 /** How to host a backend: in this process, or in a worker process with the variant's environment. */
 export type Transport = "in-process" | "worker";
+
+/** How create() hosts a backend; the defaults are the backend's transport and shared memory. */
+export interface CreateOptions {
+  transport?: Transport;
+  /** For workers: operands through a shared region (default) or through the FIFO. */
+  workerData?: WorkerData;
+}
 
 /** One native backend the bridge knows, available here or not. */
 export interface NativeBackend {
@@ -28,7 +35,7 @@ export interface NativeBackend {
   /** The transport create() uses by default. */
   readonly transport: Transport;
   /** Starts the backend (a worker process, or a library loaded here). Throws when unavailable. */
-  create(options?: { transport?: Transport }): NativeKernel;
+  create(options?: CreateOptions): NativeKernel;
 }
 
 /** The path of a library file: CHIMERA_BLAS_<NAME> when set, else the first candidate that exists. */
@@ -65,7 +72,7 @@ function describe(file: LibraryFile, decl: VariantDecl, id: string, threads: num
     ...(reason !== undefined ? { reason } : {}),
     ...(resolved.path !== undefined ? { path: resolved.path } : {}),
     transport,
-    create(options?: { transport?: Transport }): NativeKernel {
+    create(options?: CreateOptions): NativeKernel {
       if (reason !== undefined) throw new Error(`${id}: unavailable: ${reason}`);
       const how = options?.transport ?? transport;
       if (how === "in-process" && !file.inProcess) {
@@ -75,7 +82,7 @@ function describe(file: LibraryFile, decl: VariantDecl, id: string, threads: num
       try {
         ops = how === "in-process"
           ? inProcessOps(resolved.path!, threads)
-          : workerOps({ id, path: resolved.path!, threads, env: workerEnv(decl, threads, env) });
+          : workerOps({ id, path: resolved.path!, threads, env: workerEnv(decl, threads, env), data: options?.workerData ?? "shared-memory" });
       } catch (e) {
         throw withId(id, e);
       }

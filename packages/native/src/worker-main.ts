@@ -8,7 +8,8 @@ import type { GemmCall } from "@chimera/kernels";
 import { loadAddon } from "./addon.js";
 import { inProcessOps } from "./in-process-ops.js";
 import type { NativeOps } from "./native-kernel.js";
-import { Op, readExact, REQUEST_FIELDS, RESPONSE_FIELDS, Status, writeAll } from "./worker-protocol.js";
+import { sharedLayout } from "./shared-layout.js";
+import { IN_SHARED_MEMORY, Op, readExact, REQUEST_FIELDS, RESPONSE_FIELDS, Status, writeAll } from "./worker-protocol.js";
 
 const [reqPath, respPath, specJson] = process.argv.slice(2);
 const addon = loadAddon();
@@ -41,15 +42,29 @@ const header = new Float64Array(REQUEST_FIELDS);
 const headerBytes = new Uint8Array(header.buffer);
 let arena = new ArrayBuffer(1 << 16);
 
-/** Reads the three float32 slices announced in header fields 11..13 into one reused buffer. */
+let region: Float32Array | undefined;
+
+/** Maps the shared region named in a remap request. */
+function remap(): void {
+  const name = new Uint8Array(header[2]!);
+  if (!readExact(reqFd, name)) throw new Error("remap request cut short");
+  region = new Float32Array(addon.mapShared(new TextDecoder().decode(name), header[1]!, false));
+}
+
+/** The three float32 slices announced in header fields 11..13: in the shared region, or read from the FIFO. */
 function readSlices(): [Float32Array, Float32Array, Float32Array] {
-  const lens = [header[11]!, header[12]!, header[13]!];
-  const total = (lens[0]! + lens[1]! + lens[2]!) * 4;
+  const lens = [header[11]!, header[12]!, header[13]!] as const;
+  if (header[15] === IN_SHARED_MEMORY) {
+    const { offsets, bytes } = sharedLayout(lens);
+    if (!region || region.byteLength < bytes) throw new Error(`operands need ${bytes} shared bytes, region has ${region?.byteLength ?? 0}`);
+    return [0, 1, 2].map((i) => region!.subarray(offsets[i]!, offsets[i]! + lens[i]!)) as [Float32Array, Float32Array, Float32Array];
+  }
+  const total = (lens[0] + lens[1] + lens[2]) * 4;
   if (arena.byteLength < total) arena = new ArrayBuffer(Math.max(total, arena.byteLength * 2));
   if (total > 0 && !readExact(reqFd, new Uint8Array(arena, 0, total))) throw new Error("request cut short");
   const a = new Float32Array(arena, 0, lens[0]);
-  const b = new Float32Array(arena, lens[0]! * 4, lens[1]);
-  const c = new Float32Array(arena, (lens[0]! + lens[1]!) * 4, lens[2]);
+  const b = new Float32Array(arena, lens[0] * 4, lens[1]);
+  const c = new Float32Array(arena, (lens[0] + lens[1]) * 4, lens[2]);
   return [a, b, c];
 }
 
@@ -61,16 +76,22 @@ function gemmCall(a: Float32Array, b: Float32Array, c: Float32Array): GemmCall {
   };
 }
 
+/** The result payload: the output slice itself, or nothing when it was written in the shared region. */
 function bytes(x: Float32Array): Uint8Array {
-  return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  return header[15] === IN_SHARED_MEMORY ? new Uint8Array(0) : new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 }
 
 for (;;) {
   if (addon.waitReadable(reqFd, -1) === "hangup" || !readExact(reqFd, headerBytes)) break; // parent gone
   const op = header[0];
   if (op === Op.exit) break;
-  const [a, b, c] = readSlices();
   try {
+    if (op === Op.remap) {
+      remap();
+      respond(Status.ok, new Uint8Array(0));
+      continue;
+    }
+    const [a, b, c] = readSlices();
     if (op === Op.gemm) {
       ops.gemm(gemmCall(a, b, c));
       respond(Status.ok, bytes(c));

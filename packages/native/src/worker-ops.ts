@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DotCall, GemmCall, GemvCall } from "@chimera/kernels";
 import { loadAddon, type LibraryReport } from "./addon.js";
 import type { NativeOps } from "./native-kernel.js";
+import { sharedLayout } from "./shared-layout.js";
 import {
-  bytesOf, matrixSpan, Op, readExact, REQUEST_FIELDS, RESPONSE_FIELDS, Status, vectorSpan, writeAll,
+  IN_SHARED_MEMORY, matrixSpan, Op, readExact, REQUEST_FIELDS, RESPONSE_FIELDS, Status, vectorSpan, writeAll,
 } from "./worker-protocol.js";
 
 /** What a worker is asked to load. */
@@ -20,7 +21,20 @@ export interface WorkerSpec {
   env: Record<string, string>;
   /** Milliseconds to wait for the worker to load its library (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * How operands travel: "shared-memory" (default: a region both processes map; only a header
+   * crosses the FIFO) or "pipe" (operands and result through the FIFOs).
+   */
+  data?: WorkerData;
 }
+
+/** How a worker's operands travel (see WorkerSpec.data). */
+export type WorkerData = "shared-memory" | "pipe";
+
+/** How long one call may take before its worker is presumed stuck (a guard against hangs, not a limit on work). */
+const callTimeoutMs = Number(process.env.CHIMERA_NATIVE_CALL_TIMEOUT_MS ?? 600_000);
+const sharedDir = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+let regionCount = 0;
 
 const workerMain = join(dirname(fileURLToPath(import.meta.url)), "worker-main.js");
 const PIPE_BYTES = 1 << 20;
@@ -42,12 +56,13 @@ function isZombie(pid: number): boolean {
  * The parent makes two FIFOs, opens the response FIFO non-blocking (so a worker that dies before
  * connecting cannot hang it), spawns `node worker-main.js`, and polls until the worker's first
  * message (its LibraryReport, or why it failed). Every later call is a blocking write of the request
- * and a blocking read of the response: a worker that dies mid-call closes its FIFO ends, so the
+ * and a blocking read of the response (operands in a shared region by default, see WorkerSpec.data): a worker that dies mid-call closes its FIFO ends, so the
  * parent sees end-of-file (or EPIPE) and throws instead of hanging. The worker exits when the parent
  * closes its end, including when the parent exits.
  */
 export function workerOps(spec: WorkerSpec): NativeOps {
   const addon = loadAddon();
+  const shared = (spec.data ?? "shared-memory") === "shared-memory";
   const dir = mkdtempSync(join(tmpdir(), "chimera-worker-"));
   live.add(dir);
   const reqPath = join(dir, "request"), respPath = join(dir, "response"), logPath = join(dir, "stderr.log");
@@ -79,6 +94,10 @@ export function workerOps(spec: WorkerSpec): NativeOps {
 
   /** Reads one response; returns its payload bytes (throws the worker's error, or on a dead worker). */
   const receive = (op: string): Uint8Array => {
+    if (addon.waitReadable(respFd, callTimeoutMs) === "timeout") {
+      child.kill("SIGKILL");
+      throw failed(`gave no answer to ${op} within ${callTimeoutMs} ms (CHIMERA_NATIVE_CALL_TIMEOUT_MS); killed`);
+    }
     if (!readExact(respFd, replyBytes)) throw failed(`exited during ${op} (end of file on its response FIFO)`);
     const payload = new Uint8Array(reply[1]!);
     if (!readExact(respFd, payload)) throw failed(`exited during ${op}`);
@@ -119,43 +138,77 @@ export function workerOps(spec: WorkerSpec): NativeOps {
   }
 
   function makeOps(report: LibraryReport): NativeOps {
-    const gemmRequest = (op: number, c: GemmCall, reps: number): { chunks: Uint8Array[] } => {
+    let region: { floats: Float32Array; bytes: number } | undefined;
+    /** Grows the shared region to at least `bytes` (a new file the worker maps, then unlinked). */
+    const ensureRegion = (bytes: number): Float32Array => {
+      if (region && region.bytes >= bytes) return region.floats;
+      const size = Math.max(1 << 20, 2 ** Math.ceil(Math.log2(bytes)));
+      const path = join(sharedDir, `chimera-${process.pid}-${++regionCount}`);
+      const buf = addon.mapShared(path, size, true);
+      const pending = header.slice(); // the request being staged; the remap message borrows the header
+      try {
+        const name = new TextEncoder().encode(path);
+        header.fill(0);
+        header.set([Op.remap, size, name.length]);
+        send("remap", [name]);
+        receive("remap");
+      } finally {
+        unlinkSync(path);
+        header.set(pending);
+      }
+      region = { floats: new Float32Array(buf), bytes: size };
+      return region.floats;
+    };
+    /**
+     * Sends the request in header with its three slices (FIFO or shared region) and returns the
+     * third slice as the worker left it (the output operand).
+     */
+    const exchange = (op: string, slices: [Float32Array, Float32Array, Float32Array]): Float32Array => {
+      if (!shared) {
+        header[15] = 0;
+        send(op, slices.map((x) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength)));
+        const out = receive(op);
+        return new Float32Array(out.buffer, 0, out.length / 4);
+      }
+      const layout = sharedLayout([slices[0].length, slices[1].length, slices[2].length]);
+      const f = ensureRegion(layout.bytes);
+      for (let i = 0; i < 3; i++) f.set(slices[i]!, layout.offsets[i]);
+      header[15] = IN_SHARED_MEMORY;
+      send(op, []);
+      receive(op);
+      return f.subarray(layout.offsets[2], layout.offsets[2] + slices[2].length);
+    };
+    const slice = (x: Float32Array, offset: number | undefined, length: number) => x.subarray(offset ?? 0, (offset ?? 0) + length);
+    const gemmSlices = (op: number, c: GemmCall, reps: number): [Float32Array, Float32Array, Float32Array] => {
       const lenA = matrixSpan(c.transA ? c.k : c.m, c.transA ? c.m : c.k, c.lda);
       const lenB = matrixSpan(c.transB ? c.n : c.k, c.transB ? c.k : c.n, c.ldb);
       const lenC = matrixSpan(c.m, c.n, c.ldc);
       header.set([op, +c.transA, +c.transB, c.m, c.n, c.k, c.alpha, c.beta, c.lda, c.ldb, c.ldc, lenA, lenB, lenC, reps, 0]);
-      return {
-        chunks: [bytesOf(c.a, c.aOffset ?? 0, lenA), bytesOf(c.b, c.bOffset ?? 0, lenB), bytesOf(c.c, c.cOffset ?? 0, lenC)],
-      };
+      return [slice(c.a, c.aOffset, lenA), slice(c.b, c.bOffset, lenB), slice(c.c, c.cOffset, lenC)];
     };
     return {
       report: () => report,
       pid,
       gemm(c: GemmCall): void {
-        send("gemm", gemmRequest(Op.gemm, c, 0).chunks);
-        const out = receive("gemm");
-        const cs = new Float32Array(out.buffer, 0, out.length / 4), off = c.cOffset ?? 0;
+        const cs = exchange("gemm", gemmSlices(Op.gemm, c, 0)), off = c.cOffset ?? 0;
         for (let i = 0; i < c.m; i++) c.c.set(cs.subarray(i * c.ldc, i * c.ldc + c.n), off + i * c.ldc);
       },
       timeGemm(c: GemmCall, reps: number): number {
-        send("timeGemm", gemmRequest(Op.timeGemm, c, reps).chunks);
-        receive("timeGemm");
+        exchange("timeGemm", gemmSlices(Op.timeGemm, c, reps));
         return reply[2]!;
       },
       gemv(c: GemvCall): void {
         const lenX = c.transA ? c.m : c.n, lenY = c.transA ? c.n : c.m;
         const sa = matrixSpan(c.m, c.n, c.lda), sx = vectorSpan(lenX, c.incx), sy = vectorSpan(lenY, c.incy);
         header.set([Op.gemv, +c.transA, 0, c.m, c.n, 0, c.alpha, c.beta, c.lda, c.incx, c.incy, sa, sx, sy, 0, 0]);
-        send("gemv", [bytesOf(c.a, c.aOffset ?? 0, sa), bytesOf(c.x, c.xOffset ?? 0, sx), bytesOf(c.y, c.yOffset ?? 0, sy)]);
-        const out = receive("gemv");
-        const ys = new Float32Array(out.buffer, 0, out.length / 4), off = c.yOffset ?? 0;
+        const ys = exchange("gemv", [slice(c.a, c.aOffset, sa), slice(c.x, c.xOffset, sx), slice(c.y, c.yOffset, sy)]);
+        const off = c.yOffset ?? 0;
         for (let i = 0; i < lenY; i++) c.y[off + i * c.incy] = ys[i * c.incy]!;
       },
       dot(c: DotCall): number {
         const sx = vectorSpan(c.n, c.incx), sy = vectorSpan(c.n, c.incy);
         header.set([Op.dot, 0, 0, c.n, 0, 0, 0, 0, 0, c.incx, c.incy, sx, sy, 0, 0, 0]);
-        send("dot", [bytesOf(c.x, c.xOffset ?? 0, sx), bytesOf(c.y, c.yOffset ?? 0, sy)]);
-        receive("dot");
+        exchange("dot", [slice(c.x, c.xOffset, sx), slice(c.y, c.yOffset, sy), new Float32Array(0)]);
         return reply[2]!;
       },
       dispose(): void {
@@ -163,6 +216,7 @@ export function workerOps(spec: WorkerSpec): NativeOps {
         header.fill(0);
         header[0] = Op.exit;
         try { writeAll(reqFd, [headerBytes]); } catch { /* already gone */ }
+        region = undefined;
         cleanup();
       },
     };

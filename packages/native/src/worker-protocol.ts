@@ -11,10 +11,17 @@ import { readSync, writeSync } from "node:fs";
  * gemm / timeGemm header: [op, transA, transB, m, n, k, alpha, beta, lda, ldb, ldc, lenA, lenB, lenC, reps]
  * gemv header:            [op, transA, 0, m, n, 0, alpha, beta, lda, incx, incy, lenA, lenX, lenY]
  * dot header:             [op, 0, 0, n, 0, 0, 0, 0, 0, incx, incy, lenX, lenY, 0]
+ * remap header:           [op, bytes, pathBytes], then the UTF-8 path of a new shared region to map
+ * Field 15 says where the slices are: 0 = after the header on the FIFO (and the result comes back as
+ * the response payload); 1 = in the shared region at sharedLayout() offsets (the result is written
+ * there in place and the response has no payload).
  * A slice is the elements from the operand's offset to one past its last element (rows-1)*ld + cols,
  * so leading dimensions, padding and alignment offsets inside the slice reach the library unchanged.
  */
-export const Op = { gemm: 1, gemv: 2, dot: 3, timeGemm: 4, report: 5, exit: 9 } as const;
+export const Op = { gemm: 1, gemv: 2, dot: 3, timeGemm: 4, report: 5, remap: 6, exit: 9 } as const;
+
+/** Header field 15: 1 when the operand slices are in the shared region (shared-layout.ts), not the FIFO. */
+export const IN_SHARED_MEMORY = 1;
 
 export const REQUEST_FIELDS = 16;
 export const RESPONSE_FIELDS = 4;
@@ -28,11 +35,6 @@ export function matrixSpan(rows: number, cols: number, ld: number): number {
 /** Elements spanned by n strided elements (0 when empty). */
 export function vectorSpan(n: number, inc: number): number {
   return n === 0 ? 0 : (n - 1) * inc + 1;
-}
-
-/** Bytes of a float32 slice, viewed without copying. */
-export function bytesOf(x: Float32Array, offset: number, length: number): Uint8Array {
-  return new Uint8Array(x.buffer, x.byteOffset + offset * 4, length * 4);
 }
 
 /** Writes every byte (a blocking FIFO may still return short counts on signals). */
