@@ -13,6 +13,13 @@
       "libraries": ["-ldl"]
     },
     {
+      "target_name": "chimera_cublas",
+      "type": "loadable_module",
+      "sources": ["csrc/cublas-cblas.c"],
+      "cflags": ["-std=gnu11", "-O2", "-Wall", "-fvisibility=hidden"],
+      "libraries": ["-ldl"]
+    },
+    {
       "target_name": "chimera_mkl_intel_path",
       "type": "loadable_module",
       "sources": ["csrc/mkl-intel-path.c"],

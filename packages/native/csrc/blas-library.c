@@ -16,6 +16,14 @@ int blas_library_open(blas_library *lib, const char *path, char *err, size_t err
     snprintf(err, errlen, "dlopen(%s) failed: %s", path, dlerror());
     return -1;
   }
+  /* Adapters built by this package (cuBLAS) load their own dependencies here and say why they cannot. */
+  const char *(*init)(void) = (const char *(*)(void))dlsym(h, "chimera_library_init");
+  const char *why = init ? init() : NULL;
+  if (why) {
+    snprintf(err, errlen, "%s: %s", path, why);
+    dlclose(h);
+    return -1;
+  }
   lib->handle = h;
   snprintf(lib->path, sizeof lib->path, "%s", path);
   lib->cblas_sgemm = (cblas_sgemm_fn)dlsym(h, "cblas_sgemm");

@@ -8,7 +8,10 @@
 #include "addon.h"
 
 #include <dlfcn.h>
+#ifdef __linux__
 #include <link.h>
+#endif
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_LIBRARIES 64
@@ -69,6 +72,7 @@ static void set_string(napi_env env, napi_value obj, const char *key, const char
   napi_set_named_property(env, obj, key, s);
 }
 
+#ifdef __linux__
 typedef struct loaded_list {
   napi_env env;
   napi_value array;
@@ -84,9 +88,10 @@ static int add_loaded(struct dl_phdr_info *i, size_t size, void *data) {
   napi_set_element(l->env, l->array, l->count++, s);
   return 0;
 }
+#endif
 
 /* libraryInfo(handle) -> { path, abi, openblasCorename?, openblasConfig?, blisArch?, blisVersion?,
- * mklVersion?, eigenBuild?, loadedObjects } */
+ * mklVersion?, eigenBuild?, cublasVersion?, loadedObjects } */
 napi_value native_library_info(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v[1];
@@ -107,6 +112,13 @@ napi_value native_library_info(napi_env env, napi_callback_info info) {
   const char *(*arch_str)(int) = (const char *(*)(int))dlsym(lib->handle, "bli_arch_string");
   if (arch_id && arch_str) set_string(env, obj, "blisArch", arch_str(arch_id()));
   if ((str_fn = (const char *(*)(void))dlsym(lib->handle, "chimera_eigen_build"))) set_string(env, obj, "eigenBuild", str_fn());
+  int (*cublas_ver)(void) = (int (*)(void))dlsym(lib->handle, "chimera_cublas_version");
+  if (cublas_ver) {
+    char buf[32];
+    int v = cublas_ver();
+    snprintf(buf, sizeof buf, "%d.%d.%d", v / 10000, (v / 100) % 100, v % 100);
+    set_string(env, obj, "cublasVersion", buf);
+  }
   void (*mkl_ver)(char *, int) = (void (*)(char *, int))dlsym(lib->handle, "mkl_get_version_string");
   if (mkl_ver) {
     char buf[256] = {0};
@@ -114,9 +126,12 @@ napi_value native_library_info(napi_env env, napi_callback_info info) {
     for (int i = (int)strlen(buf) - 1; i >= 0 && buf[i] == ' '; i--) buf[i] = 0;
     set_string(env, obj, "mklVersion", buf);
   }
-  loaded_list l = {env, NULL, 0};
-  napi_create_array(env, &l.array);
+  napi_value loaded_objects;
+  napi_create_array(env, &loaded_objects);
+#ifdef __linux__ /* dl_iterate_phdr is glibc's; elsewhere the list stays empty */
+  loaded_list l = {env, loaded_objects, 0};
   dl_iterate_phdr(add_loaded, &l);
-  napi_set_named_property(env, obj, "loadedObjects", l.array);
+#endif
+  napi_set_named_property(env, obj, "loadedObjects", loaded_objects);
   return obj;
 }

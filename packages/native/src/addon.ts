@@ -14,6 +14,7 @@ export interface LibraryReport {
   blisArch?: string;
   mklVersion?: string;
   eigenBuild?: string;
+  cublasVersion?: string;
   /** Every shared object in the process (MKL's code path shows as the libmkl_<path>.so it loaded). */
   loadedObjects: string[];
 }

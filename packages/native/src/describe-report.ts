@@ -16,6 +16,7 @@ export function runningPath(report: LibraryReport): string {
   if (report.blisArch) return `BLIS ${report.blisVersion ?? ""} config ${report.blisArch}`.replace("  ", " ");
   if (report.mklVersion) return `MKL ${report.mklVersion.replace(/ Product Build.*/, "")}, libmkl_${mklPathOf(report) ?? "?"}`;
   if (report.eigenBuild) return report.eigenBuild;
+  if (report.cublasVersion) return `cuBLAS ${report.cublasVersion}, pedantic math (no TF32)`;
   return `${report.abi} symbols of ${report.path}`;
 }
 

@@ -21,6 +21,17 @@ export interface LibraryFile {
   /** True when the file has no load-time settings, so the parent process may load it itself. */
   readonly inProcess: boolean;
   readonly variants: readonly VariantDecl[];
+  /** The platform the library exists on (others list it as unavailable, with that reason). */
+  readonly platform?: NodeJS.Platform;
+  /** Dynamic-linker-cache libraries (macOS system frameworks) have no file to check: trust the path. */
+  readonly noFileOnDisk?: boolean;
+  /**
+   * A build product of this package loaded instead of the found file, which it opens itself; the
+   * worker's environment names the file in `adapter.env` (e.g. cuBLAS through chimera_cublas).
+   */
+  readonly adapter?: { readonly product: string; readonly env: string };
+  /** Reads the version from the found file's real path (e.g. libcublas.so.12.4.5.8 → 12.4.5). */
+  readonly versionFromPath?: RegExp;
 }
 
 /** One code path of a library file. */
@@ -136,4 +147,19 @@ export const libraryCatalog: readonly LibraryFile[] = [
   // Eigen 3.4.0 compiled by this package (csrc/eigen-cblas.cc), once per ISA.
   single("EIGEN_GENERIC", "eigen", "3.4.0", "generic", [buildProduct("chimera_eigen_generic")]),
   single("EIGEN_NATIVE", "eigen", "3.4.0", "native", [buildProduct("chimera_eigen_native")]),
+  // cuBLAS (NVIDIA GPUs) through csrc/cublas-cblas.c: pedantic math (no TF32), one GPU, in a worker so
+  // the CUDA context has its own process. Not yet run on a GPU.
+  {
+    envName: "CUBLAS", library: "cublas", version: "unknown", threading: "", platform: "linux", inProcess: false,
+    candidates: ["/usr/local/cuda/lib64/libcublas.so", "/usr/local/cuda/lib/libcublas.so", `${LIB}/libcublas.so`,
+      ...[13, 12, 11].flatMap((v) => [`/usr/local/cuda/lib64/libcublas.so.${v}`, `/usr/local/cuda/lib/libcublas.so.${v}`, `${LIB}/libcublas.so.${v}`])],
+    adapter: { product: "chimera_cublas", env: "CHIMERA_CUBLAS" }, versionFromPath: /libcublas\.so\.(\d+\.\d+\.\d+)/,
+    variants: [{ cpu: "pedantic", threads: [1], env: {} }],
+  },
+  // Apple Accelerate: a system framework with CBLAS entry points, loaded in-process on macOS.
+  {
+    envName: "ACCELERATE", library: "accelerate", version: "system", threading: "", platform: "darwin", noFileOnDisk: true,
+    inProcess: true, candidates: ["/System/Library/Frameworks/Accelerate.framework/Accelerate"],
+    variants: [{ cpu: "default", threads: [1], env: {} }],
+  },
 ];
