@@ -75,7 +75,7 @@ describe("native transports", () => {
     expect(() => k.gemm(x)).to.throw(/disposed/);
   });
 
-  it("core types load as asked and report it (OpenBLAS Haswell vs SkylakeX, MKL generic vs AVX2)", function () {
+  it("core types load as asked and report it (OpenBLAS Haswell, Sandybridge; MKL AVX2 via the preload)", function () {
     const pairs = [["openblas-0.3.21-haswell-serial", "Haswell"], ["openblas-0.3.21-sandybridge-serial", "Sandybridge"]] as const;
     for (const [id, core] of pairs) {
       const k = get(this, id).create();
