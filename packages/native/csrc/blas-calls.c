@@ -1,10 +1,13 @@
 /*
  * The N-API functions that call a library: gemm, gemv, dot, and timeGemm (the same gemm looped inside
  * C, so a benchmark can tell the library's time from the bridge's). Arguments are re-checked here
- * even though TypeScript validated them: a bad call throws, it never reaches the library.
+ * even though TypeScript validated them: a bad call throws, it never reaches the library. gemm
+ * operands reach the library 64-byte aligned: in place when they already are (worker operands in the
+ * shared region), else through aligned scratch; gemv and dot always go through scratch.
  */
 #include "addon.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -42,22 +45,31 @@ static int read_gemm(napi_env env, napi_value *v, const char *op, gemm_args *g) 
   return 0;
 }
 
-/* Copies the operands into the aligned scratch; returns 0, or -1 after throwing. */
+static int is_aligned(const float *p) { return ((uintptr_t)p % SCRATCH_ALIGN) == 0; }
+
+/* The operand as the library will see it: in place when it already starts on a 64-byte boundary
+ * (worker operands in the shared region always do), else copied into aligned scratch. Either way the
+ * library gets the same layout at the same alignment, so the bits cannot differ. NULL when out of memory. */
+static float *stage(aligned_scratch *s, float *src, int64_t span) {
+  if (is_aligned(src)) return src;
+  float *p = scratch_reserve(s, (size_t)span);
+  if (p) memcpy(p, src, (size_t)span * sizeof(float));
+  return p;
+}
+
+/* Stages the operands (see stage()); returns 0, or -1 after throwing. */
 static int stage_gemm(napi_env env, const char *op, const gemm_args *g, float **a, float **b, float **c) {
   int64_t sa = matrix_span(g->trans_a ? g->k : g->m, g->trans_a ? g->m : g->k, g->lda);
   int64_t sb = matrix_span(g->trans_b ? g->n : g->k, g->trans_b ? g->k : g->n, g->ldb);
   int64_t sc = matrix_span(g->m, g->n, g->ldc);
-  *a = scratch_reserve(&scratch_a, (size_t)sa);
-  *b = scratch_reserve(&scratch_b, (size_t)sb);
-  *c = scratch_reserve(&scratch_c, (size_t)sc);
+  *a = stage(&scratch_a, g->a + g->a_off, sa);
+  *b = stage(&scratch_b, g->b + g->b_off, sb);
+  *c = stage(&scratch_c, g->c + g->c_off, sc);
   if (!*a || !*b || !*c) {
     throw_error(env, op, "out of memory for aligned scratch (%lld + %lld + %lld floats)", (long long)sa,
                 (long long)sb, (long long)sc);
     return -1;
   }
-  memcpy(*a, g->a + g->a_off, (size_t)sa * sizeof(float));
-  memcpy(*b, g->b + g->b_off, (size_t)sb * sizeof(float));
-  memcpy(*c, g->c + g->c_off, (size_t)sc * sizeof(float));
   return 0;
 }
 
@@ -78,8 +90,8 @@ napi_value native_gemm(napi_env env, napi_callback_info info) {
   if (stage_gemm(env, "gemm", &g, &a, &b, &c)) return NULL;
   call_gemm(&g, a, b, c);
   /* Copy back only the m×n elements: the padding between rows of C belongs to the caller. */
-  for (int64_t i = 0; i < g.m; i++)
-    memcpy(g.c + g.c_off + i * g.ldc, c + i * g.ldc, (size_t)g.n * sizeof(float));
+  if (c != g.c + g.c_off)
+    for (int64_t i = 0; i < g.m; i++) memcpy(g.c + g.c_off + i * g.ldc, c + i * g.ldc, (size_t)g.n * sizeof(float));
   return NULL;
 }
 
@@ -94,7 +106,14 @@ napi_value native_time_gemm(napi_env env, napi_callback_info info) {
   if (read_gemm(env, v, "timeGemm", &g) || arg_int(env, v[17], "timeGemm", "reps", 1, DIM_MAX, &reps)) return NULL;
   float *a, *b, *c;
   if (g.m == 0 || g.n == 0) return throw_error(env, "timeGemm", "m and n must be > 0");
+  /* Time on private copies so C's owner never sees reps partial results (and in-place staging
+   * cannot make the timed loop read its own output). */
   if (stage_gemm(env, "timeGemm", &g, &a, &b, &c)) return NULL;
+  if (c == g.c + g.c_off) {
+    int64_t sc = matrix_span(g.m, g.n, g.ldc);
+    if (!(c = scratch_reserve(&scratch_c, (size_t)sc))) return throw_error(env, "timeGemm", "out of memory");
+    memcpy(c, g.c + g.c_off, (size_t)sc * sizeof(float));
+  }
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (int64_t r = 0; r < reps; r++) call_gemm(&g, a, b, c);
