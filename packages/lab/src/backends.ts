@@ -1,18 +1,58 @@
 import { readFileSync } from "node:fs";
-import { emulatedKernels, KernelRegistry, profileSetKernel, referenceKernel, type Kernel, type ProbeProfile } from "@chimera/kernels";
+import { emulatedKernels, profileSetKernel, referenceKernel, type Kernel, type KernelInfo, type KernelKind, type ProbeProfile } from "@chimera/kernels";
+import { discoverNativeBackends } from "@chimera/native";
 
-/** The kernels this build knows: the reference kernel and every emulation. */
-export function registry(): KernelRegistry {
-  return new KernelRegistry([referenceKernel, ...emulatedKernels]);
+/** One backend the lab can run: reference, emulated or native, available here or not. */
+export interface BackendEntry {
+  readonly id: string;
+  readonly kind: KernelKind;
+  readonly library: string;
+  readonly version: string;
+  readonly variant: string;
+  readonly threads: number;
+  readonly available: boolean;
+  readonly reason?: string;
+  /** A fresh kernel (a native one may start a worker process: release it with releaseKernel). */
+  create(): Kernel;
+}
+
+function pureEntry(kernel: Kernel): BackendEntry {
+  const i: KernelInfo = kernel.info;
+  return { id: i.id, kind: i.kind, library: i.library, version: i.version, variant: i.variant, threads: i.threads, available: true, create: () => kernel };
 }
 
 /**
- * The kernel with this id; the error lists the known ids. `profile:FILE[,FILE…]` loads probe
- * profiles (`chimera probe --out FILE`) as one kernel that replays each probed call.
+ * Every backend, in listing order: the reference kernel, the emulations (pure TypeScript, always
+ * available), then the native libraries the bridge discovers. The list is written here, once.
  */
-export function getKernel(id: string): Kernel {
+export function allBackends(): BackendEntry[] {
+  return [
+    pureEntry(referenceKernel),
+    ...emulatedKernels.map(pureEntry),
+    ...discoverNativeBackends().map((b): BackendEntry => ({ ...b, create: () => b.create() })),
+  ];
+}
+
+/**
+ * The kernel for `id`; throws naming the id and why (unknown, with the known ids; or unavailable).
+ * `profile:FILE[,FILE…]` loads probe profiles (`chimera probe --out FILE`) as one kernel that
+ * replays each probed call.
+ */
+export function getKernel(id: string, backends?: readonly BackendEntry[]): Kernel {
   if (id.startsWith("profile:")) return profileSetKernel(id.slice("profile:".length).split(",").map(readProfile));
-  return registry().get(id);
+  const list = backends ?? allBackends();
+  const b = list.find((x) => x.id === id);
+  if (!b) {
+    throw new Error(`unknown backend "${id}"; known: ${list.map((x) => x.id).join(", ")} (see \`chimera backends\`)`);
+  }
+  if (!b.available) throw new Error(`backend "${id}" is unavailable here: ${b.reason ?? "no reason given"}`);
+  return b.create();
+}
+
+/** Releases what a kernel holds (a native worker process); a no-op for pure-TypeScript kernels. */
+export function releaseKernel(kernel: Kernel): void {
+  const k = kernel as Kernel & { dispose?: () => void };
+  if (typeof k.dispose === "function") k.dispose();
 }
 
 function readProfile(path: string): ProbeProfile {

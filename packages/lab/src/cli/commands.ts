@@ -2,6 +2,9 @@ import type { Command } from "./command.js";
 import { command as train } from "../commands/train.js";
 import { command as evaluate } from "../commands/eval.js";
 import { command as probe } from "../commands/probe.js";
+import { command as backends } from "../commands/backends.js";
+import { command as gemm } from "../commands/gemm.js";
+import { command as compare } from "../commands/compare.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [train, evaluate, probe];
+export const commands: readonly Command[] = [backends, train, evaluate, gemm, compare, probe];
