@@ -1,7 +1,7 @@
 import { getKernel, releaseKernel } from "../backends.js";
 import type { Command } from "../cli/command.js";
 import { booleanFlag, numberFlag, requiredFlag } from "./flag-values.js";
-import { readNpyF32, writeNpyF32 } from "./npy-f32.js";
+import { readNpyF32, writeNpyF32 } from "../npy-f32.js";
 
 /** The 2-D shape of a .npy operand, or an error naming the flag. */
 function matrix(flag: string, path: string): { rows: number; cols: number; data: Float32Array } {
