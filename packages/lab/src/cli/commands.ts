@@ -5,6 +5,7 @@ import { command as probe } from "../commands/probe.js";
 import { command as backends } from "../commands/backends.js";
 import { command as gemm } from "../commands/gemm.js";
 import { command as compare } from "../commands/compare.js";
+import { command as fidelity } from "../commands/fidelity.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [backends, train, evaluate, gemm, compare, probe];
+export const commands: readonly Command[] = [backends, train, evaluate, gemm, compare, fidelity, probe];

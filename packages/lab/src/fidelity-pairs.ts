@@ -1,0 +1,13 @@
+/**
+ * Which native backend each emulation models: the real library, build and load-time settings it was
+ * verified against (see each declaration's `verified` note in packages/kernels/src/emulated/libraries).
+ * Serial builds and one thread: an emulation models the single-threaded order.
+ */
+export const fidelityPairs: Readonly<Record<string, string>> = {
+  "netlib-3.11": "netlib-3.11.0-generic",
+  "openblas-0.3.21-haswell": "openblas-0.3.21-haswell-serial",
+  "openblas-0.3.21-skylakex": "openblas-0.3.21-skylakex-serial",
+  "openblas-0.3.21-cooperlake": "openblas-0.3.21-cooperlake-serial",
+  "blis-0.9.0-generic": "blis-0.9.0-generic-serial",
+  "eigen-3.4-o3": "eigen-3.4.0-generic",
+};
