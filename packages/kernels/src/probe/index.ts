@@ -2,5 +2,5 @@ export { probe, type ProbeProfile, type OrderGroup } from "./probe.js";
 export { ProbeOracle, type ProbeOp, type ProbeShape } from "./oracle.js";
 export { ProbeError, MASK } from "./reveal.js";
 export { treeKernel, profileSetKernel } from "./tree-kernel.js";
-export { formatTree, canonicalTree, sameTree, leavesOf, treeSize, isLeaf, chainRange, encodeTree, decodeTree, postOrder, type SumTree, type SumNode, type SumLeaf } from "./tree.js";
+export { formatTree, canonicalTree, sameTree, leavesOf, treeSize, isLeaf, chainRange, collapsible, encodeTree, decodeTree, postOrder, type SumTree, type SumNode, type SumLeaf, type LeafRun } from "./tree.js";
 export { treeSvg } from "./tree-svg.js";

@@ -1,4 +1,4 @@
-import { chainRange, isLeaf, type SumTree } from "./tree.js";
+import { chainRange, collapsible, isLeaf, type SumTree } from "./tree.js";
 
 /** A drawable node: a leaf, a chain collapsed into one box, or an addition. */
 interface Drawn {
@@ -17,10 +17,9 @@ function collapse(t: SumTree, cLeaf: number, fusedIn: boolean): Drawn {
     return { label: t.leaf === cLeaf ? "C" : String(t.leaf), kind: t.leaf === cLeaf ? "c" : "leaf", fusedIn, children: [], x: 0, y: 0 };
   }
   const ch = chainRange(t);
-  if (ch && (ch.last - ch.first) / ch.step >= 3) {
-    const n = (ch.last - ch.first) / ch.step + 1;
-    const label = `${ch.first}..${ch.last}${ch.step > 1 ? ` step ${ch.step}` : ""} (${n})`;
-    return { label, kind: ch.fused ? "fma-chain" : "chain", fusedIn, children: [], x: 0, y: 0 };
+  if (collapsible(ch)) {
+    const runs = ch.runs.map((r) => (r.first === r.last ? `${r.first}` : `${r.first}..${r.last}${r.step > 1 ? ` step ${r.step}` : ""}`));
+    return { label: `${runs.join(", ")} (${ch.leaves})`, kind: ch.fused ? "fma-chain" : "chain", fusedIn, children: [], x: 0, y: 0 };
   }
   return { label: "+", kind: "add", fusedIn, children: t.children.map((c, i) => collapse(c, cLeaf, Boolean(t.fused?.[i]))), x: 0, y: 0 };
 }

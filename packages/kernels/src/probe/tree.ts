@@ -112,37 +112,67 @@ export function decodeTree(text: string): SumTree {
 /**
  * A compact text form: leaves as numbers, nodes in parentheses, a fused leaf child prefixed by
  * `*`. A left-leaning chain of four or more leaves `(((0 1) 2) 3)` prints as `chain[0..3]`, one with
- * stride s as `chain[first..last:s]`, prefixed `fma-` when every step after the first is fused.
+ * stride s as `chain[first..last:s]`, one made of a few such runs as `chain[0, 1..769:16]`, prefixed
+ * `fma-` when every added leaf is fused.
  */
 export function formatTree(t: SumTree): string {
   if (isLeaf(t)) return String(t.leaf);
   const chain = chainRange(t);
-  if (chain && (chain.last - chain.first) / chain.step >= 3) {
-    return `${chain.fused ? "fma-" : ""}chain[${chain.first}..${chain.last}${chain.step > 1 ? `:${chain.step}` : ""}]`;
-  }
+  if (collapsible(chain)) return chainText(chain);
   return `(${t.children.map((c, i) => (t.fused?.[i] ? "*" : "") + formatTree(c)).join(" ")})`;
 }
 
+/** A run of leaves first, first + step, …, last (a single leaf has first = last, step 1). */
+export interface LeafRun {
+  first: number;
+  last: number;
+  step: number;
+}
+
 /**
- * When `t` is a left-leaning sequential chain (each node adds one more leaf to the running sum) over
- * leaves first, first + step, …, last, returns the range, the step and whether every step after the
- * first is fused.
+ * When `t` is a left-leaning sequential chain (each node adds one more leaf to the running sum),
+ * returns the leaves in the order they are added, as runs of constant stride, and whether every
+ * added leaf (all but the first) is fused.
  */
-export function chainRange(t: SumTree): { first: number; last: number; step: number; fused: boolean } | null {
-  const rights: number[] = []; // right-hand leaves, top-down
+export function chainRange(t: SumTree): { runs: LeafRun[]; leaves: number; fused: boolean } | null {
+  const seq: number[] = []; // right-hand leaves, top-down
   let fused = true, cur: SumTree = t;
   while (!isLeaf(cur)) {
     if (cur.children.length !== 2) return null;
     const [l, r] = cur.children as [SumTree, SumTree];
     if (!isLeaf(r)) return null;
-    rights.push(r.leaf);
+    seq.push(r.leaf);
     fused &&= cur.fused?.[1] === true;
     cur = l;
   }
-  const first = cur.leaf, step = rights[rights.length - 1]! - first;
-  if (step <= 0) return null;
-  for (let i = 0; i < rights.length; i++) if (rights[rights.length - 1 - i] !== first + step * (1 + i)) return null;
-  return { first, last: first + step * rights.length, step, fused };
+  seq.push(cur.leaf);
+  seq.reverse(); // the order the leaves are added
+  const runs: LeafRun[] = [];
+  for (let i = 0; i < seq.length;) {
+    const step = (seq[i + 1] ?? 0) - seq[i]!;
+    // a leaf whose next two gaps differ starts nothing: it stands alone (an irregular head)
+    if (i + 1 >= seq.length || step <= 0 || (i + 2 < seq.length && seq[i + 2]! - seq[i + 1]! !== step)) {
+      runs.push({ first: seq[i]!, last: seq[i]!, step: 1 });
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j + 1 < seq.length && seq[j + 1]! - seq[j]! === step) j++;
+    runs.push({ first: seq[i]!, last: seq[j]!, step });
+    i = j + 1;
+  }
+  return { runs, leaves: seq.length, fused };
+}
+
+/** `chain[0..9]`, `chain[0..12:4]`, `chain[0, 1..769:16]`: the runs of a chain, in the order added. */
+function chainText(c: { runs: LeafRun[]; fused: boolean }): string {
+  const runs = c.runs.map((r) => (r.first === r.last ? `${r.first}` : `${r.first}..${r.last}${r.step > 1 ? `:${r.step}` : ""}`));
+  return `${c.fused ? "fma-" : ""}chain[${runs.join(", ")}]`;
+}
+
+/** Whether a chain is worth one label: four or more leaves in at most three runs. */
+export function collapsible(c: { runs: LeafRun[]; leaves: number } | null): c is { runs: LeafRun[]; leaves: number; fused: boolean } {
+  return c !== null && c.leaves >= 4 && c.runs.length <= 3;
 }
 
 /** Structural equality (children order and fused flags included). */
