@@ -1,20 +1,15 @@
 import { readFileSync } from "node:fs";
-import { emulatedKernels, profileSetKernel, referenceKernel, type Kernel, type KernelInfo, type KernelKind, type ProbeProfile } from "@chimera/kernels";
+import { emulatedKernels, profileSetKernel, referenceKernel, type Kernel, type KernelInfo, type ProbeProfile } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
 
 /** One backend the lab can run: reference, emulated or native, available here or not. */
-export interface BackendEntry {
-  readonly id: string;
-  readonly kind: KernelKind;
-  readonly library: string;
-  readonly version: string;
-  readonly variant: string;
-  readonly threads: number;
+export type BackendEntry = Pick<KernelInfo, "id" | "kind" | "library" | "version" | "variant" | "threads"> & {
   readonly available: boolean;
+  /** Why it is unavailable. */
   readonly reason?: string;
   /** A fresh kernel (a native one may start a worker process: release it with releaseKernel). */
   create(): Kernel;
-}
+};
 
 function pureEntry(kernel: Kernel): BackendEntry {
   const i: KernelInfo = kernel.info;
