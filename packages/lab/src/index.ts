@@ -3,3 +3,4 @@ export { zoo, zooEntry, type ZooEntry } from "./model-zoo.js";
 export { loadModule, saveModule } from "./weights.js";
 export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 export { getKernel, registry } from "./backends.js";
+export { crc32, encodeGrayPng } from "./png.js";
