@@ -7,3 +7,4 @@ export { float64GradientKernel, float64GradientInfo } from "./gradient-kernel.js
 export { AdaptiveStepSize, type StepSizeOptions } from "./step-size.js";
 export { findChimera, type ChimeraSearchOptions } from "./chimera-search.js";
 export { chimeraResult, type ChimeraResult } from "./chimera-result.js";
+export { binarySearchChimera, type BinarySearchOptions } from "./baselines/binary-search.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { binarySearchChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
@@ -32,6 +32,8 @@ export type TargetRule = "random" | "runner-up";
 
 /** The search settings a run records (a resumed run must use the same). */
 export interface SampleSettings {
+  /** Algorithm 1 (the paper's method) or the binary-search baseline of §4.5. */
+  method: "algorithm1" | "binary-search";
   seed: number;
   targets: TargetRule;
   warmup: number;
@@ -59,11 +61,23 @@ export function sampleTargets(setup: AttackSetup, index: number, settings: Sampl
 /** Runs Algorithm 1 on test image `index`. */
 export function runSample(setup: AttackSetup, index: number, settings: SampleSettings, onStep?: (phase: "warmup" | "joint", k: number) => void): SampleRecord {
   if (!Number.isInteger(index) || index < 0 || index >= setup.data.n) throw new RangeError(`image ${index} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
-  const r = findChimera(setup.model, sourceOf(setup, index), {
-    backends: setup.backends, targets: sampleTargets(setup, index, settings), warmup: settings.warmup, iterations: settings.iterations,
+  const targets = sampleTargets(setup, index, settings);
+  const r = settings.method === "binary-search"
+    ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
+    : findChimera(setup.model, sourceOf(setup, index), {
+    backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
   });
   return { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+}
+
+/** The binary-search partner: the next image (cyclically) whose true class is `label`. */
+function partnerOf(setup: AttackSetup, index: number, label: number): number {
+  for (let d = 1; d < setup.data.n; d++) {
+    const j = (index + d) % setup.data.n;
+    if (setup.data.labels[j] === label) return j;
+  }
+  throw new Error(`binary search: no image of class ${label} in ${setup.data.source} to bisect toward`);
 }
 
 function sourceOf(setup: AttackSetup, index: number): Float32Array {

@@ -12,7 +12,7 @@ export const command: Command = {
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
   help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
-                      [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--json]
+                      [--method M] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--json]
 
 Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
 backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
@@ -30,6 +30,8 @@ with the same flags skips the images already there.
   --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
   --warmup W       warm-up steps before the joint iterations (default 2000)
   --iterations N   joint iterations N (default 3000)
+  --method M       algorithm1 (default) or binary-search (the §4.5 baseline: bisect toward the next
+                   image of the second target's class)
   --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
   --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
                    GAP (default: test every new quantized input)
@@ -42,7 +44,7 @@ with the same flags skips the images already there.
 
 Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
   booleanFlags: ["fixture", "ablation"],
-  knownFlags: ["backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out"],
+  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out"],
   async run(args, io) {
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
     const backendIds = stringFlag(args, "backends").split(",").map((s) => s.trim()).filter(Boolean);
@@ -51,7 +53,10 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     const targets = stringFlag(args, "targets", "random");
     if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
     const screen = optionalFlag(args, "screen");
+    const method = stringFlag(args, "method", "algorithm1");
+    if (method !== "algorithm1" && method !== "binary-search") throw new UsageError(`--method must be algorithm1 or binary-search, got "${method}"`);
     const settings: SampleSettings = {
+      method,
       seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
       targets: targets as TargetRule,
       warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),

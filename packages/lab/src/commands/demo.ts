@@ -39,7 +39,7 @@ Example: chimera demo --json`,
     const targets = stringFlag(args, "targets", "runner-up");
     if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
     const setup = setupAttack("fmnist-mlp", stringFlag(args, "backends", DEFAULT_BACKENDS).split(","), { fixture: true });
-    const settings: SampleSettings = { seed: numberFlag(args, "seed", 0, { min: 0, integer: true }), targets: targets as TargetRule, warmup: 2000, iterations: 3000, gradientAt: "quantized" };
+    const settings: SampleSettings = { method: "algorithm1", seed: numberFlag(args, "seed", 0, { min: 0, integer: true }), targets: targets as TargetRule, warmup: 2000, iterations: 3000, gradientAt: "quantized" };
     const maxImages = numberFlag(args, "max-images", setup.data.n, { min: 1, max: setup.data.n, integer: true });
     const ids = setup.backends.map((k) => k.info.id);
     const t0 = performance.now();
