@@ -84,14 +84,14 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     const todo = images.filter((i) => !done.has(i));
     if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
 
-    const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, images.length, "img");
-    let finished = images.length - todo.length;
-    progress.update(finished);
+    // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
+    const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
+    let finished = 0;
     for (const i of todo) {
       const r = runSample(setup, i, settings);
       appendJsonl(log, r);
       done.set(i, r);
-      progress.update(++finished, `found ${[...images].filter((j) => done.get(j)?.found).length}`);
+      progress.update(++finished, `found ${images.filter((j) => done.get(j)?.found).length}/${images.length - todo.length + finished}`);
     }
     const rows = images.map((i) => done.get(i)!);
     const found = rows.filter((r) => r.found);
