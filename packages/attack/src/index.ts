@@ -8,3 +8,4 @@ export { AdaptiveStepSize, type StepSizeOptions } from "./step-size.js";
 export { findChimera, type ChimeraSearchOptions } from "./chimera-search.js";
 export { chimeraResult, type ChimeraResult } from "./chimera-result.js";
 export { binarySearchChimera, type BinarySearchOptions } from "./baselines/binary-search.js";
+export { boundarySampleChimera, type BoundarySampleOptions } from "./baselines/boundary-samples.js";

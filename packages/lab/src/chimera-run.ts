@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { binarySearchChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
@@ -32,8 +32,8 @@ export type TargetRule = "random" | "runner-up";
 
 /** The search settings a run records (a resumed run must use the same). */
 export interface SampleSettings {
-  /** Algorithm 1 (the paper's method) or the binary-search baseline of §4.5. */
-  method: "algorithm1" | "binary-search";
+  /** Algorithm 1 (the paper's method) or a baseline of §4.5. */
+  method: "algorithm1" | "binary-search" | "boundary-samples";
   seed: number;
   targets: TargetRule;
   warmup: number;
@@ -64,6 +64,8 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
   const targets = sampleTargets(setup, index, settings);
   const r = settings.method === "binary-search"
     ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
+    : settings.method === "boundary-samples"
+    ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: targets[1]!, iterations: settings.iterations })
     : findChimera(setup.model, sourceOf(setup, index), {
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),

@@ -30,8 +30,9 @@ with the same flags skips the images already there.
   --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
   --warmup W       warm-up steps before the joint iterations (default 2000)
   --iterations N   joint iterations N (default 3000)
-  --method M       algorithm1 (default) or binary-search (the §4.5 baseline: bisect toward the next
-                   image of the second target's class)
+  --method M       algorithm1 (default), or a §4.5 baseline: binary-search (bisect toward the next
+                   image of the second target's class) or boundary-samples (iterative FGSM that
+                   swaps sides and halves its step at each crossing; up to --iterations steps)
   --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
   --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
                    GAP (default: test every new quantized input)
@@ -54,7 +55,9 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
     const screen = optionalFlag(args, "screen");
     const method = stringFlag(args, "method", "algorithm1");
-    if (method !== "algorithm1" && method !== "binary-search") throw new UsageError(`--method must be algorithm1 or binary-search, got "${method}"`);
+    if (method !== "algorithm1" && method !== "binary-search" && method !== "boundary-samples") {
+      throw new UsageError(`--method must be algorithm1, binary-search or boundary-samples, got "${method}"`);
+    }
     const settings: SampleSettings = {
       method,
       seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
