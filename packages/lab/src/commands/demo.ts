@@ -18,7 +18,8 @@ const DEFAULT_BACKENDS = "openblas-0.3.21-haswell,openblas-0.3.21-skylakex";
 export const command: Command = {
   name: "demo",
   summary: "find one Chimera example on the committed model and images, and draw it",
-  help: `Usage: chimera demo [--backends A,B] [--targets runner-up|random] [--max-images N] [--out DIR] [--json]
+  help: `Usage: chimera demo [--backends A,B] [--targets runner-up|random] [--seed S] [--max-images N]
+                   [--out DIR] [--json]
 
 Runs the Chimera search (chimera attack) on the committed fmnist-mlp and the committed fixture images
 in order until one succeeds, with progress on stderr, and writes the 8-bit image as DIR/chimera.npy
