@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { argmaxOf, binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
@@ -65,12 +65,18 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
   const r = settings.method === "binary-search"
     ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
     : settings.method === "boundary-samples"
-    ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: targets[1]!, iterations: settings.iterations })
+    ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets), iterations: settings.iterations })
     : findChimera(setup.model, sourceOf(setup, index), {
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
   });
   return { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+}
+
+/** The FGSM baseline pushes away from the predicted class: targets[1], or the true class when the model already predicts targets[1]. */
+function boundaryTarget(setup: AttackSetup, index: number, targets: readonly number[]): number {
+  const predicted = argmaxOf(setup.model.logits(sourceOf(setup, index), float64GradientKernel));
+  return predicted === targets[1] ? targets[0]! : targets[1]!;
 }
 
 /** The binary-search partner: the next image (cyclically) whose true class is `label`. */
