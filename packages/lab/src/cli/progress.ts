@@ -37,7 +37,7 @@ export class Progress {
     const rate = secs > 0 ? done / secs : 0;
     const eta = rate > 0 ? (this.total - done) / rate : 0;
     const bar = "#".repeat(filled) + "-".repeat(width - filled);
-    return `${this.label} [${bar}] ${done}/${this.total} ${rate.toFixed(0)} ${this.unit}/s ` +
+    return `${this.label} [${bar}] ${done}/${this.total} ${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)} ${this.unit}/s ` +
       `${secs.toFixed(1)}s elapsed, ETA ${eta.toFixed(1)}s${extra ? " " + extra : ""}`;
   }
 }

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { Kernel } from "@chimera/kernels";
+import { argmaxOf, binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { Rng } from "@chimera/tensor";
+import { getKernel } from "./backends.js";
+import { zooEntry, type ZooEntry } from "./model-zoo.js";
+import { loadModule } from "./weights.js";
+import { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
+
+/** A model with its weights, its test images and the backends to set against each other. */
+export interface AttackSetup {
+  entry: ZooEntry;
+  model: AttackModel;
+  data: FmnistSplit;
+  backends: Kernel[];
+}
+
+/** Loads `modelName`'s committed (or given) weights, the test images and the backends by id. */
+export function setupAttack(modelName: string, backendIds: readonly string[], opts: { weights?: string; dataDir?: string; fixture: boolean }): AttackSetup {
+  const entry = zooEntry(modelName);
+  if (backendIds.length < 2) throw new Error(`--backends needs at least two backend ids, got "${backendIds.join(",")}"`);
+  if (new Set(backendIds).size !== backendIds.length) throw new Error(`--backends lists a backend twice: "${backendIds.join(",")}"`);
+  const backends = backendIds.map((id) => getKernel(id));
+  const net = entry.create().eval();
+  loadModule(opts.weights ?? entry.weightsPath, net);
+  const data = loadFmnist("test", { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), fixture: opts.fixture });
+  return { entry, model: moduleAttackModel(net, entry.sampleShape, 10), data, backends };
+}
+
+/** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */
+export type TargetRule = "random" | "runner-up";
+
+/** The search settings a run records (a resumed run must use the same). */
+export interface SampleSettings {
+  /** Algorithm 1 (the paper's method) or a baseline of §4.5. */
+  method: "algorithm1" | "binary-search" | "boundary-samples";
+  seed: number;
+  targets: TargetRule;
+  warmup: number;
+  iterations: number;
+  gradientAt: "quantized" | "unquantized";
+  screenMargin?: number;
+}
+
+/** One finished sample, as a JSONL line: the search result with the image as base64. */
+export interface SampleRecord extends Omit<ChimeraResult, "image"> {
+  sample: number;
+  trueLabel: number;
+  image: string;
+}
+
+/** The targets for sample `index`: the true class first, then by `rule` (seeded per sample, so resumable). */
+export function sampleTargets(setup: AttackSetup, index: number, settings: SampleSettings): number[] {
+  const trueLabel = setup.data.labels[index]!, n = setup.backends.length;
+  if (settings.targets === "random") return chooseTargets(trueLabel, n, setup.model.classes, new Rng(settings.seed * 1_000_003 + index));
+  const z = setup.model.logits(sourceOf(setup, index), float64GradientKernel);
+  const others = [...z.keys()].filter((c) => c !== trueLabel).sort((a, b) => z[b]! - z[a]!);
+  return [trueLabel, ...others.slice(0, n - 1)];
+}
+
+/** Runs Algorithm 1 on test image `index`. */
+export function runSample(setup: AttackSetup, index: number, settings: SampleSettings, onStep?: (phase: "warmup" | "joint", k: number) => void): SampleRecord {
+  if (!Number.isInteger(index) || index < 0 || index >= setup.data.n) throw new RangeError(`image ${index} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
+  const targets = sampleTargets(setup, index, settings);
+  const r = settings.method === "binary-search"
+    ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
+    : settings.method === "boundary-samples"
+    ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets), iterations: settings.iterations })
+    : findChimera(setup.model, sourceOf(setup, index), {
+    backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
+    gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
+  });
+  return { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+}
+
+/** The FGSM baseline pushes away from the predicted class: targets[1], or the true class when the model already predicts targets[1]. */
+function boundaryTarget(setup: AttackSetup, index: number, targets: readonly number[]): number {
+  const predicted = argmaxOf(setup.model.logits(sourceOf(setup, index), float64GradientKernel));
+  return predicted === targets[1] ? targets[0]! : targets[1]!;
+}
+
+/** The binary-search partner: the next image (cyclically) whose true class is `label`. */
+function partnerOf(setup: AttackSetup, index: number, label: number): number {
+  for (let d = 1; d < setup.data.n; d++) {
+    const j = (index + d) % setup.data.n;
+    if (setup.data.labels[j] === label) return j;
+  }
+  throw new Error(`binary search: no image of class ${label} in ${setup.data.source} to bisect toward`);
+}
+
+function sourceOf(setup: AttackSetup, index: number): Float32Array {
+  const size = setup.model.inputSize;
+  return setup.data.x.slice(index * size, (index + 1) * size);
+}
+
+/** Samples already in a results file, by index (a torn last line from a killed run is ignored). */
+export function finishedSamples(path: string): Map<number, SampleRecord> {
+  const done = new Map<number, SampleRecord>();
+  if (!existsSync(path)) return done;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as SampleRecord;
+      if (Number.isInteger(r.sample)) done.set(r.sample, r);
+    } catch {
+      // a line cut short by a kill: that sample is run again
+    }
+  }
+  return done;
+}
+
+/** "0-9,15,20-21" → [0, …, 9, 15, 20, 21] (sorted, without repeats); errors name the bad part. */
+export function parseIndexList(spec: string, flag: string): number[] {
+  const out = new Set<number>();
+  for (const part of spec.split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`${flag}: "${part}" is not an index or a range like 0-9`);
+    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a) throw new Error(`${flag}: range "${part}" runs backwards`);
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
+}

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "../cli/command.js";
+import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { Progress } from "../cli/progress.js";
+import { appendJsonl } from "../checkpoint.js";
+import { resultsDir } from "../paths.js";
+import { finishedSamples, parseIndexList, runSample, setupAttack, type SampleSettings, type TargetRule } from "../chimera-run.js";
+
+export const command: Command = {
+  name: "attack",
+  summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
+  help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
+                      [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
+                      [--method M] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--json]
+
+Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
+backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
+joint iteration tests the quantized image on every backend (batch 1, bit-faithful). A Chimera is an
+8-bit image on which every pair of backends predicts a different label.
+
+Each finished image is appended as one JSON line to DIR/results.jsonl; a killed run started again
+with the same flags skips the images already there.
+
+  --backends A,B   two or more backend ids (see chimera eval --backend; e.g. openblas-0.3.21-haswell)
+  --model NAME     fmnist-mlp (default)
+  --images LIST    image indices, e.g. 0-9,20 (default: the first --samples images)
+  --samples N      how many images from 0 (default 20)
+  --seed S         seeds the random targets (default 0)
+  --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
+  --warmup W       warm-up steps before the joint iterations (default 2000)
+  --iterations N   joint iterations N (default 3000)
+  --method M       algorithm1 (default), or a §4.5 baseline: binary-search (bisect toward the next
+                   image of the second target's class) or boundary-samples (iterative FGSM that
+                   swaps sides and halves its step at each crossing; up to --iterations steps)
+  --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
+  --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
+                   GAP (default: test every new quantized input)
+  --fixture        the committed first 200 test images (default unless --data-dir is given)
+  --data-dir DIR   the full Fashion-MNIST test set from DIR
+  --weights PATH   safetensors weights (default: the committed ones)
+  --out DIR        results folder (default results/attack/<backends>)
+  --json           print {backends, model, n, found, successRate, meanIterations, meanSeconds,
+                   iterationsPerSecond, out}
+
+Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
+  booleanFlags: ["fixture", "ablation"],
+  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out"],
+  async run(args, io) {
+    if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
+    const backendIds = stringFlag(args, "backends").split(",").map((s) => s.trim()).filter(Boolean);
+    const dataDir = optionalFlag(args, "data-dir");
+    if (dataDir && args.flags.get("fixture") === true) throw new UsageError("give --data-dir or --fixture, not both");
+    const targets = stringFlag(args, "targets", "random");
+    if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
+    const screen = optionalFlag(args, "screen");
+    const method = stringFlag(args, "method", "algorithm1");
+    if (method !== "algorithm1" && method !== "binary-search" && method !== "boundary-samples") {
+      throw new UsageError(`--method must be algorithm1, binary-search or boundary-samples, got "${method}"`);
+    }
+    const settings: SampleSettings = {
+      method,
+      seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
+      targets: targets as TargetRule,
+      warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
+      iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
+      gradientAt: args.flags.get("ablation") === true ? "unquantized" : "quantized",
+      ...(screen === undefined ? {} : { screenMargin: numberFlag(args, "screen", 0, { min: 0 }) }),
+    };
+    const setup = setupAttack(stringFlag(args, "model", "fmnist-mlp"), backendIds, {
+      fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(optionalFlag(args, "weights") ? { weights: optionalFlag(args, "weights")! } : {}),
+    });
+    const imagesSpec = optionalFlag(args, "images");
+    const images = imagesSpec ? parseIndexList(imagesSpec, "--images")
+      : [...Array(numberFlag(args, "samples", 20, { min: 1, max: setup.data.n, integer: true })).keys()];
+    for (const i of images) if (i >= setup.data.n) throw new UsageError(`--images: ${i} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
+
+    const out = optionalFlag(args, "out") ?? join(resultsDir(), "attack", setup.backends.map((k) => k.info.id).join("__"));
+    const log = join(out, "results.jsonl"), configPath = join(out, "config.json");
+    const config = JSON.stringify({ model: setup.entry.name, backends: backendIds, data: setup.data.source, ...settings });
+    mkdirSync(out, { recursive: true });
+    if (existsSync(configPath) && readFileSync(configPath, "utf8") !== config) {
+      throw new Error(`${out} holds results made with other settings (${readFileSync(configPath, "utf8")}); use another --out`);
+    }
+    writeFileSync(configPath, config);
+    const done = finishedSamples(log);
+    const todo = images.filter((i) => !done.has(i));
+    if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
+
+    // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
+    const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
+    let finished = 0;
+    for (const i of todo) {
+      const r = runSample(setup, i, settings);
+      appendJsonl(log, r);
+      done.set(i, r);
+      progress.update(++finished, `found ${images.filter((j) => done.get(j)?.found).length}/${images.length - todo.length + finished}`);
+    }
+    const rows = images.map((i) => done.get(i)!);
+    const found = rows.filter((r) => r.found);
+    const seconds = rows.reduce((s, r) => s + r.seconds, 0);
+    const steps = rows.reduce((s, r) => s + r.iterations + r.warmupIterations, 0);
+    const summary = {
+      model: setup.entry.name, backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
+      successRate: found.length / rows.length,
+      meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
+      meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
+    };
+    if (args.json) io.out(JSON.stringify(summary) + "\n");
+    else {
+      io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
+        `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
+        `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
+      for (const r of found) io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inflateSync } from "node:zlib";
+import { uint8ImageDomain, verdicts, moduleAttackModel } from "@chimera/attack";
+import { getKernel, loadModule, zooEntry } from "@chimera/lab";
+import { readNpyFile } from "@chimera/tensor";
+import { runCli } from "./run-cli.js";
+
+/** The width, height and pixels of an 8-bit grayscale PNG written by the lab (one IDAT, filter 0). */
+function readGrayPng(file: Buffer): { width: number; height: number; pixels: Uint8Array } {
+  expect([...file.subarray(0, 8)]).to.deep.equal([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const width = file.readUInt32BE(16), height = file.readUInt32BE(20);
+  const idatLen = file.readUInt32BE(33);
+  expect(file.toString("latin1", 37, 41)).to.equal("IDAT");
+  const raw = inflateSync(file.subarray(41, 41 + idatLen));
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    expect(raw[y * (width + 1)], "filter type").to.equal(0);
+    pixels.set(raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1)), y * width);
+  }
+  return { width, height, pixels };
+}
+
+describe("chimera demo and attack", () => {
+  const dir = mkdtempSync(join(tmpdir(), "chimera-attack-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("demo --json finds a Chimera whose saved image each backend re-classifies as reported", async () => {
+    const r = await runCli("demo", "--json", "--max-images", "3", "--out", join(dir, "demo"));
+    expect(r.code, r.err).to.equal(0);
+    const j = JSON.parse(r.out);
+    expect(j.found).to.equal(true);
+    expect(j.backends).to.deep.equal(["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
+    expect(j.labels[0]).to.not.equal(j.labels[1]);
+    const npy = readNpyFile(j.image);
+    expect(npy.dtype).to.equal("uint8");
+    expect(npy.shape).to.deep.equal([28, 28]);
+    const entry = zooEntry("fmnist-mlp"), net = entry.create().eval();
+    loadModule(entry.weightsPath, net);
+    const model = moduleAttackModel(net, entry.sampleShape, 10);
+    const v = verdicts(model, uint8ImageDomain.decode(npy.data as Uint8Array), j.backends.map(getKernel));
+    expect(v.labels).to.deep.equal(j.labels);
+    const png = readGrayPng(readFileSync(j.png));
+    expect(png.width).to.equal(224);
+    expect(png.pixels[(8 * 14 + 3) * 224 + 8 * 14 + 3]).to.equal((npy.data as Uint8Array)[14 * 28 + 14]);
+  });
+
+  it("attack appends one JSON line per image and a rerun resumes without repeating or losing one", async () => {
+    const out = join(dir, "attack");
+    const common = ["attack", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic", "--warmup", "50", "--iterations", "30", "--out", out, "--json"];
+    const first = await runCli(...common, "--images", "0-1");
+    expect(first.code, first.err).to.equal(0);
+    const second = await runCli(...common, "--images", "0-3");
+    expect(second.code, second.err).to.equal(0);
+    expect(second.err).to.contain("resuming: 2 of 4 images already in");
+    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.sample)).to.deep.equal([0, 1, 2, 3]);
+    const s = JSON.parse(second.out);
+    expect(s).to.include({ n: 4, found: lines.filter((l) => l.found).length });
+    for (const l of lines) {
+      expect(l.iterations).to.be.at.most(30);
+      expect(l.targets[0]).to.equal(l.trueLabel);
+      expect(l.targets[1]).to.not.equal(l.trueLabel);
+    }
+    const other = await runCli(...common, "--images", "0-1", "--seed", "5");
+    expect(other.code).to.equal(1);
+    expect(other.err).to.contain("other settings");
+  });
+});
