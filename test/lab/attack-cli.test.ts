@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { uint8ImageDomain, verdicts, moduleAttackModel } from "@chimera/attack";
-import { getKernel, loadModule, zooEntry } from "@chimera/lab";
+import { allBackends, getKernel, loadModule, zooEntry } from "@chimera/lab";
 import { readNpyFile } from "@chimera/tensor";
-import { runCli } from "./run-cli.js";
+import { runCli, skipOrFail } from "./run-cli.js";
 
 /** The width, height and pixels of an 8-bit grayscale PNG written by the lab (one IDAT, filter 0). */
 function readGrayPng(file: Buffer): { width: number; height: number; pixels: Uint8Array } {
@@ -32,7 +32,8 @@ describe("chimera demo and attack", () => {
     expect(r.code, r.err).to.equal(0);
     const j = JSON.parse(r.out);
     expect(j.found).to.equal(true);
-    expect(j.backends).to.deep.equal(["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
+    // the real libraries when the bridge has them, else their emulations
+    expect(j.backends.map((id: string) => id.replace(/-serial$/, ""))).to.deep.equal(["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
     expect(j.labels[0]).to.not.equal(j.labels[1]);
     const npy = readNpyFile(j.image);
     expect(npy.dtype).to.equal("uint8");
@@ -40,11 +41,25 @@ describe("chimera demo and attack", () => {
     const entry = zooEntry("fmnist-mlp"), net = entry.create().eval();
     loadModule(entry.weightsPath, net);
     const model = moduleAttackModel(net, entry.sampleShape, 10);
-    const v = verdicts(model, uint8ImageDomain.decode(npy.data as Uint8Array), j.backends.map(getKernel));
+    const v = verdicts(model, uint8ImageDomain.decode(npy.data as Uint8Array), j.backends.map((id: string) => getKernel(id)));
     expect(v.labels).to.deep.equal(j.labels);
     const png = readGrayPng(readFileSync(j.png));
     expect(png.width).to.equal(224);
     expect(png.pixels[(8 * 14 + 3) * 224 + 8 * 14 + 3]).to.equal((npy.data as Uint8Array)[14 * 28 + 14]);
+  });
+
+  it("demo on emulations re-checks the Chimera on the real libraries, which agree (bit-identical at batch 1)", async function () {
+    const ids = ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"];
+    const r = await runCli("demo", "--json", "--max-images", "3", "--backends", ids.join(","), "--out", join(dir, "demo-emulated"));
+    expect(r.code, r.err).to.equal(0);
+    const j = JSON.parse(r.out);
+    const natives = allBackends().filter((b) => b.available && b.kind === "native").map((b) => b.id);
+    if (!natives.includes("openblas-0.3.21-haswell-serial")) {
+      expect(j.recheck).to.deep.equal([]);
+      return skipOrFail(this, "OpenBLAS is not installed: no real library to re-check on");
+    }
+    expect(j.recheck.map((c: { real: string }) => c.real)).to.deep.equal(["openblas-0.3.21-haswell-serial", "openblas-0.3.21-skylakex-serial"]);
+    expect(j.recheck.map((c: { label: number }) => c.label)).to.deep.equal(j.labels);
   });
 
   it("attack appends one JSON line per image and a rerun resumes without repeating or losing one", async () => {
