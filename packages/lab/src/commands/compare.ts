@@ -27,15 +27,24 @@ function operands(count: number, seed: number): Float32Array {
   return x;
 }
 
+/** The stored layout of the operands: transA stores A as k×m, transB stores B as n×k (nn.Linear's). */
+export interface CompareLayout {
+  transA?: boolean;
+  transB?: boolean;
+}
+
 /** Runs `trials` products of shape m×n×k on each kernel and compares every pair. */
-export function compareKernels(kernels: readonly Kernel[], m: number, n: number, k: number, seed: number, trials: number): PairComparison[] {
+export function compareKernels(
+  kernels: readonly Kernel[], m: number, n: number, k: number, seed: number, trials: number, layout: CompareLayout = {},
+): PairComparison[] {
+  const transA = layout.transA ?? false, transB = layout.transB ?? false;
   const pairs: PairComparison[] = [];
   const stats = kernels.map(() => kernels.map(() => ({ same: 0, sameOut: 0, ulp: 0, abs: 0 })));
   for (let t = 0; t < trials; t++) {
     const a = operands(m * k, seed * 7919 + 2 * t), b = operands(k * n, seed * 7919 + 2 * t + 1);
     const outs = kernels.map((kernel) => {
       const c = new Float32Array(m * n);
-      kernel.gemm({ transA: false, transB: false, m, n, k, alpha: 1, a, lda: k, b, ldb: n, beta: 0, c, ldc: n });
+      kernel.gemm({ transA, transB, m, n, k, alpha: 1, a, lda: transA ? m : k, b, ldb: transB ? k : n, beta: 0, c, ldc: n });
       return c;
     });
     for (let i = 0; i < kernels.length; i++) {
@@ -67,12 +76,15 @@ export function compareKernels(kernels: readonly Kernel[], m: number, n: number,
 /** `chimera compare`: how often backends agree bit for bit on random products of one shape. */
 export const command: Command = {
   name: "compare",
+  booleanFlags: ["trans-a", "trans-b"],
+  knownFlags: ["backends", "shape", "seed", "trials"],
   summary: "Compare backends pairwise on random products: bit-identical fraction, max ULP, max |diff|.",
   help: [
-    "Usage: chimera compare --backends A,B[,...] --shape MxNxK [--seed S] [--trials T] [--json]",
+    "Usage: chimera compare --backends A,B[,...] --shape MxNxK [--trans-a] [--trans-b] [--seed S] [--trials T] [--json]",
     "",
     "  --backends  two or more backend ids (see `chimera backends`), comma-separated",
-    "  --shape     MxNxK: C (MxN) = A (MxK) * B (KxN), row-major, alpha 1, beta 0",
+    "  --shape     MxNxK: C (MxN) = op(A) (MxK) * op(B) (KxN), row-major, alpha 1, beta 0",
+    "  --trans-a   A stored KxM;  --trans-b  B stored NxK (the layout nn.Linear's forward uses)",
     "  --seed      operand seed (default 1); --trials  products per backend (default 10)",
     "  --json      print {shape, seed, trials, pairs: [{a, b, identicalElements, identicalOutputs, maxUlp, maxAbsDiff}]}",
     "",
@@ -89,9 +101,10 @@ export const command: Command = {
     try {
       for (const id of ids) kernels.push(getKernel(id));
       if (!args.json) io.err(`comparing ${ids.length} backends on ${trials} products of ${m}x${n}x${k} (seed ${seed})\n`);
-      const pairs = compareKernels(kernels, m!, n!, k!, seed, trials);
+      const layout = { transA: args.flags.get("trans-a") === true, transB: args.flags.get("trans-b") === true };
+      const pairs = compareKernels(kernels, m!, n!, k!, seed, trials, layout);
       if (args.json) {
-        io.out(JSON.stringify({ shape: { m, n, k }, seed, trials, pairs }, null, 2) + "\n");
+        io.out(JSON.stringify({ shape: { m, n, k, ...layout }, seed, trials, pairs }, null, 2) + "\n");
         return 0;
       }
       const wa = Math.max(1, ...pairs.map((p) => p.a.length)), wb = Math.max(1, ...pairs.map((p) => p.b.length));
