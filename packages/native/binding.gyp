@@ -7,7 +7,7 @@
       "target_name": "chimera_native",
       "sources": [
         "csrc/addon.c", "csrc/aligned-scratch.c", "csrc/blas-calls.c", "csrc/blas-library.c",
-        "csrc/fifo-io.c", "csrc/library-table.c", "csrc/napi-args.c", "csrc/shared-memory.c"
+        "csrc/fifo-io.c", "csrc/hardware-fma.c", "csrc/library-table.c", "csrc/napi-args.c", "csrc/shared-memory.c"
       ],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-ldl"]

@@ -15,6 +15,7 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT_FN("timeGemm", native_time_gemm),
       EXPORT_FN("gemv", native_gemv),
       EXPORT_FN("dot", native_dot),
+      EXPORT_FN("fmaf", native_fmaf),
       EXPORT_FN("mkfifo", native_mkfifo),
       EXPORT_FN("setBlocking", native_set_blocking),
       EXPORT_FN("waitReadable", native_wait_readable),

@@ -21,6 +21,7 @@ napi_value native_gemm(napi_env env, napi_callback_info info);
 napi_value native_time_gemm(napi_env env, napi_callback_info info);
 napi_value native_gemv(napi_env env, napi_callback_info info);
 napi_value native_dot(napi_env env, napi_callback_info info);
+napi_value native_fmaf(napi_env env, napi_callback_info info);
 /* fifo-io.c */
 napi_value native_mkfifo(napi_env env, napi_callback_info info);
 napi_value native_set_blocking(napi_env env, napi_callback_info info);

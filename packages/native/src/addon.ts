@@ -41,6 +41,8 @@ export interface NativeAddon {
   ): void;
   dot(library: number, n: number, x: Float32Array, xOffset: number, incx: number, y: Float32Array,
     yOffset: number, incy: number): number;
+  /** out[i] = fma(a[i], b[i], c[i]) on the CPU's FMA unit (csrc/hardware-fma.c). */
+  fmaf(a: Float32Array, b: Float32Array, c: Float32Array, out: Float32Array): void;
   mkfifo(path: string): void;
   setBlocking(fd: number, blocking: boolean): void;
   waitReadable(fd: number, timeoutMs: number): "readable" | "hangup" | "timeout";

@@ -5,3 +5,4 @@ export { addonStatus, loadAddon, type NativeAddon } from "./addon.js";
 export { libraryCatalog, type LibraryFile, type VariantDecl, type LoadExpectation } from "./library-catalog.js";
 export { backendId, backendVariant } from "./backend-id.js";
 export type { WorkerData } from "./worker-ops.js";
+export { hardwareFma } from "./hardware-fma.js";
