@@ -40,7 +40,7 @@ describe("io/fashion-mnist", () => {
     const fx = loadFashionMnist({ split: "test", dir: FIXTURE });
     expect(Buffer.compare(Buffer.from(fx.images), raw.subarray(16, 16 + 200 * 784))).to.equal(0);
     expect(Buffer.compare(Buffer.from(fx.labels), rawLabels.subarray(8, 208))).to.equal(0);
-    const test = loadFashionMnist({ split: "test" });
+    const test = loadFashionMnist({ split: "test", dir: FASHION_MNIST_DEBIAN_DIR });
     expect(test.n).to.equal(10000);
     expect(test.images.subarray(0, 200 * 784)).to.deep.equal(fx.images);
     const hist = new Array(10).fill(0);
