@@ -1,0 +1,2 @@
+export { exactKernel, exactInfo } from "./exact/exact-kernel.js";
+export { grow, scale, roundExpansion, SCRATCH_LENGTH } from "./exact/expansion.js";
