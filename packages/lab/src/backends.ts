@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { emulatedKernels, profileSetKernel, referenceKernel, type Kernel, type KernelInfo, type ProbeProfile } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
+import { exactKernel } from "@chimera/defense";
 
 /** One backend the lab can run: reference, emulated or native, available here or not. */
 export type BackendEntry = Pick<KernelInfo, "id" | "kind" | "library" | "version" | "variant" | "threads"> & {
@@ -18,12 +19,14 @@ function pureEntry(kernel: Kernel): BackendEntry {
 
 /**
  * Every backend, in listing order: the reference kernel, the emulations (pure TypeScript, always
- * available), then the native libraries the bridge discovers. The list is written here, once.
+ * available), the exact kernel (the order-independent defense), then the native libraries the
+ * bridge discovers. The list is written here, once.
  */
 export function allBackends(): BackendEntry[] {
   return [
     pureEntry(referenceKernel),
     ...emulatedKernels.map(pureEntry),
+    pureEntry(exactKernel),
     ...discoverNativeBackends().map((b): BackendEntry => ({ ...b, create: () => b.create() })),
   ];
 }

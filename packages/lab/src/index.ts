@@ -9,3 +9,4 @@ export { zoo, zooEntry, type ZooEntry } from "./model-zoo.js";
 export { loadModule, saveModule } from "./weights.js";
 export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 export { crc32, encodeGrayPng } from "./png.js";
+export { experiment as table3Experiment, noisyAttackModel } from "./experiments/table3.js";

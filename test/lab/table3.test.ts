@@ -1,0 +1,40 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { table3Experiment, type CommandIO, type ParsedArgs } from "@chimera/lab";
+
+function parsed(flags: Record<string, string | true>): ParsedArgs {
+  return { positional: [], flags: new Map(Object.entries(flags)), json: true };
+}
+
+describe("experiment table3", () => {
+  it("runs both arms, writes its table, and resumes without repeating a search", async function () {
+    this.timeout(120000);
+    const out = mkdtempSync(join(tmpdir(), "chimera-table3-"));
+    try {
+      let text = "", err = "";
+      const io: CommandIO = { out: (t) => void (text += t), err: (t) => void (err += t), isTTY: false };
+      const flags = { samples: "2", warmup: "20", iterations: "20", d: "1000", out, json: true as const };
+      expect(await table3Experiment.run(parsed(flags), io)).to.equal(0);
+      const s = JSON.parse(text) as { n: number; withDefense: number; withoutDefense: number; defendedSuccess: number; attackerFound: number };
+      expect(s.n).to.equal(2);
+      expect(s.defendedSuccess).to.be.at.most(s.attackerFound);
+      const lines = readFileSync(join(out, "defended.jsonl"), "utf8").trim().split("\n");
+      expect(lines).to.have.length(2);
+      const rec = JSON.parse(lines[0]!) as { defenderLabels: number[]; success: boolean };
+      expect(rec.defenderLabels).to.have.length(2);
+      expect(readFileSync(join(out, "table3.md"), "utf8")).to.contain("| w/ defense  |");
+      text = "";
+      expect(await table3Experiment.run(parsed(flags), io)).to.equal(0);
+      expect(readFileSync(join(out, "plain.jsonl"), "utf8").trim().split("\n")).to.have.length(2);
+      expect(JSON.parse(text)).to.deep.equal(s);
+      err = "";
+      let message = "";
+      try { await table3Experiment.run(parsed({ ...flags, d: "5" }), io); } catch (e) { message = (e as Error).message; }
+      expect(message).to.contain("other settings");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
