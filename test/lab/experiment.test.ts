@@ -23,7 +23,7 @@ describe("chimera experiment", () => {
     const r = await runCli("experiment", "--help");
     expect(r.code).to.equal(0);
     expect(r.out).to.match(/^Usage: chimera experiment/);
-    for (const name of ["fig5"]) expect(r.out).to.contain(`  ${name}`);
+    for (const name of ["fig5", "table2", "ablation"]) expect(r.out).to.contain(`  ${name}`);
     expect(r.out).to.contain("default 1024");
   });
 
@@ -81,6 +81,36 @@ describe("chimera experiment", () => {
     const other = await runCli(...args, "--samples", "2", "--seed", "4");
     expect(other.code).to.equal(1);
     expect(other.err).to.contain("other settings");
+  });
+
+  it("table2 runs Algorithm 1 and both baselines on the same images of one pair and writes the table", async () => {
+    const out = join(dir, "table2");
+    const r = await runCli("experiment", "table2", "--samples", "2", ...pair, ...small, "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.methods.map((m: { method: string }) => m.method)).to.deep.equal(["algorithm1", "binary-search", "boundary-samples"]);
+    const lines = jsonlLines(out);
+    expect([...lines.keys()]).to.deep.equal(["algorithm1.jsonl", "binary-search.jsonl", "boundary-samples.jsonl"]);
+    const samples = [...lines.values()].map((rows) => rows.map((l) => l.sample).join());
+    expect(new Set(samples).size).to.equal(1);
+    const md = readFileSync(join(out, "summary.md"), "utf8");
+    expect(md).to.contain(`| Binary search | ${s.methods[1].found}/2 |`);
+    const three = await runCli("experiment", "table2", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic,netlib-3.11", "--fixture", "--out", join(dir, "bad"));
+    expect(three.code).to.equal(1);
+    expect(three.err).to.contain("exactly two ids, got 3");
+  });
+
+  it("ablation runs both gradient variants per pair and records the setting of each", async () => {
+    const out = join(dir, "ablation");
+    const r = await runCli("experiment", "ablation", "--samples", "2", ...pair, ...small, "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.pairs).to.have.length(1);
+    expect(s.pairs[0].quantized.gradientAt).to.equal("quantized");
+    expect(s.pairs[0].unquantized.gradientAt).to.equal("unquantized");
+    const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8"));
+    expect(config.arms.map((a: { settings: { gradientAt: string } }) => a.settings.gradientAt)).to.deep.equal(["quantized", "unquantized"]);
+    expect(jsonlLines(out).size).to.equal(2);
   });
 
   it("bad input fails with a reason naming the subject and a non-zero exit code", async () => {
