@@ -23,7 +23,7 @@ describe("chimera experiment", () => {
     const r = await runCli("experiment", "--help");
     expect(r.code).to.equal(0);
     expect(r.out).to.match(/^Usage: chimera experiment/);
-    for (const name of ["fig5", "table2", "ablation"]) expect(r.out).to.contain(`  ${name}`);
+    for (const name of ["fig5", "table2", "ablation", "fig6"]) expect(r.out).to.contain(`  ${name}`);
     expect(r.out).to.contain("default 1024");
   });
 
@@ -111,6 +111,23 @@ describe("chimera experiment", () => {
     const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8"));
     expect(config.arms.map((a: { settings: { gradientAt: string } }) => a.settings.gradientAt)).to.deep.equal(["quantized", "unquantized"]);
     expect(jsonlLines(out).size).to.equal(2);
+  });
+
+  it("fig6 searches, then writes pocket curves over the ULP grid as summary and SVG", async () => {
+    const out = join(dir, "fig6");
+    const r = await runCli("experiment", "fig6", "--samples", "1", ...pair, ...small, "--perturbations", "2", "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.distances[0]).to.equal(1);
+    expect(s.distances.at(-1)).to.equal(100000);
+    expect(s.curves).to.have.length(1);
+    expect(s.curves[0].chimeras).to.equal(s.searches[0].found);
+    const svg = readFileSync(join(out, "fig6.svg"), "utf8");
+    expect(svg).to.contain("1e5");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).to.contain("d=100000");
+    const bad = await runCli("experiment", "fig5", ...pair, "--perturbations", "3");
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.contain("experiment fig5 takes no --perturbations");
   });
 
   it("bad input fails with a reason naming the subject and a non-zero exit code", async () => {

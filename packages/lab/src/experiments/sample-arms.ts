@@ -50,7 +50,7 @@ export function sampleIndices(n: number, size: number, seed: number): number[] {
  * `<out>/<arm>.jsonl` at once; samples already there are skipped, so a killed run resumes without
  * losing or repeating one. `<out>/config.json` pins the settings: a rerun with others is an error.
  */
-export function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandIO): { outcomes: ArmOutcome[]; records: Map<string, SampleRecord[]>; data: string; samples: number[] } {
+export function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandIO): { outcomes: ArmOutcome[]; records: Map<string, SampleRecord[]>; data: string; samples: number[]; setupOf: (backends: readonly string[]) => AttackSetup } {
   const setups = new Map<string, AttackSetup>();
   const setupOf = (backends: readonly string[]): AttackSetup => {
     const key = backends.join(",");
@@ -87,7 +87,7 @@ export function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandI
   }
   const records = new Map(arms.map((a) => [a.id, samples.map((i) => done.get(a.id)!.get(i)!)]));
   const outcomes = arms.map((a) => outcomeOf(a, records.get(a.id)!, join(o.out, `${a.id}.jsonl`)));
-  return { outcomes, records, data: data.source, samples };
+  return { outcomes, records, data: data.source, samples, setupOf };
 }
 
 function outcomeOf(a: Arm, rows: readonly SampleRecord[], jsonl: string): ArmOutcome {
