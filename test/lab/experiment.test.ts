@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./run-cli.js";
@@ -81,6 +81,24 @@ describe("chimera experiment", () => {
     const other = await runCli(...args, "--samples", "2", "--seed", "4");
     expect(other.code).to.equal(1);
     expect(other.err).to.contain("other settings");
+  });
+
+  it("a run killed mid-line resumes: the torn sample is run again and no record is lost", async () => {
+    const out = join(dir, "torn");
+    const args = ["experiment", "fig5", ...pair, ...small, "--out", out];
+    const first = await runCli(...args, "--samples", "3");
+    expect(first.code, first.err).to.equal(0);
+    const file = join(out, "openblas-0.3.21-haswell__blis-0.9.0-generic.jsonl");
+    const whole = readFileSync(file, "utf8").trim().split("\n");
+    writeFileSync(file, whole.slice(0, 2).join("\n") + "\n" + whole[2]!.slice(0, 40)); // killed while writing the third
+    const again = await runCli(...args, "--samples", "3", "--json");
+    expect(again.code, again.err).to.equal(0);
+    expect(again.err).to.contain("resuming: 2 of 3 samples already in");
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines).to.have.length(4); // the torn line stays, the rerun starts on its own line
+    const { seconds: _a, ...rerun } = JSON.parse(lines[3]!), { seconds: _b, ...lost } = JSON.parse(whole[2]!);
+    expect(rerun).to.deep.equal(lost, "the rerun reproduces the lost sample");
+    expect(JSON.parse(again.out).pairs[0].n).to.equal(3);
   });
 
   it("table2 runs Algorithm 1 and both baselines on the same images of one pair and writes the table", async () => {

@@ -101,10 +101,13 @@ function outcomeOf(a: Arm, rows: readonly SampleRecord[], jsonl: string): ArmOut
   };
 }
 
-/** --data-dir, or the fixture with --fixture, or the installed test set (the fixture, with a note, when none is installed). */
+/**
+ * --data-dir, or the fixture with --fixture, or the installed test set; when none is installed (and
+ * $CHIMERA_FMNIST_DIR does not name one) the fixture, with a note.
+ */
 function loadSetup(o: ExperimentOptions, backends: readonly string[], io: CommandIO): AttackSetup {
   const common = o.weights ? { weights: o.weights } : {};
-  if (o.data.dataDir || o.data.fixture) return setupAttack(o.model, backends, { ...common, ...o.data });
+  if (o.data.dataDir || o.data.fixture || process.env.CHIMERA_FMNIST_DIR) return setupAttack(o.model, backends, { ...common, ...o.data });
   try {
     return setupAttack(o.model, backends, { ...common, fixture: false });
   } catch (e) {
