@@ -9,3 +9,5 @@ export { zoo, zooEntry, type ZooEntry } from "./model-zoo.js";
 export { loadModule, saveModule } from "./weights.js";
 export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 export { crc32, encodeGrayPng } from "./png.js";
+export { experiments } from "./experiments/index.js";
+export type { Experiment } from "./experiments/experiment.js";

@@ -3,6 +3,7 @@ import { pocketDensity, pocketDistances, uint8ImageDomain } from "@chimera/attac
 import { Rng } from "@chimera/tensor";
 import type { Experiment } from "./experiment.js";
 import { numberFlag } from "../cli/args.js";
+import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { readJsonl } from "./jsonl-records.js";
 import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
@@ -31,17 +32,17 @@ export const fig6: Experiment = {
     const { outcomes, records, data, samples, setupOf } = runArms(o, arms, io);
     const log = join(o.out, `pockets-${draws}.jsonl`);
     const pockets = new Map(readJsonl<PocketRecord>(log).map((p) => [`${p.arm}/${p.sample}`, p]));
-    for (const arm of arms) {
+    const todo = arms.flatMap((arm) => records.get(arm.id)!.filter((r) => r.found && !pockets.has(`${arm.id}/${r.sample}`)).map((r) => ({ arm, r })));
+    const progress = new Progress(io, "pockets", todo.length, "chimera");
+    for (const [k, { arm, r }] of todo.entries()) {
       const setup = setupOf(arm.backends);
-      for (const r of records.get(arm.id)!.filter((r) => r.found && !pockets.has(`${arm.id}/${r.sample}`))) {
-        const x = uint8ImageDomain.decode(Buffer.from(r.image, "base64"));
-        const rng = new Rng(o.seed * 1_000_003 + r.sample);
-        const p: PocketRecord = { arm: arm.id, sample: r.sample, labels: r.labels, distances: [...pocketDistances],
-          density: pocketDistances.map((d) => pocketDensity(setup.model, x, setup.backends, d, draws, rng)) };
-        appendJsonl(log, p);
-        pockets.set(`${arm.id}/${r.sample}`, p);
-        io.err(`pocket around sample ${r.sample} (${arm.id}): ${p.density.map((v) => v.toFixed(2)).join(" ")}\n`);
-      }
+      const x = uint8ImageDomain.decode(Buffer.from(r.image, "base64"));
+      const rng = new Rng(o.seed * 1_000_003 + r.sample);
+      const p: PocketRecord = { arm: arm.id, sample: r.sample, labels: r.labels, distances: [...pocketDistances],
+        density: pocketDistances.map((d) => pocketDensity(setup.model, x, setup.backends, d, draws, rng)) };
+      appendJsonl(log, p);
+      pockets.set(`${arm.id}/${r.sample}`, p);
+      progress.update(k + 1, `sample ${r.sample}: V = ${p.density.map((v) => v.toFixed(2)).join(" ")}`);
     }
     const curves = arms.map((a) => {
       const mine = [...pockets.values()].filter((p) => p.arm === a.id && samples.includes(p.sample));
