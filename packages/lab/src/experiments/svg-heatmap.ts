@@ -21,10 +21,11 @@ function shade(v: number): string {
 /** Renders `h` as a standalone SVG document: one cell per pair, its value as a percentage inside. */
 export function heatmapSvg(h: Heatmap): string {
   const n = h.labels.length, cell = 64, left = 8 + 7 * Math.max(...h.labels.map((l) => l.length)), top = 40;
-  const width = left + n * cell + 16, height = top + n * cell + 8 * Math.max(...h.labels.map((l) => l.length)) + 16;
+  const longest = Math.max(...h.labels.map((l) => l.length));
+  const width = Math.max(left + n * cell + 16, 16 + 7 * h.title.length), height = top + n * cell + 6 * longest + 24;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(h.title)}</text>`,
+    `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(h.title)}</text>`,
   ];
   h.labels.forEach((label, i) => {
     const y = top + i * cell + cell / 2 + 4, x = left + i * cell + cell / 2;

@@ -13,7 +13,8 @@ const palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 
 /** Renders `c` as a standalone SVG document: axes with decade ticks, one polyline and legend entry per series. */
 export function logLineChartSvg(c: LogLineChart): string {
-  const w = 640, h = 360, left = 60, right = 200, top = 40, bottom = 50, pw = w - left - right, ph = h - top - bottom;
+  // the legend sits below the axes, one line per series, so long backend names are never cut
+  const w = 640, left = 60, right = 20, top = 40, pw = w - left - right, ph = 280, h = top + ph + 50 + 16 * c.series.length;
   const lo = Math.log10(Math.min(...c.x)), hi = Math.log10(Math.max(...c.x));
   const px = (x: number) => left + (hi > lo ? (Math.log10(x) - lo) / (hi - lo) : 0.5) * pw;
   const py = (y: number) => top + (1 - Math.max(0, Math.min(1, y))) * ph;
@@ -30,13 +31,13 @@ export function logLineChartSvg(c: LogLineChart): string {
     parts.push(`<line x1="${left - 5}" y1="${py(y)}" x2="${left}" y2="${py(y)}" stroke="#000"/>`);
     parts.push(`<text x="${left - 8}" y="${py(y) + 4}" text-anchor="end">${y}</text>`);
   }
-  parts.push(`<text x="${left + pw / 2}" y="${h - 10}" text-anchor="middle">${escapeXml(c.xLabel)}</text>`);
+  parts.push(`<text x="${left + pw / 2}" y="${top + ph + 36}" text-anchor="middle">${escapeXml(c.xLabel)}</text>`);
   parts.push(`<text x="14" y="${top + ph / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + ph / 2})">${escapeXml(c.yLabel)}</text>`);
   c.series.forEach((s, k) => {
     const color = palette[k % palette.length]!;
     const points = c.x.map((x, i) => `${px(x).toFixed(1)},${py(s.y[i] ?? 0).toFixed(1)}`).join(" ");
     parts.push(`<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    parts.push(`<text x="${left + pw + 10}" y="${top + 14 + 16 * k}" fill="${color}">${escapeXml(s.name)}</text>`);
+    parts.push(`<text x="${left}" y="${top + ph + 60 + 16 * k}" fill="${color}">— ${escapeXml(s.name)}</text>`);
   });
   parts.push("</svg>");
   return parts.join("\n") + "\n";
