@@ -8,7 +8,8 @@ const width = Math.max(...experiments.map((e) => e.name.length));
 /**
  * `chimera experiment NAME`: runs one of the paper's experiments from the list in
  * experiments/index.ts. Every flag any experiment declares is parsed; flags the chosen experiment
- * does not declare are usage errors naming it.
+ * does not declare are usage errors naming it. A flag an experiment declares takes a value; --fixture
+ * is the one boolean (the Experiment interface lists names only), so a new boolean goes in booleanFlags.
  */
 export const command: Command = {
   name: "experiment",
