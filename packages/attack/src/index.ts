@@ -9,3 +9,4 @@ export { findChimera, type ChimeraSearchOptions } from "./chimera-search.js";
 export { chimeraResult, type ChimeraResult } from "./chimera-result.js";
 export { binarySearchChimera, type BinarySearchOptions } from "./baselines/binary-search.js";
 export { boundarySampleChimera, type BoundarySampleOptions } from "./baselines/boundary-samples.js";
+export { floatOrdinal, floatAtOrdinal, ulpStep, ulpPerturbation, pocketDensity, pocketDistances } from "./pockets.js";

@@ -10,3 +10,5 @@ export { loadModule, saveModule } from "./weights.js";
 export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 export { crc32, encodeGrayPng } from "./png.js";
 export { experiment as table3Experiment, noisyAttackModel } from "./experiments/table3.js";
+export { experiments } from "./experiments/index.js";
+export type { Experiment } from "./experiments/experiment.js";

@@ -9,6 +9,7 @@ import { command as compare } from "../commands/compare.js";
 import { command as fidelity } from "../commands/fidelity.js";
 import { command as probe } from "../commands/probe.js";
 import { command as defend } from "../commands/defend.js";
+import { command as experiment } from "../commands/experiment.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [demo, attack, train, evaluate, backends, gemm, compare, fidelity, probe, defend];
+export const commands: readonly Command[] = [demo, attack, experiment, train, evaluate, defend, backends, gemm, compare, fidelity, probe];

@@ -103,7 +103,7 @@ export const experiment: Experiment = {
     const attackerFound = defendedRows.filter((r) => r.found).length;
     const defendedSuccess = defendedRows.filter((r) => r.success).length;
     const summary = {
-      experiment: "table3", backends: backendIds, d, n: samples, data: setup.data.source,
+      experiment: "table3", backends: backendIds, d, samples, n: samples, data: setup.data.source,
       withoutDefense: plainFound / samples, withDefense: defendedSuccess / samples,
       plainFound, attackerFound, defendedSuccess, out,
     };

@@ -1,0 +1,52 @@
+import type { Command } from "../cli/command.js";
+import { UsageError } from "../cli/args.js";
+import { experiments } from "../experiments/index.js";
+import { commonFlags, paperSamples } from "../experiments/experiment-options.js";
+
+const width = Math.max(...experiments.map((e) => e.name.length));
+
+/**
+ * `chimera experiment NAME`: runs one of the paper's experiments from the list in
+ * experiments/index.ts. Every flag any experiment declares is parsed; flags the chosen experiment
+ * does not declare are usage errors naming it. A flag an experiment declares takes a value; --fixture
+ * is the one boolean (the Experiment interface lists names only), so a new boolean goes in booleanFlags.
+ */
+export const command: Command = {
+  name: "experiment",
+  summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
+  help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--json]
+                          [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
+
+Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
+DIR; a killed run started again with the same flags skips the samples already there. At the end
+DIR/summary.json, DIR/summary.md and the experiment's figure are written.
+
+Experiments:
+${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
+
+  --samples N      random test images per backend pair (default ${paperSamples}, the paper's FMNIST count)
+  --backends LIST  backend ids (see chimera backends); each experiment has its own default
+  --seed S         picks the test images and the random targets (default 0)
+  --out DIR        results folder (default results/experiments/<name>)
+  --json           print the summary as one JSON document
+  --warmup W       Algorithm 1's warm-up steps (default 2000)
+  --iterations N   Algorithm 1's joint iterations (default 3000)
+  --fixture        the committed first 200 test images
+  --data-dir DIR   the Fashion-MNIST test set in DIR (default: the installed one, else the fixture)
+  --model NAME     fmnist-mlp (default)
+  --weights PATH   safetensors weights (default: the committed ones)
+
+Example: chimera experiment fig5 --samples 20 --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex`,
+  booleanFlags: ["fixture"],
+  knownFlags: [...new Set([...commonFlags, ...experiments.flatMap((e) => e.flags ?? [])])],
+  async run(args, io) {
+    const [name, ...extra] = args.positional;
+    if (name === undefined) throw new UsageError(`name an experiment: ${experiments.map((e) => e.name).join(", ")}`);
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const experiment = experiments.find((e) => e.name === name);
+    if (!experiment) throw new UsageError(`unknown experiment "${name}"; experiments: ${experiments.map((e) => e.name).join(", ")}`);
+    const allowed = new Set<string>([...commonFlags, ...(experiment.flags ?? []), "json", "help"]);
+    for (const flag of args.flags.keys()) if (!allowed.has(flag)) throw new UsageError(`experiment ${name} takes no --${flag}`);
+    return experiment.run(args, io);
+  },
+};

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Rng } from "@chimera/tensor";
+import type { CommandIO } from "../cli/command.js";
+import { Progress } from "../cli/progress.js";
+import { appendJsonl } from "../checkpoint.js";
+import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
+import type { ExperimentOptions } from "./experiment-options.js";
+
+/** One setting an experiment measures: a set of backends and a search method, run on every sample. */
+export interface Arm {
+  /** Names its JSONL file: `<out>/<id>.jsonl` (kebab-case, unique within the experiment). */
+  id: string;
+  backends: string[];
+  settings: SampleSettings;
+}
+
+/** An arm's finished samples and their success rate. */
+export interface ArmOutcome {
+  id: string;
+  backends: string[];
+  method: SampleSettings["method"];
+  gradientAt: SampleSettings["gradientAt"];
+  n: number;
+  found: number;
+  successRate: number;
+  meanSeconds: number;
+  /** Mean joint iterations of the successful searches (null when none succeeded). */
+  meanIterations: number | null;
+  jsonl: string;
+}
+
+/** The search settings of Algorithm 1 as the options give them (random targets, §4.3). */
+export function algorithm1Settings(o: ExperimentOptions, overrides: Partial<SampleSettings> = {}): SampleSettings {
+  return { method: "algorithm1", seed: o.seed, targets: "random", warmup: o.warmup, iterations: o.iterations, gradientAt: "quantized", ...overrides };
+}
+
+/** The first `n` of a seeded random permutation of 0…size-1: more samples extend fewer, so a rerun with a larger --samples resumes. */
+export function sampleIndices(n: number, size: number, seed: number): number[] {
+  const idx = [...Array(size).keys()], rng = new Rng(seed * 7919 + 17);
+  for (let i = size - 1; i > 0; i--) {
+    const j = rng.nextUint32() % (i + 1);
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.slice(0, n);
+}
+
+/**
+ * Runs every arm on the same `samples` random test images, appending each finished sample to
+ * `<out>/<arm>.jsonl` at once; samples already there are skipped, so a killed run resumes without
+ * losing or repeating one. `<out>/config.json` pins the settings: a rerun with others is an error.
+ */
+export function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandIO): { outcomes: ArmOutcome[]; records: Map<string, SampleRecord[]>; data: string; samples: number[]; setupOf: (backends: readonly string[]) => AttackSetup } {
+  const setups = new Map<string, AttackSetup>();
+  const setupOf = (backends: readonly string[]): AttackSetup => {
+    const key = backends.join(",");
+    if (!setups.has(key)) setups.set(key, loadSetup(o, backends, io));
+    return setups.get(key)!;
+  };
+  const data = setupOf(arms[0]!.backends).data;
+  if (o.samples > data.n) {
+    throw new Error(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
+      `give --samples ${data.n} or less, or --data-dir with the full test set`);
+  }
+  const samples = sampleIndices(o.samples, data.n, o.seed);
+  mkdirSync(o.out, { recursive: true });
+  const configPath = join(o.out, "config.json");
+  const config = JSON.stringify({ experiment: o.name, model: o.model, data: data.source, arms }, null, 1);
+  if (existsSync(configPath) && readFileSync(configPath, "utf8") !== config) {
+    throw new Error(`experiment ${o.name}: ${o.out} holds results made with other settings (see ${configPath}); use another --out or delete it`);
+  }
+  writeFileSync(configPath, config);
+
+  const done = new Map(arms.map((a) => [a.id, finishedSamples(join(o.out, `${a.id}.jsonl`))]));
+  const todo = arms.flatMap((a) => samples.filter((i) => !done.get(a.id)!.has(i)).map((i) => ({ arm: a, i })));
+  const total = arms.length * samples.length;
+  if (todo.length < total) io.err(`resuming: ${total - todo.length} of ${total} samples already in ${o.out}\n`);
+  // The bar counts this run's samples only, so its rate and ETA are not skewed by resumed ones.
+  const progress = new Progress(io, `experiment ${o.name}`, todo.length, "sample");
+  let finished = 0, found = 0;
+  for (const { arm, i } of todo) {
+    const r = runSample(setupOf(arm.backends), i, arm.settings);
+    appendJsonl(join(o.out, `${arm.id}.jsonl`), r);
+    done.get(arm.id)!.set(i, r);
+    if (r.found) found++;
+    progress.update(++finished, `found ${found} this run`);
+  }
+  const records = new Map(arms.map((a) => [a.id, samples.map((i) => done.get(a.id)!.get(i)!)]));
+  const outcomes = arms.map((a) => outcomeOf(a, records.get(a.id)!, join(o.out, `${a.id}.jsonl`)));
+  return { outcomes, records, data: data.source, samples, setupOf };
+}
+
+function outcomeOf(a: Arm, rows: readonly SampleRecord[], jsonl: string): ArmOutcome {
+  const hits = rows.filter((r) => r.found);
+  return {
+    id: a.id, backends: a.backends, method: a.settings.method, gradientAt: a.settings.gradientAt,
+    n: rows.length, found: hits.length, successRate: hits.length / rows.length,
+    meanSeconds: rows.reduce((s, r) => s + r.seconds, 0) / rows.length,
+    meanIterations: hits.length ? hits.reduce((s, r) => s + r.iterations, 0) / hits.length : null,
+    jsonl,
+  };
+}
+
+/**
+ * --data-dir, or the fixture with --fixture, or the installed test set; when none is installed (and
+ * $CHIMERA_FMNIST_DIR does not name one) the fixture, with a note.
+ */
+function loadSetup(o: ExperimentOptions, backends: readonly string[], io: CommandIO): AttackSetup {
+  const common = o.weights ? { weights: o.weights } : {};
+  if (o.data.dataDir || o.data.fixture || process.env.CHIMERA_FMNIST_DIR) return setupAttack(o.model, backends, { ...common, ...o.data });
+  try {
+    return setupAttack(o.model, backends, { ...common, fixture: false });
+  } catch (e) {
+    if (!/fashion|mnist|ENOENT|no such file/i.test((e as Error).message)) throw e;
+    io.err(`no installed Fashion-MNIST test set (${(e as Error).message}); using the committed fixture\n`);
+    return setupAttack(o.model, backends, { ...common, fixture: true });
+  }
+}

@@ -1,0 +1,169 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./run-cli.js";
+
+/** All JSON lines of the .jsonl files in `dir`, by file name. */
+function jsonlLines(dir: string): Map<string, { sample: number; found: boolean; backends: string[]; targets: number[]; trueLabel: number }[]> {
+  const out = new Map();
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort()) {
+    out.set(f, readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l)));
+  }
+  return out;
+}
+
+describe("chimera experiment", () => {
+  const dir = mkdtempSync(join(tmpdir(), "chimera-experiment-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const small = ["--fixture", "--warmup", "60", "--iterations", "40"];
+  const pair = ["--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic"];
+
+  it("--help starts with the usage line and lists every experiment", async () => {
+    const r = await runCli("experiment", "--help");
+    expect(r.code).to.equal(0);
+    expect(r.out).to.match(/^Usage: chimera experiment/);
+    for (const name of ["fig5", "table2", "ablation", "fig6"]) expect(r.out).to.contain(`  ${name}`);
+    expect(r.out).to.contain("default 1024");
+  });
+
+  it("fig5 writes one JSONL per pair, a summary (JSON and markdown) and an SVG heatmap that agree", async () => {
+    const out = join(dir, "fig5");
+    const ids = ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "blis-0.9.0-generic"];
+    const r = await runCli("experiment", "fig5", "--samples", "2", "--backends", ids.join(","), ...small, "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    const lines = jsonlLines(out);
+    expect([...lines.keys()]).to.have.length(3);
+    expect(s.pairs.map((p: { backends: string[] }) => p.backends)).to.deep.equal([[ids[0], ids[1]], [ids[0], ids[2]], [ids[1], ids[2]]]);
+    for (const p of s.pairs) {
+      const rows = lines.get(`${p.backends.join("__")}.jsonl`)!;
+      expect(rows.map((l) => l.backends)).to.deep.equal([p.backends, p.backends]);
+      expect(p.n).to.equal(2);
+      expect(p.found).to.equal(rows.filter((l) => l.found).length);
+      for (const l of rows) {
+        expect(l.targets[0]).to.equal(l.trueLabel);
+        expect(l.targets[1]).to.not.equal(l.trueLabel);
+      }
+    }
+    // every pair ran on the same two images
+    const samples = [...lines.values()].map((rows) => rows.map((l) => l.sample).sort());
+    expect(new Set(samples.map((x) => x.join()))).to.have.property("size", 1);
+    expect(s.matrix[0][0]).to.equal(null);
+    expect(s.matrix[1][0]).to.equal(s.matrix[0][1]);
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).pairs).to.deep.equal(s.pairs);
+    const md = readFileSync(join(out, "summary.md"), "utf8");
+    expect(md).to.contain(`| ${ids[0]} | ${ids[2]} | ${s.pairs[1].found}/2 |`);
+    const svg = readFileSync(join(out, "fig5.svg"), "utf8");
+    expect(svg).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.match(/<rect /g)).to.have.length(9);
+    expect(svg.trimEnd().endsWith("</svg>")).to.equal(true);
+    for (const id of ids) expect(svg).to.contain(id);
+  });
+
+  it("a repeated or extended run resumes without repeating or losing a sample", async () => {
+    const out = join(dir, "resume");
+    const args = ["experiment", "fig5", ...pair, ...small, "--out", out];
+    const first = await runCli(...args, "--samples", "2");
+    expect(first.code, first.err).to.equal(0);
+    const before = jsonlLines(out).get("openblas-0.3.21-haswell__blis-0.9.0-generic.jsonl")!;
+    const again = await runCli(...args, "--samples", "2");
+    expect(again.code, again.err).to.equal(0);
+    expect(again.err).to.contain("resuming: 2 of 2 samples already in");
+    const more = await runCli(...args, "--samples", "3", "--json");
+    expect(more.code, more.err).to.equal(0);
+    expect(more.err).to.contain("resuming: 2 of 3 samples already in");
+    const after = jsonlLines(out).get("openblas-0.3.21-haswell__blis-0.9.0-generic.jsonl")!;
+    expect(after).to.have.length(3);
+    expect(after.slice(0, 2)).to.deep.equal(before);
+    expect(new Set(after.map((l) => l.sample)).size).to.equal(3);
+    expect(JSON.parse(more.out).pairs[0].n).to.equal(3);
+    const other = await runCli(...args, "--samples", "2", "--seed", "4");
+    expect(other.code).to.equal(1);
+    expect(other.err).to.contain("other settings");
+  });
+
+  it("a run killed mid-line resumes: the torn sample is run again and no record is lost", async () => {
+    const out = join(dir, "torn");
+    const args = ["experiment", "fig5", ...pair, ...small, "--out", out];
+    const first = await runCli(...args, "--samples", "3");
+    expect(first.code, first.err).to.equal(0);
+    const file = join(out, "openblas-0.3.21-haswell__blis-0.9.0-generic.jsonl");
+    const whole = readFileSync(file, "utf8").trim().split("\n");
+    writeFileSync(file, whole.slice(0, 2).join("\n") + "\n" + whole[2]!.slice(0, 40)); // killed while writing the third
+    const again = await runCli(...args, "--samples", "3", "--json");
+    expect(again.code, again.err).to.equal(0);
+    expect(again.err).to.contain("resuming: 2 of 3 samples already in");
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines).to.have.length(4); // the torn line stays, the rerun starts on its own line
+    const { seconds: _a, ...rerun } = JSON.parse(lines[3]!), { seconds: _b, ...lost } = JSON.parse(whole[2]!);
+    expect(rerun).to.deep.equal(lost, "the rerun reproduces the lost sample");
+    expect(JSON.parse(again.out).pairs[0].n).to.equal(3);
+  });
+
+  it("table2 runs Algorithm 1 and both baselines on the same images of one pair and writes the table", async () => {
+    const out = join(dir, "table2");
+    const r = await runCli("experiment", "table2", "--samples", "2", ...pair, ...small, "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.methods.map((m: { method: string }) => m.method)).to.deep.equal(["algorithm1", "binary-search", "boundary-samples"]);
+    const lines = jsonlLines(out);
+    expect([...lines.keys()]).to.deep.equal(["algorithm1.jsonl", "binary-search.jsonl", "boundary-samples.jsonl"]);
+    const samples = [...lines.values()].map((rows) => rows.map((l) => l.sample).join());
+    expect(new Set(samples).size).to.equal(1);
+    const md = readFileSync(join(out, "summary.md"), "utf8");
+    expect(md).to.contain(`| Binary search | ${s.methods[1].found}/2 |`);
+    const three = await runCli("experiment", "table2", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic,netlib-3.11", "--fixture", "--out", join(dir, "bad"));
+    expect(three.code).to.equal(1);
+    expect(three.err).to.contain("exactly two ids, got 3");
+  });
+
+  it("ablation runs both gradient variants per pair and records the setting of each", async () => {
+    const out = join(dir, "ablation");
+    const r = await runCli("experiment", "ablation", "--samples", "2", ...pair, ...small, "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.pairs).to.have.length(1);
+    expect(s.pairs[0].quantized.gradientAt).to.equal("quantized");
+    expect(s.pairs[0].unquantized.gradientAt).to.equal("unquantized");
+    const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8"));
+    expect(config.arms.map((a: { settings: { gradientAt: string } }) => a.settings.gradientAt)).to.deep.equal(["quantized", "unquantized"]);
+    expect(jsonlLines(out).size).to.equal(2);
+  });
+
+  it("fig6 searches, then writes pocket curves over the ULP grid as summary and SVG", async () => {
+    const out = join(dir, "fig6");
+    const r = await runCli("experiment", "fig6", "--samples", "1", ...pair, ...small, "--perturbations", "2", "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.distances[0]).to.equal(1);
+    expect(s.distances.at(-1)).to.equal(100000);
+    expect(s.curves).to.have.length(1);
+    expect(s.curves[0].chimeras).to.equal(s.searches[0].found);
+    const svg = readFileSync(join(out, "fig6.svg"), "utf8");
+    expect(svg).to.contain("1e5");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).to.contain("d=100000");
+    const bad = await runCli("experiment", "fig5", ...pair, "--perturbations", "3");
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.contain("experiment fig5 takes no --perturbations");
+  });
+
+  it("bad input fails with a reason naming the subject and a non-zero exit code", async () => {
+    const unknown = await runCli("experiment", "fig99");
+    expect(unknown.code).to.equal(2);
+    expect(unknown.err).to.contain('unknown experiment "fig99"');
+    expect(unknown.err).to.contain("fig5");
+    const one = await runCli("experiment", "fig5", "--backends", "openblas-0.3.21-haswell", "--out", join(dir, "bad"));
+    expect(one.code).to.equal(2);
+    expect(one.err).to.contain("--backends needs at least two backend ids");
+    const badId = await runCli("experiment", "fig5", "--backends", "openblas-0.3.21-haswell,no-such-blas", "--samples", "1", "--fixture", "--out", join(dir, "bad"));
+    expect(badId.code).to.equal(1);
+    expect(badId.err).to.contain("no-such-blas");
+    const tooMany = await runCli("experiment", "fig5", ...pair, "--fixture", "--out", join(dir, "bad"));
+    expect(tooMany.code).to.equal(1);
+    expect(tooMany.err).to.contain("--samples 1024 exceeds the 200 images");
+    const none = await runCli("experiment");
+    expect(none.code).to.equal(2);
+    expect(none.err).to.contain("name an experiment");
+  });
+});
