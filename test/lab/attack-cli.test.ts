@@ -83,4 +83,23 @@ describe("chimera demo and attack", () => {
     expect(other.code).to.equal(1);
     expect(other.err).to.contain("other settings");
   });
+
+  it("attack re-checks Chimeras found on emulations on the real libraries and reports the transfer rate", async function () {
+    const out = join(dir, "attack-transfer");
+    const r = await runCli("attack", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic", "--images", "19", "--out", out, "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.found, "image 19 gives a Chimera for this pair within the default budget").to.equal(1);
+    const line = JSON.parse(readFileSync(join(out, "results.jsonl"), "utf8").trim());
+    const natives = allBackends().filter((b) => b.available && b.kind === "native").map((b) => b.id);
+    if (!natives.includes("blis-0.9.0-generic-serial") || !natives.includes("openblas-0.3.21-haswell-serial")) {
+      expect(s.transferRate).to.equal(null);
+      return skipOrFail(this, "OpenBLAS/BLIS are not installed: no real library to re-check on");
+    }
+    expect(s.realBackends).to.deep.equal(["openblas-0.3.21-haswell-serial", "blis-0.9.0-generic-serial"]);
+    // the emulations are bit-identical to these libraries at batch 1, so the labels must carry over
+    expect(line.realLabels).to.deep.equal(line.labels);
+    expect(line.transfers).to.equal(true);
+    expect(s.transferRate).to.equal(1);
+  });
 });

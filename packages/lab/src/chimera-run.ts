@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { argmaxOf, binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { argmaxOf, binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
+import { RealCounterparts } from "./transfer.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
 import { loadModule } from "./weights.js";
 import { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
@@ -13,6 +14,8 @@ export interface AttackSetup {
   model: AttackModel;
   data: FmnistSplit;
   backends: Kernel[];
+  /** The real libraries behind emulated backends, to re-check each Chimera found (see transfer.ts). */
+  real?: RealCounterparts;
 }
 
 /** Loads `modelName`'s committed (or given) weights, the test images and the backends by id. */
@@ -24,7 +27,7 @@ export function setupAttack(modelName: string, backendIds: readonly string[], op
   const net = entry.create().eval();
   loadModule(opts.weights ?? entry.weightsPath, net);
   const data = loadFmnist("test", { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), fixture: opts.fixture });
-  return { entry, model: moduleAttackModel(net, entry.sampleShape, 10), data, backends };
+  return { entry, model: moduleAttackModel(net, entry.sampleShape, 10), data, backends, real: new RealCounterparts(backends) };
 }
 
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */
@@ -47,6 +50,12 @@ export interface SampleRecord extends Omit<ChimeraResult, "image"> {
   sample: number;
   trueLabel: number;
   image: string;
+  /**
+   * For a Chimera found on emulations whose real libraries are here: each real library's label of
+   * the same image, and whether it is a Chimera there too (the transfer).
+   */
+  realLabels?: number[];
+  transfers?: boolean;
 }
 
 /** The targets for sample `index`: the true class first, then by `rule` (seeded per sample, so resumable). */
@@ -70,7 +79,13 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
   });
-  return { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+  const record: SampleRecord = { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+  const real = r.found ? setup.real?.labels(setup.model, uint8ImageDomain.decode(r.image)) : null;
+  if (real) {
+    record.realLabels = real;
+    record.transfers = new Set(real).size === real.length;
+  }
+  return record;
 }
 
 /** The FGSM baseline pushes away from the predicted class: targets[1], or the true class when the model already predicts targets[1]. */

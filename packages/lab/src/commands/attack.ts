@@ -41,6 +41,8 @@ with the same flags skips the images already there.
   --weights PATH   safetensors weights (default: the committed ones)
   --out DIR        results folder (default results/attack/<backends>)
   --json           print {backends, model, n, found, successRate, meanIterations, meanSeconds,
+                   realBackends, rechecked, transferRate (Chimeras found on emulations that are Chimeras
+                   on the real libraries too; null when those libraries are not here),
                    iterationsPerSecond, out}
 
 Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
@@ -105,13 +107,25 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
       successRate: found.length / rows.length,
       meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
       meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
+      // Chimeras found on emulations, re-checked on the real libraries they model (when all are here)
+      realBackends: setup.real?.complete ? setup.real.realIds() : null,
+      rechecked: found.filter((r) => r.realLabels).length,
+      transferRate: found.some((r) => r.realLabels)
+        ? found.filter((r) => r.transfers).length / found.filter((r) => r.realLabels).length : null,
     };
+    setup.real?.dispose();
     if (args.json) io.out(JSON.stringify(summary) + "\n");
     else {
       io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
         `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
         `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
-      for (const r of found) io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255\n`);
+      for (const r of found) {
+        const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
+        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255${real}\n`);
+      }
+      if (summary.transferRate !== null) {
+        io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
+      }
     }
     return 0;
   },
