@@ -22,7 +22,7 @@ function shade(v: number): string {
 export function heatmapSvg(h: Heatmap): string {
   const n = h.labels.length, cell = 64, left = 8 + 7 * Math.max(...h.labels.map((l) => l.length)), top = 40;
   const longest = Math.max(...h.labels.map((l) => l.length));
-  const width = Math.max(left + n * cell + 16, 16 + 7 * h.title.length), height = top + n * cell + 6 * longest + 24;
+  const width = Math.max(left + n * cell + 16, 16 + 8.5 * h.title.length), height = top + n * cell + 6 * longest + 24;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(h.title)}</text>`,
