@@ -3,13 +3,20 @@ import type { Kernel } from "@chimera/kernels";
 import type { FmnistSplit } from "./fmnist-data.js";
 
 /**
+ * Replaces a batch by the inputs to train on (adversarial training: the PGD examples of the batch).
+ * Gets the batch [b, d] and its labels; returns a tensor of the same shape.
+ */
+export type BatchTransform = (x: Tensor, labels: Int32Array) => Tensor;
+
+/**
  * One epoch of mini-batch training: a seeded shuffle, then for each batch forward, mean
  * cross-entropy, backward, optimizer step; every gemm on `kernel`. The last partial batch is kept.
+ * With `transform`, each batch is replaced by transform(batch, labels) before the forward pass.
  * Returns the mean training loss over the epoch (binary64 average of the per-batch losses).
  */
 export function trainEpoch(
   model: nn.Module, opt: optim.Optimizer, kernel: Kernel, data: FmnistSplit, batchSize: number, rng: Rng,
-  onBatch: (done: number, meanLoss: number) => void,
+  onBatch: (done: number, meanLoss: number) => void, transform?: BatchTransform,
 ): number {
   const order = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) order[i] = i;
@@ -25,7 +32,9 @@ export function trainEpoch(
       xb.set(data.x.subarray(src * d, (src + 1) * d), i * d);
       yb[i] = data.labels[src]!;
     }
-    const loss = crossEntropy(model.forward(new Tensor(xb, [b, d]), { kernel, training: true }), yb);
+    const clean = new Tensor(xb, [b, d]);
+    const input = transform ? transform(clean, yb) : clean;
+    const loss = crossEntropy(model.forward(input, { kernel, training: true }), yb);
     opt.zeroGrad();
     loss.backward();
     opt.step();

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { optim, Rng } from "@chimera/tensor";
 import type { Command } from "../cli/command.js";
 import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { adversarialFlags, pgdTransform } from "../adversarial-training.js";
 import { Progress } from "../cli/progress.js";
 import { getKernel } from "../backends.js";
 import { zooEntry } from "../model-zoo.js";
@@ -17,6 +18,7 @@ export const command: Command = {
   summary: "train a model with this engine (seeded, reproducible, resumable)",
   help: `Usage: chimera train MODEL [--epochs N] [--batch-size N] [--lr X] [--seed S] [--backend ID]
                      [--data-dir DIR] [--limit N] [--out PATH] [--run-dir DIR] [--fresh] [--json]
+                     [--adversarial pgd [--eps E] [--pgd-steps S] [--pgd-step-size A]]
 
 Trains MODEL on the official Fashion-MNIST training set (60,000 images) with Adam and cross-entropy,
 every linear algebra call on one backend, and writes the weights as safetensors with PyTorch's
@@ -36,10 +38,17 @@ the last finished epoch (a killed run loses at most the epoch in progress).
   --run-dir DIR    checkpoint and log folder (default: results/train/MODEL-seedS)
   --fresh          ignore an existing checkpoint and start over
   --json           print {model, backend, epochs, testAccuracy, seconds, out, log} at the end
+  --adversarial pgd  adversarial training (Madry et al., 2018; the paper's Appendix A): each batch
+                   is replaced by its L∞ PGD examples against the current model (adversarial only,
+                   no clean half), random start in the ε-ball; about (S + 1)× the cost of an epoch
+  --eps E          PGD radius in pixel units of [0, 1] (default 0.1)
+  --pgd-steps S    PGD ascent steps per batch (default 3)
+  --pgd-step-size A  PGD step size (default 2.5·E/S, Madry et al.'s rule)
 
 Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
   booleanFlags: ["fresh"],
-  knownFlags: ["epochs", "batch-size", "lr", "seed", "backend", "data-dir", "limit", "out", "run-dir"],
+  knownFlags: ["epochs", "batch-size", "lr", "seed", "backend", "data-dir", "limit", "out", "run-dir",
+    "adversarial", "eps", "pgd-steps", "pgd-step-size"],
   async run(args, io) {
     if (args.positional.length !== 1) throw new UsageError("expected exactly one MODEL (e.g. fmnist-mlp)");
     const entry = zooEntry(args.positional[0]);
@@ -49,6 +58,7 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
     const seed = numberFlag(args, "seed", 0, { min: 0, max: 2 ** 31 - 1, integer: true });
     const kernel = getKernel(stringFlag(args, "backend", "reference"));
     const dataDir = optionalFlag(args, "data-dir");
+    const adversarial = adversarialFlags(args);
     const runDir = optionalFlag(args, "run-dir") ?? join(resultsDir(), "train", `${entry.name}-seed${seed}`);
     const out = optionalFlag(args, "out") ?? join(runDir, `${entry.name}.safetensors`);
     const ckptPath = join(runDir, "checkpoint.safetensors"), logPath = join(runDir, "log.jsonl");
@@ -59,7 +69,8 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
     const test = loadFmnist("test", dataDir ? { dataDir } : {});
     const model = entry.create(seed).train();
     const opt = new optim.Adam(model.parameters(), { lr });
-    const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n });
+    const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n,
+      ...(adversarial ? { adversarial } : {}) });
     const done = loadCheckpoint(ckptPath, model, opt, config);
     if (done > 0) io.err(`resuming ${entry.name} after epoch ${done} from ${ckptPath}\n`);
 
@@ -69,11 +80,13 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
       const e0 = performance.now();
       const progress = new Progress(io, `epoch ${epoch}/${epochs}`, train.n, "img");
       const loss = trainEpoch(model, opt, kernel, train, batchSize, new Rng(seed * 1_000_003 + epoch), (n, l) =>
-        progress.update(n, `loss ${l.toFixed(4)}`));
+        progress.update(n, `loss ${l.toFixed(4)}`),
+        adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)));
       testAccuracy = accuracy(model, kernel, test);
       const seconds = (performance.now() - e0) / 1000;
       saveCheckpoint(ckptPath, model, opt, { epoch, config });
-      appendJsonl(logPath, { epoch, trainLoss: loss, testAccuracy, seconds, backend: kernel.info.id, batchSize, lr, seed });
+      appendJsonl(logPath, { epoch, trainLoss: loss, testAccuracy, seconds, backend: kernel.info.id, batchSize, lr, seed,
+        ...(adversarial ? { adversarial } : {}) });
       io.err(`epoch ${epoch}: train loss ${loss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s\n`);
     }
     if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test);
