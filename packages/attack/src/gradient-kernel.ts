@@ -1,4 +1,4 @@
-import { validateDot, validateGemm, validateGemv, type DotCall, type GemmCall, type GemvCall, type Kernel, type KernelInfo } from "@chimera/kernels";
+import { gemmLayout, gemvLayout, validateDot, validateGemm, validateGemv, type DotCall, type GemmCall, type GemvCall, type Kernel, type KernelInfo } from "@chimera/kernels";
 
 /**
  * A fast kernel for the search's gradients, not for its verdicts. Issue #6: "the gradient need not be
@@ -19,11 +19,9 @@ export const float64GradientInfo: KernelInfo = {
 
 function gemm(call: GemmCall): void {
   validateGemm(float64GradientInfo.id, call);
-  const { transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc } = call;
-  const aOff = call.aOffset ?? 0, bOff = call.bOffset ?? 0, cOff = call.cOffset ?? 0;
+  const { m, n, k, alpha, a, b, beta, c, ldc } = call;
+  const { aOff, sai, sap, bOff, sbp, sbj, cOff } = gemmLayout(call);
   if (m === 0 || n === 0) return;
-  const sai = transA ? 1 : lda, sap = transA ? lda : 1;
-  const sbp = transB ? 1 : ldb, sbj = transB ? ldb : 1;
   const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * sai, row = cOff + i * ldc;
@@ -54,10 +52,8 @@ function gemm(call: GemmCall): void {
 
 function gemv(call: GemvCall): void {
   validateGemv(float64GradientInfo.id, call);
-  const { transA, m, n, alpha, a, lda, x, incx, beta, y, incy } = call;
-  const aOff = call.aOffset ?? 0, xOff = call.xOffset ?? 0, yOff = call.yOffset ?? 0;
-  const rows = transA ? n : m, len = transA ? m : n;
-  const sr = transA ? 1 : lda, sq = transA ? lda : 1;
+  const { alpha, a, x, incx, beta, y, incy } = call;
+  const { rows, len, aOff, sr, sq, xOff, yOff } = gemvLayout(call);
   for (let r = 0; r < rows; r++) {
     let s = 0;
     const ar = aOff + r * sr;

@@ -15,3 +15,4 @@ export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations } from "./emulated/libraries/index.js";
 export { measureFidelity, fidelitySuite, fidelityCall, FIDELITY_K_EDGES } from "./emulated/fidelity.js";
 export type { FidelityCase, FidelityReport } from "./emulated/fidelity.js";
+export { gemmLayout, gemvLayout, type GemmLayout, type GemvLayout } from "./layout.js";

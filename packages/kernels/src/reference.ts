@@ -1,5 +1,6 @@
 import type { DotCall, GemmCall, GemvCall, Kernel, KernelInfo } from "./kernel.js";
 import { validateDot, validateGemm, validateGemv } from "./validate.js";
+import { gemmLayout, gemvLayout } from "./layout.js";
 
 const fround = Math.fround;
 
@@ -43,13 +44,10 @@ function scaleC(c: Float32Array, cOff: number, m: number, n: number, ldc: number
 
 function gemm(call: GemmCall): void {
   validateGemm(referenceInfo.id, call);
-  const { transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc } = call;
-  const aOff = call.aOffset ?? 0, bOff = call.bOffset ?? 0, cOff = call.cOffset ?? 0;
+  const { m, n, k, alpha, a, b, beta, c, ldc } = call;
+  const { aOff, sai, sap, bOff, sbp, sbj, cOff } = gemmLayout(call);
   if (m === 0 || n === 0) return;
   if (k === 0 || alpha === 0) return scaleC(c, cOff, m, n, ldc, beta);
-  // A[i,p] = a[aOff + i*sai + p*sap]; B[p,j] = b[bOff + p*sbp + j*sbj].
-  const sai = transA ? 1 : lda, sap = transA ? lda : 1;
-  const sbp = transB ? 1 : ldb, sbj = transB ? ldb : 1;
   if (sbj === 1) {
     // Row-accumulator form: for each i, walk p and add fl(a_ip·b_pj) into every s_j. The order for
     // each element is still s := fl(s + fl(a_ip·b_pj)) for p = 0, 1, …; storing into a Float32Array
@@ -81,11 +79,8 @@ function gemm(call: GemmCall): void {
 
 function gemv(call: GemvCall): void {
   validateGemv(referenceInfo.id, call);
-  const { transA, m, n, alpha, a, lda, x, incx, beta, y, incy } = call;
-  const aOff = call.aOffset ?? 0, xOff = call.xOffset ?? 0, yOff = call.yOffset ?? 0;
-  const rows = transA ? n : m, len = transA ? m : n;
-  // op(A)[r, q] = a[aOff + r*sr + q*sq]
-  const sr = transA ? 1 : lda, sq = transA ? lda : 1;
+  const { alpha, a, x, incx, beta, y, incy } = call;
+  const { rows, len, aOff, sr, sq, xOff, yOff } = gemvLayout(call);
   for (let r = 0; r < rows; r++) {
     const yi = yOff + r * incy;
     if (len === 0 || alpha === 0) {

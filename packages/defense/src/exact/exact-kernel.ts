@@ -1,4 +1,4 @@
-import { validateDot, validateGemm, validateGemv } from "@chimera/kernels";
+import { gemmLayout, gemvLayout, validateDot, validateGemm, validateGemv } from "@chimera/kernels";
 import type { DotCall, GemmCall, GemvCall, Kernel, KernelInfo } from "@chimera/kernels";
 import { grow, roundExpansion, scale, SCRATCH_LENGTH } from "./expansion.js";
 
@@ -63,11 +63,9 @@ function finish(len: number, naive: number, alpha: number, beta: number, bc: num
 
 function gemm(call: GemmCall): void {
   validateGemm(exactInfo.id, call);
-  const { transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc } = call;
-  const aOff = call.aOffset ?? 0, bOff = call.bOffset ?? 0, cOff = call.cOffset ?? 0;
+  const { m, n, k, alpha, a, b, beta, c, ldc } = call;
+  const { aOff, sai, sap, bOff, sbp, sbj, cOff } = gemmLayout(call);
   if (m === 0 || n === 0) return;
-  const sai = transA ? 1 : lda, sap = transA ? lda : 1;
-  const sbp = transB ? 1 : ldb, sbj = transB ? ldb : 1;
   const empty = k === 0 || alpha === 0;
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * sai, row = cOff + i * ldc;
@@ -91,10 +89,9 @@ function gemm(call: GemmCall): void {
 
 function gemv(call: GemvCall): void {
   validateGemv(exactInfo.id, call);
-  const { transA, m, n, alpha, a, lda, x, incx, beta, y, incy } = call;
-  const aOff = call.aOffset ?? 0, xOff = call.xOffset ?? 0, yOff = call.yOffset ?? 0;
-  const rows = transA ? n : m, cols = transA ? m : n;
-  const sr = transA ? 1 : lda, sq = transA ? lda : 1;
+  const { alpha, a, x, incx, beta, y, incy } = call;
+  const { rows, len, aOff, sr, sq, xOff, yOff } = gemvLayout(call);
+  const cols = len;
   for (let r = 0; r < rows; r++) {
     const yi = yOff + r * incy;
     if (cols === 0 || alpha === 0) {
