@@ -411,3 +411,4 @@ function chain1x1MulAdd(a: Float32Array, a0: number, b: Float32Array, b0: number
   v[e] = c00;
 }
 
+

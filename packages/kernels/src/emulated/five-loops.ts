@@ -72,7 +72,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }
-          if (t.meetC !== undefined || overrides.length > 0) markMeet(plan, t.meetC, overrides, r0, r1, s0, s1, M);
+          if (t.meetC !== undefined || overrides.length > 0) markMeet(plan, t.meetC, overrides, r0, r1, s0, s1, M, size);
         }
       }
     }
@@ -81,11 +81,11 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
 }
 
 /** Records which elements meet C by their tile's own rule (meetBuffer[e] = 0: the plan's). */
-function markMeet(plan: GemmPlan, own: MeetC | undefined, overrides: MeetC[], r0: number, r1: number, s0: number, s1: number, M: number): void {
+function markMeet(plan: GemmPlan, own: MeetC | undefined, overrides: MeetC[], r0: number, r1: number, s0: number, s1: number, M: number, size: number): void {
   if (own !== undefined && (plan.meetC.kind !== "sum-then-epilogue" || own.kind !== "sum-then-epilogue")) {
     throw new Error(`${plan.path}: a tile may only change a sum-then-epilogue plan's epilogue`);
   }
-  if (overrides.length === 0) meetBuffer.fill(0); // first override of this call: nothing marked yet
+  if (overrides.length === 0) meetBuffer.fill(0, 0, size); // first override of this call: nothing marked yet
   let code = 0;
   if (own !== undefined) {
     code = overrides.indexOf(own) + 1;
