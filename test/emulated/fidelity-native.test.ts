@@ -9,7 +9,21 @@ import { requireOrSkip } from "../native/require-native.js";
  * library itself. Netlib and OpenBLAS Haswell must match on the whole default suite; every emulation
  * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
  */
-const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell"]);
+const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake"]);
+
+/** OpenBLAS's AVX-512 small kernels (M·N·K ≤ 100³), every layout, general α and β: library M mod 16 and
+ * mod 4 on both sides of the NN kernel's dot-style rest (≤ 8 rows with K ≥ 32) and of TN's K ≥ 32 permit. */
+function smallKernelCases(): FidelityCase[] {
+  const out: FidelityCase[] = [];
+  let seed = 9000;
+  for (const transA of [false, true]) for (const transB of [false, true])
+    for (const n of [5, 8, 17, 20, 41]) for (const m of [1, 3, 6]) for (const k of [4, 31, 32, 47])
+      for (const [alpha, beta] of [[1, 0], [0.7, 0.3]] as const) {
+        out.push({ name: "small kernel", transA, transB, m, n, k, alpha: Math.fround(alpha), beta: Math.fround(beta), pad: 1, seed: seed++ });
+      }
+  return out;
+}
+const withSmallKernels = new Set(["openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake"]);
 
 describe("emulations vs the real libraries (chimera fidelity)", () => {
   const natives = discoverNativeBackends();
@@ -19,8 +33,9 @@ describe("emulations vs the real libraries (chimera fidelity)", () => {
     const batchOneOnly = emulatedId === "eigen-3.4-o3";
     const suite: FidelityCase[] = fullMatch.has(emulatedId) ? fidelitySuite(8)
       : fidelitySuite(0).filter((c) => c.name.includes("forward") && (!batchOneOnly || c.m === 1));
-    const what = fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
-      : `the MLP forward calls${batchOneOnly ? " at batch 1" : ""}`;
+    if (withSmallKernels.has(emulatedId)) suite.push(...smallKernelCases());
+    const what = (fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
+      : `the MLP forward calls${batchOneOnly ? " at batch 1" : ""}`) + (withSmallKernels.has(emulatedId) ? " and the small kernels' layouts" : "");
     it(`${emulatedId} equals ${realId} bit for bit on ${what}`, function () {
       const backend = natives.find((b) => b.id === realId)!;
       expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);

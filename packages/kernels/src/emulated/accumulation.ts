@@ -40,17 +40,31 @@ export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain";
  */
 export type LaneReduction = "halving" | "adjacent" | "sequential" | "blis-generic-4";
 
-/** One FMA step with the common case inlined: only a binary32 midpoint needs the full fma32. */
-function fmaStep(a: number, b: number, s: number): number {
+/** A binary64 scratch viewed as two int32 words, to read the low word of a sum's bits. */
+const bits64 = new Float64Array(1);
+const words64 = new Int32Array(bits64.buffer);
+/** Index of the low 32 bits of a binary64 in words64 (0 on little-endian machines). */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
+ * RN32(a·b + s) for binary32 a, b, s, the same value as fma32(a, b, s), with the common case in a few
+ * instructions. a·b is exact in binary64 and x = RN64(a·b + s) rounds once; RN32(x) can differ from the
+ * correctly rounded result only when x is a binary32 midpoint (see fma32). Every midpoint has its 28
+ * lowest significand bits zero in binary64: a normal binary32 midpoint has 25 significant bits; a
+ * subnormal one is a multiple of 2^-150 below 2^-126, whose binary64 ulp is at most 2^-179, so 29 or
+ * more low bits are zero. (x is never a binary64 subnormal: it is a multiple of 2^-298.) So when any of
+ * those 28 bits is set, RN32(x) is the answer; otherwise (about 1 in 2^28 random sums, and every exact
+ * zero, infinity and NaN) the full fma32 decides.
+ */
+export function fmaStep(a: number, b: number, s: number): number {
   const x = a * b + s;
-  const r = fround(x);
-  if (r === x) return r;
-  const o = 2 * x - r;
-  return fround(o) === o ? fma32(a, b, s) : r;
+  bits64[0] = x;
+  return (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a, b, s) : fround(x);
 }
 
 /** Σ a[ai+t]·b[bi+t], t < len, in the stated order, starting from `init` (the first register's start). */
 export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Accumulation, init: number): number {
+  let u = 0;
   if (acc.kind === "chain") return chain(a, ai, b, bi, len, acc.fused, init);
   if (acc.kind === "interleaved") {
     const u = acc.unroll, body = len - (len % u);
@@ -161,3 +175,240 @@ export function chainSum4(a: Float32Array, ai: number, b: Float32Array, bi: numb
   }
   out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
 }
+
+/**
+ * The block sums of a rectangle of elements at once, in exactly the order blockSum gives each of them:
+ * element (r, s), r0 ≤ r < r1, s0 ≤ s < s1, sums a[aOff + r·lda + t]·b[bOff + s·ldb + t] over t < len,
+ * starting from v[s·ld + r] and leaving its block sum there. Independent elements are interleaved
+ * (register blocks of 4×2, 8×1, … that share their loads) only so that their dependency chains overlap
+ * in the CPU; the accumulation kinds without a blocked kernel here run element by element through
+ * blockSum.
+ */
+export function tileSums(
+  acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number,
+  r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number,
+): void {
+  if (acc.kind === "chain") {
+    if (acc.fused) chainTileFma(a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+    else chainTileMulAdd(a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+    return;
+  }
+  if (acc.kind === "interleaved" && acc.fused && acc.accumulators === 2 && acc.unroll % 2 === 0) {
+    const body = len - (len % acc.unroll);
+    for (let s = s0; s < s1; s++) {
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) evenOdd4x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, body, len, v, s * ld + r);
+      for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+    }
+    return;
+  }
+  if (acc.kind === "lanes") {
+    if (len < acc.minLength) {
+      tileSums({ kind: "chain", fused: acc.fused }, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+      return;
+    }
+    if (acc.fused && acc.lanes === 16 && acc.tail === "in-lanes") {
+      for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
+        const e = s * ld + r;
+        v[e] = lanes16Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v[e]!, acc.reduce);
+      }
+      return;
+    }
+    if (!acc.fused && acc.lanes === 4 && acc.tail === "mul-add-chain") {
+      for (let s = s0; s < s1; s++) {
+        let r = r0;
+        for (; r + 2 <= r1; r += 2) lanes4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce);
+        for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+      }
+      return;
+    }
+  }
+  for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
+    const e = s * ld + r;
+    v[e] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[e]!);
+  }
+}
+
+/** Fused chains over a rectangle: 4×2 blocks over column pairs, 8×1 and 4×1 on a single column, 1×4 for leftover rows. */
+function chainTileFma(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  let s = s0;
+  for (; s + 2 <= s1; s += 2) {
+    let r = r0;
+    for (; r + 4 <= r1; r += 4) chain4x2Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
+    for (; r < r1; r++) { chain1x1Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); chain1x1Fma(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
+  }
+  for (; s < s1; s++) {
+    let r = r0;
+    for (; r + 8 <= r1; r += 8) chain8x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r + 4 <= r1; r += 4) chain4x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r < r1; r++) chain1x1Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
+  }
+}
+
+/** Multiply-then-add chains over a rectangle, blocked as chainTileFma. */
+function chainTileMulAdd(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  let s = s0;
+  for (; s + 2 <= s1; s += 2) {
+    let r = r0;
+    for (; r + 4 <= r1; r += 4) chain4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
+    for (; r < r1; r++) { chain1x1MulAdd(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); chain1x1MulAdd(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
+  }
+  for (; s < s1; s++) {
+    let r = r0;
+    for (; r + 8 <= r1; r += 8) chain8x1MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r + 4 <= r1; r += 4) chain4x1MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r < r1; r++) chain1x1MulAdd(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
+  }
+}
+
+/** Four rows of one column with two fused registers each (even t, odd t) over `body`, the rest into the even one, then even + odd. */
+function evenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+  let t = 0;
+  for (; t < body; t += 2) {
+    const y = b[b0 + t]!, z = b[b0 + t + 1]!;
+    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
+    u = a[a0 + t + 1]! * z + o0; bits64[0] = u; o0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t + 1]!, z, o0) : fround(u); u = a[a1 + t + 1]! * z + o1; bits64[0] = u; o1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t + 1]!, z, o1) : fround(u); u = a[a2 + t + 1]! * z + o2; bits64[0] = u; o2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t + 1]!, z, o2) : fround(u); u = a[a3 + t + 1]! * z + o3; bits64[0] = u; o3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t + 1]!, z, o3) : fround(u);
+  }
+  for (; t < len; t++) {
+    const y = b[b0 + t]!;
+    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
+  }
+  v[e] = fround(e0 + o0); v[e + 1] = fround(e1 + o1); v[e + 2] = fround(e2 + o2); v[e + 3] = fround(e3 + o3);
+}
+
+const laneScratch = new Float64Array(16);
+
+/** 16 fused lanes over t (lane t mod 16, the len mod 16 rest in lanes 0..), lane 0 starting at init, then reduced. */
+function lanes16Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number, how: LaneReduction): number {
+  let u = 0;
+  let l0 = init, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0, l9 = 0, l10 = 0, l11 = 0, l12 = 0, l13 = 0, l14 = 0, l15 = 0;
+  let t = 0;
+  for (; t + 16 <= len; t += 16) {
+    const p = ai + t, q = bi + t;
+    u = a[p]! * b[q]! + l0; bits64[0] = u; l0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p]!, b[q]!, l0) : fround(u); u = a[p + 1]! * b[q + 1]! + l1; bits64[0] = u; l1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 1]!, b[q + 1]!, l1) : fround(u); u = a[p + 2]! * b[q + 2]! + l2; bits64[0] = u; l2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 2]!, b[q + 2]!, l2) : fround(u); u = a[p + 3]! * b[q + 3]! + l3; bits64[0] = u; l3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 3]!, b[q + 3]!, l3) : fround(u);
+    u = a[p + 4]! * b[q + 4]! + l4; bits64[0] = u; l4 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 4]!, b[q + 4]!, l4) : fround(u); u = a[p + 5]! * b[q + 5]! + l5; bits64[0] = u; l5 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 5]!, b[q + 5]!, l5) : fround(u); u = a[p + 6]! * b[q + 6]! + l6; bits64[0] = u; l6 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 6]!, b[q + 6]!, l6) : fround(u); u = a[p + 7]! * b[q + 7]! + l7; bits64[0] = u; l7 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 7]!, b[q + 7]!, l7) : fround(u);
+    u = a[p + 8]! * b[q + 8]! + l8; bits64[0] = u; l8 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 8]!, b[q + 8]!, l8) : fround(u); u = a[p + 9]! * b[q + 9]! + l9; bits64[0] = u; l9 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 9]!, b[q + 9]!, l9) : fround(u); u = a[p + 10]! * b[q + 10]! + l10; bits64[0] = u; l10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 10]!, b[q + 10]!, l10) : fround(u); u = a[p + 11]! * b[q + 11]! + l11; bits64[0] = u; l11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 11]!, b[q + 11]!, l11) : fround(u);
+    u = a[p + 12]! * b[q + 12]! + l12; bits64[0] = u; l12 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 12]!, b[q + 12]!, l12) : fround(u); u = a[p + 13]! * b[q + 13]! + l13; bits64[0] = u; l13 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 13]!, b[q + 13]!, l13) : fround(u); u = a[p + 14]! * b[q + 14]! + l14; bits64[0] = u; l14 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 14]!, b[q + 14]!, l14) : fround(u); u = a[p + 15]! * b[q + 15]! + l15; bits64[0] = u; l15 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 15]!, b[q + 15]!, l15) : fround(u);
+  }
+  const w = laneScratch;
+  w[0] = l0; w[1] = l1; w[2] = l2; w[3] = l3; w[4] = l4; w[5] = l5; w[6] = l6; w[7] = l7;
+  w[8] = l8; w[9] = l9; w[10] = l10; w[11] = l11; w[12] = l12; w[13] = l13; w[14] = l14; w[15] = l15;
+  for (let l = 0; t < len; t++, l++) w[l] = fmaStep(a[ai + t]!, b[bi + t]!, w[l]!);
+  return reduceLanes(w, how, 16);
+}
+
+const laneScratch2 = new Float64Array(4);
+
+/** Two rows of one column, 4 multiply-then-add lanes each, reduced, then the len mod 4 rest as a multiply-then-add chain. */
+function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction): void {
+  const a1 = a0 + lda;
+  let p0 = v[e]!, p1 = 0, p2 = 0, p3 = 0, q0 = v[e + 1]!, q1 = 0, q2 = 0, q3 = 0;
+  const body = len - (len % 4);
+  for (let t = 0; t < body; t += 4) {
+    const y0 = b[b0 + t]!, y1 = b[b0 + t + 1]!, y2 = b[b0 + t + 2]!, y3 = b[b0 + t + 3]!;
+    p0 = fround(p0 + fround(a[a0 + t]! * y0)); p1 = fround(p1 + fround(a[a0 + t + 1]! * y1));
+    p2 = fround(p2 + fround(a[a0 + t + 2]! * y2)); p3 = fround(p3 + fround(a[a0 + t + 3]! * y3));
+    q0 = fround(q0 + fround(a[a1 + t]! * y0)); q1 = fround(q1 + fround(a[a1 + t + 1]! * y1));
+    q2 = fround(q2 + fround(a[a1 + t + 2]! * y2)); q3 = fround(q3 + fround(a[a1 + t + 3]! * y3));
+  }
+  const w = laneScratch2;
+  w[0] = p0; w[1] = p1; w[2] = p2; w[3] = p3;
+  let sp = reduceLanes(w, how, 4);
+  w[0] = q0; w[1] = q1; w[2] = q2; w[3] = q3;
+  let sq = reduceLanes(w, how, 4);
+  for (let t = body; t < len; t++) {
+    const y = b[b0 + t]!;
+    sp = fround(sp + fround(a[a0 + t]! * y));
+    sq = fround(sq + fround(a[a1 + t]! * y));
+  }
+  v[e] = sp; v[e + 1] = sq;
+}
+
+function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
+    u = x0 * y1 + c01; bits64[0] = u; c01 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y1, c01) : fround(u); u = x1 * y1 + c11; bits64[0] = u; c11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y1, c11) : fround(u); u = x2 * y1 + c21; bits64[0] = u; c21 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y1, c21) : fround(u); u = x3 * y1 + c31; bits64[0] = u; c31 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y1, c31) : fround(u);
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
+}
+
+function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, x4 = a[a4 + t]!, x5 = a[a5 + t]!, x6 = a[a6 + t]!, x7 = a[a7 + t]!, y0 = b[b0 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u); u = x4 * y0 + c40; bits64[0] = u; c40 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x4, y0, c40) : fround(u); u = x5 * y0 + c50; bits64[0] = u; c50 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x5, y0, c50) : fround(u); u = x6 * y0 + c60; bits64[0] = u; c60 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x6, y0, c60) : fround(u); u = x7 * y0 + c70; bits64[0] = u; c70 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x7, y0, c70) : fround(u);
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
+}
+
+function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
+}
+
+function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  let c00 = v[e]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, y0 = b[b0 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u);
+  }
+  v[e] = c00;
+}
+
+function chain4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
+    c00 = fround(c00 + fround(x0 * y0)); c10 = fround(c10 + fround(x1 * y0)); c20 = fround(c20 + fround(x2 * y0)); c30 = fround(c30 + fround(x3 * y0));
+    c01 = fround(c01 + fround(x0 * y1)); c11 = fround(c11 + fround(x1 * y1)); c21 = fround(c21 + fround(x2 * y1)); c31 = fround(c31 + fround(x3 * y1));
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
+}
+
+function chain8x1MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, x4 = a[a4 + t]!, x5 = a[a5 + t]!, x6 = a[a6 + t]!, x7 = a[a7 + t]!, y0 = b[b0 + t]!;
+    c00 = fround(c00 + fround(x0 * y0)); c10 = fround(c10 + fround(x1 * y0)); c20 = fround(c20 + fround(x2 * y0)); c30 = fround(c30 + fround(x3 * y0)); c40 = fround(c40 + fround(x4 * y0)); c50 = fround(c50 + fround(x5 * y0)); c60 = fround(c60 + fround(x6 * y0)); c70 = fround(c70 + fround(x7 * y0));
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
+}
+
+function chain4x1MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
+    c00 = fround(c00 + fround(x0 * y0)); c10 = fround(c10 + fround(x1 * y0)); c20 = fround(c20 + fround(x2 * y0)); c30 = fround(c30 + fround(x3 * y0));
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
+}
+
+function chain1x1MulAdd(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let c00 = v[e]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, y0 = b[b0 + t]!;
+    c00 = fround(c00 + fround(x0 * y0));
+  }
+  v[e] = c00;
+}
+
+

@@ -24,13 +24,14 @@ export interface LibraryShape {
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
- *   (OpenBLAS's AVX-512 small kernels).
+ *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
+ *   `alpha * s + beta * C` contracted by the compiler).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
-  | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean }
+  | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
   | { readonly kind: "accumulate-into-c" };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
@@ -40,6 +41,9 @@ export interface Tile {
   readonly s0: number;
   readonly s1: number;
   readonly accumulation: Accumulation;
+  /** How this tile's elements meet C when it differs from the plan's (a sum-then-epilogue plan only:
+   * e.g. a kernel whose vector and scalar stores round the epilogue differently). */
+  readonly meetC?: MeetC;
 }
 
 /**
