@@ -27,9 +27,11 @@ export type Accumulation =
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
- * reduction), or a chain after the reduction, fused or as separate multiply and add.
+ * reduction), or a chain after the reduction, fused or as separate multiply and add, or
+ * `half-then-chain` (a vectoriser's epilogue: when at least lanes/2 remain, one pass of lanes/2
+ * products, multiplied then reduced like the lanes, is added to the sum; then a multiply-add chain).
  */
-export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain";
+export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "half-then-chain";
 
 /**
  * How SIMD lanes are summed into one value.
@@ -107,8 +109,16 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
     for (let l = 0; t < end; t++, l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t]! * b[bi + t]!));
   }
-  const s = reduceLanes(lanes, acc.reduce, L);
-  return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+  let s = reduceLanes(lanes, acc.reduce, L);
+  if (inLanes) return s;
+  let t0 = body;
+  if (acc.tail === "half-then-chain" && len - body >= L >> 1) {
+    const h = L >> 1;
+    for (let l = 0; l < h; l++) lanes[l] = fround(a[ai + body + l]! * b[bi + body + l]!);
+    s = fround(s + reduceLanes(lanes, acc.reduce === "blis-generic-4" ? "halving" : acc.reduce, h));
+    t0 = body + h;
+  }
+  return chain(a, ai + t0, b, bi + t0, len - t0, acc.tail === "fused-chain", s);
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {

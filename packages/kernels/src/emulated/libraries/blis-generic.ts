@@ -6,9 +6,11 @@ import { gridTiles } from "../declaration.js";
  * vectorisation gcc applies runs across i and j, never across k). */
 const chain: Accumulation = { kind: "chain", fused: false };
 /** bli_sdotxf_generic_ref as gcc 12 vectorises it under -funsafe-math-optimizations (CRVECFLAGS of
- * config/generic/make_defs.mk): four SSE lanes over k, folded (L0+L2)+(L1+L3), the k mod 4 rest
- * multiplied and added in order. Measured, not read: the source is a plain loop. */
-const dotxfLanes: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
+ * config/generic/make_defs.mk): four SSE lanes over k, folded (L0+L2)+(L1+L3); of the k mod 4 rest,
+ * a pair (the vectoriser's 2-wide epilogue: p + q, then added) when two or more remain, then the
+ * last one multiplied and added. Measured with `chimera derive`/`chimera probe` at k ≡ 2, 3 (mod 4),
+ * not read: the source is a plain loop. */
+const dotxfLanes: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "half-then-chain" };
 
 /** frame/compat/bla_gemm.c: n == 1 becomes gemv; with TRANSA = 'T' that is the dotxf variant. */
 const gemvDotxf: GemmPlan = {
@@ -43,7 +45,7 @@ export const blisGeneric: EmulationDeclaration = {
   version: "0.9.0",
   variant: "generic",
   description:
-    "row-major m=1 with transB=true goes to gemv/dotxf: four lanes over k folded (L0+L2)+(L1+L3), then the k mod 4 rest, multiply then add; otherwise kc=256 k-blocks, one multiply-then-add chain per block, each block added to C",
+    "row-major m=1 with transB=true goes to gemv/dotxf: four lanes over k folded (L0+L2)+(L1+L3), then of the k mod 4 rest a pair (when two or more remain) and a last product, multiply then add; otherwise kc=256 k-blocks, one multiply-then-add chain per block, each block added to C",
   verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for row-major transB=true and the packed path; row-major m=1 with transB=false and n=1 (other gemv routes) unverified",
   sources: [
     "BLIS config/generic/bli_cntx_init_generic.c @ 0.9.0",
