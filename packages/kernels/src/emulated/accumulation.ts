@@ -224,10 +224,11 @@ export function tileSums(
       }
       return;
     }
-    if (!acc.fused && acc.lanes === 4 && acc.tail === "mul-add-chain") {
+    if (!acc.fused && acc.lanes === 4 && (acc.tail === "mul-add-chain" || acc.tail === "half-then-chain")) {
+      const half = acc.tail === "half-then-chain";
       for (let s = s0; s < s1; s++) {
         let r = r0;
-        for (; r + 2 <= r1; r += 2) lanes4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce);
+        for (; r + 2 <= r1; r += 2) lanes4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce, half);
         for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
       }
       return;
@@ -312,8 +313,9 @@ function lanes16Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, le
 
 const laneScratch2 = new Float64Array(4);
 
-/** Two rows of one column, 4 multiply-then-add lanes each, reduced, then the len mod 4 rest as a multiply-then-add chain. */
-function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction): void {
+/** Two rows of one column, 4 multiply-then-add lanes each, reduced, then the len mod 4 rest as a multiply-then-add
+ * chain (with `half`, a pair p + q first when two or more remain: the `half-then-chain` tail). */
+function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction, half: boolean): void {
   const a1 = a0 + lda;
   let p0 = v[e]!, p1 = 0, p2 = 0, p3 = 0, q0 = v[e + 1]!, q1 = 0, q2 = 0, q3 = 0;
   const body = len - (len % 4);
@@ -329,7 +331,14 @@ function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Arra
   let sp = reduceLanes(w, how, 4);
   w[0] = q0; w[1] = q1; w[2] = q2; w[3] = q3;
   let sq = reduceLanes(w, how, 4);
-  for (let t = body; t < len; t++) {
+  let t0 = body;
+  if (half && len - body >= 2) {
+    const y0 = b[b0 + body]!, y1 = b[b0 + body + 1]!;
+    sp = fround(sp + fround(fround(a[a0 + body]! * y0) + fround(a[a0 + body + 1]! * y1)));
+    sq = fround(sq + fround(fround(a[a1 + body]! * y0) + fround(a[a1 + body + 1]! * y1)));
+    t0 = body + 2;
+  }
+  for (let t = t0; t < len; t++) {
     const y = b[b0 + t]!;
     sp = fround(sp + fround(a[a0 + t]! * y));
     sq = fround(sq + fround(a[a1 + t]! * y));
