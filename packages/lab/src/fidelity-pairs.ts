@@ -10,4 +10,7 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "openblas-0.3.21-cooperlake": "openblas-0.3.21-cooperlake-serial",
   "blis-0.9.0-generic": "blis-0.9.0-generic-serial",
   "eigen-3.4-o3": "eigen-3.4.0-generic",
+  "blis-0.9.0-zen3": "blis-0.9.0-zen3-serial",
+  "blis-0.9.0-haswell": "blis-0.9.0-haswell-serial",
+  "blis-0.9.0-skx": "blis-0.9.0-skx-serial",
 };

@@ -12,6 +12,11 @@ const fround = Math.fround;
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
  *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
+ * - `register-lanes`: `registers` SIMD registers of `lanes` lanes, the k loop unrolled over all of
+ *   them: product t of the first lanes·registers·⌊len/(lanes·registers)⌋ goes to register
+ *   ⌊t/lanes⌋ mod registers, lane t mod lanes; the registers are added lane by lane in order
+ *   (((r0 + r1) + r2) + …), the lanes then reduced by `reduce`; the rest follows as a chain
+ *   (BLIS's bli_sdotxv_zen_int: 4 ymm registers over 32 k, lanes summed 0..7, scalar tail).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -23,13 +28,23 @@ export type Accumulation =
       readonly minLength: number;
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
+    }
+  | {
+      readonly kind: "register-lanes";
+      readonly fused: boolean;
+      readonly lanes: number;
+      readonly registers: number;
+      readonly reduce: LaneReduction;
+      readonly tail: "fused-chain" | "mul-add-chain";
     };
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
- * reduction), or a chain after the reduction, fused or as separate multiply and add.
+ * reduction), or a chain after the reduction, fused or as separate multiply and add, or `lane-0`:
+ * every rest product fused into lane 0, in order, before the reduction (a scalar vmovss load and a
+ * full-width FMA whose upper lanes add 0·0, as in BLIS's sup rd kernels).
  */
-export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain";
+export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "lane-0";
 
 /**
  * How SIMD lanes are summed into one value.
@@ -80,7 +95,9 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (let w = 1; w < acc.accumulators; w++) s = fround(s + regs[w]!);
     return s;
   }
+  if (acc.kind === "register-lanes") return registerLanes(a, ai, b, bi, len, acc, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
+  if (acc.tail === "lane-0") return lanesWithLane0Tail(a, ai, b, bi, len, acc.lanes, acc.fused, acc.reduce, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
   const lanes = scratch(L);
@@ -95,6 +112,32 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   }
   const s = reduceLanes(lanes, acc.reduce, L);
   return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+}
+
+/** `lanes` with tail `lane-0` (see LaneTail). */
+function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, L: number, fused: boolean, reduce: LaneReduction, init: number): number {
+  const body = len - (len % L);
+  const lanes = scratch(L);
+  lanes[0] = init;
+  for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, fused);
+  lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
+  return reduceLanes(lanes, reduce, L);
+}
+
+/** The `register-lanes` accumulation (see Accumulation). */
+function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "register-lanes" }>, init: number): number {
+  const L = acc.lanes, R = acc.registers, W = L * R;
+  const body = len - (len % W);
+  const regs = scratch(W);
+  regs[0] = init;
+  for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = step(a[ai + t + q]!, b[bi + t + q]!, regs[q]!, acc.fused);
+  for (let l = 0; l < L; l++) {
+    let s = regs[l]!;
+    for (let r = 1; r < R; r++) s = fround(s + regs[r * L + l]!);
+    regs[l] = s;
+  }
+  const s = reduceLanes(regs, acc.reduce, L);
+  return chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {

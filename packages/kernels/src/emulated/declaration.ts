@@ -27,11 +27,19 @@ export interface LibraryShape {
  *   (OpenBLAS's AVX-512 small kernels).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
+ * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
+ *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
+ *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
+ *   With `edge` (the register tile, rows along M and columns along N of C_lib), an element of a
+ *   partial tile at the bottom or right edge of C instead gets C := fl(fl(α·blk) + fl(β·C)) for the
+ *   first block: BLIS's macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds
+ *   it with xpbys_mxn (frame code, no FMA).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean }
-  | { readonly kind: "accumulate-into-c" };
+  | { readonly kind: "accumulate-into-c" }
+  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
 export interface Tile {

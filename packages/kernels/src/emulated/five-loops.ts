@@ -30,7 +30,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   if (meet.kind !== "sum-then-epilogue" && beta !== 0) {
     for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
       const v = c[cOff + s * ldc + r]!;
-      acc[s * M + r] = beta === 1 ? v : fround(beta * v);
+      acc[s * M + r] = beta === 1 || meet.kind === "fma-beta-first-block" ? v : fround(beta * v);
     }
   }
   const init4 = new Float64Array(4), out4 = new Float64Array(4);
@@ -39,6 +39,13 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const meetOne = (e: number, blk: number): void => {
     if (meet.kind === "accumulate-into-c") acc[e] = blk;
     else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
+    else if (meet.kind === "fma-beta-first-block") {
+      const t = alpha === 1 ? blk : fround(alpha * blk);
+      if (pc !== 0 || beta === 1) acc[e] = acc[e]! + t;
+      else if (beta === 0) acc[e] = t;
+      else if (meet.edge !== undefined && onEdge(e % M, Math.floor(e / M), M, N, meet.edge)) acc[e] = t + fround(beta * acc[e]!);
+      else acc[e] = fma32(beta, acc[e]!, t);
+    }
     // The Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
     else if (alpha === 1) acc[e] = acc[e]! + blk;
     else acc[e] = meet.fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
@@ -72,6 +79,11 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     }
   }
   writeBack(plan, call, acc);
+}
+
+/** Whether C_lib(r, s) lies in a partial register tile (see MeetC `fma-beta-first-block`). */
+function onEdge(r: number, s: number, M: number, N: number, tile: { rows: number; cols: number }): boolean {
+  return (M % tile.rows !== 0 && r >= M - (M % tile.rows)) || (N % tile.cols !== 0 && s >= N - (N % tile.cols));
 }
 
 function writeBack(plan: GemmPlan, call: GemmCall, acc: Float32Array): void {
