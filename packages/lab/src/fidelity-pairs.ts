@@ -13,4 +13,6 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "blis-0.9.0-zen3": "blis-0.9.0-zen3-serial",
   "blis-0.9.0-haswell": "blis-0.9.0-haswell-serial",
   "blis-0.9.0-skx": "blis-0.9.0-skx-serial",
+  "blis-0.9.0-zen2": "blis-0.9.0-zen2-serial",
+  "blis-0.9.0-zen": "blis-0.9.0-zen-serial",
 };

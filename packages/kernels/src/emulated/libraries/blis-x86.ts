@@ -237,3 +237,24 @@ export const blisSkx = declareBlisX86({
   sources: ["BLIS config/skx/bli_cntx_init_skx.c @ 0.9.0", "BLIS kernels/skx/3/bli_sgemm_skx_asm_32x12_l2.c @ 0.9.0", "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
   verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to skx",
 });
+
+/** zen2: config/zen2/bli_cntx_init_zen2.c: native s MC 144, KC 256, NC 4080, MR 6, NR 16 (the
+ * non-AOCL_BLIS_MULTIINSTANCE branch); sup thresholds s 500/500/500; sup s MR 6, NR 16, MC 168,
+ * KC 256, NC 4080 (haswell sup kernels); axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
+export const blisZen2 = declareBlisX86({
+  variant: "zen2",
+  native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
+  sup: { mt: 500, nt: 500, kt: 500, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
+  sources: ["BLIS config/zen2/bli_cntx_init_zen2.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_5.c @ 0.9.0", ...common],
+  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to zen2",
+});
+
+/** zen: config/zen/bli_cntx_init_zen.c: native s MR 6, NR 16, KC 256; sup thresholds s MT 512,
+ * NT 512, KT 440; sup s MR 6, NR 16, MC 144, KC 256, NC 8160; axpyf/dotxf bli_s{axpyf,dotxf}_zen_int_8. */
+export const blisZen = declareBlisX86({
+  variant: "zen",
+  native: { kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
+  sup: { mt: 512, nt: 512, kt: 440, kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16 },
+  sources: ["BLIS config/zen/bli_cntx_init_zen.c @ 0.9.0", "BLIS config/zen/bli_family_zen.h @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
+  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to zen",
+});
