@@ -17,6 +17,13 @@ const fround = Math.fround;
  *   ⌊t/lanes⌋ mod registers, lane t mod lanes; the registers are added lane by lane in order
  *   (((r0 + r1) + r2) + …), the lanes then reduced by `reduce`; the rest follows as a chain
  *   (BLIS's bli_sdotxv_zen_int: 4 ymm registers over 32 k, lanes summed 0..7, scalar tail).
+ * - `group-tree`: k in groups of `group`; each group folds its products fl(a·b) into the running value
+ *   by a fixed tree, `tree` in postfix: `c` the running value, `0`…`group−1` the group's products,
+ *   `+` one rounded addition of the top two; the len mod group rest multiplies then adds in order.
+ *   (What gcc's reassociation, under -funsafe-math-optimizations, makes of BLIS's reference axpyf
+ *   y[i] += Σ_j a(i,j)·χ_j; a vector loop, its epilogue and the scalar rows each get their own tree.)
+ *   With `wide`, a group's additions are binary64 and only its result is rounded to binary32 (a
+ *   `double` accumulator over binary32 products, as in bli_saxpyf_zen_int_5's scalar rows).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -29,6 +36,7 @@ export type Accumulation =
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
     }
+  | { readonly kind: "group-tree"; readonly group: number; readonly tree: string; readonly wide?: boolean }
   | {
       readonly kind: "register-lanes";
       readonly fused: boolean;
@@ -42,9 +50,12 @@ export type Accumulation =
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
  * reduction), or a chain after the reduction, fused or as separate multiply and add, or `lane-0`:
  * every rest product fused into lane 0, in order, before the reduction (a scalar vmovss load and a
- * full-width FMA whose upper lanes add 0·0, as in BLIS's sup rd kernels).
+ * full-width FMA whose upper lanes add 0·0, as in BLIS's sup rd kernels), or `half-then-mul-add`:
+ * a vectorised epilogue of lanes/2 products when at least that many remain (their products summed by
+ * `reduce` over lanes/2, then added to the reduced value), the rest multiply-then-add (gcc's
+ * vectoriser epilogue in BLIS's reference dotxf).
  */
-export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "lane-0";
+export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "lane-0" | "half-then-mul-add";
 
 /**
  * How SIMD lanes are summed into one value.
@@ -96,6 +107,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     return s;
   }
   if (acc.kind === "register-lanes") return registerLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "group-tree") return groupTree(a, ai, b, bi, len, acc.group, acc.tree, acc.wide === true, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   if (acc.tail === "lane-0") return lanesWithLane0Tail(a, ai, b, bi, len, acc.lanes, acc.fused, acc.reduce, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
@@ -110,7 +122,13 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
     for (let l = 0; t < end; t++, l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t]! * b[bi + t]!));
   }
-  const s = reduceLanes(lanes, acc.reduce, L);
+  let s = reduceLanes(lanes, acc.reduce, L);
+  if (acc.tail === "half-then-mul-add" && len - body >= L / 2) {
+    const h = L / 2, v = scratch(h);
+    for (let l = 0; l < h; l++) v[l] = fround(a[ai + body + l]! * b[bi + body + l]!);
+    s = fround(s + reduceLanes(v, acc.reduce, h));
+    return chain(a, ai + body + h, b, bi + body + h, len - body - h, false, s);
+  }
   return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
 }
 
@@ -122,6 +140,47 @@ function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: nu
   for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, fused);
   lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
   return reduceLanes(lanes, reduce, L);
+}
+
+const compiledTrees = new Map<string, Int32Array>();
+/** A group tree in postfix as codes: −1 the running value, −2 an addition, i ≥ 0 product i. */
+function compileTree(tree: string, group: number): Int32Array {
+  let code = compiledTrees.get(tree);
+  if (code !== undefined) return code;
+  const tokens = tree.trim().split(/\s+/);
+  code = Int32Array.from(tokens, (t) => (t === "c" ? -1 : t === "+" ? -2 : Number(t)));
+  let depth = 0;
+  const seen = new Set<number>();
+  for (const op of code) {
+    if (op === -2) depth--;
+    else depth++;
+    if (op >= 0) {
+      if (!(op < group) || seen.has(op)) throw new Error(`group tree "${tree}": product ${op} out of range or repeated`);
+      seen.add(op);
+    }
+    if (depth < 1) throw new Error(`group tree "${tree}" is not a postfix sum`);
+  }
+  if (depth !== 1 || seen.size !== group || !code.includes(-1)) throw new Error(`group tree "${tree}" must sum c and products 0..${group - 1} once each`);
+  compiledTrees.set(tree, code);
+  return code;
+}
+
+/** The `group-tree` accumulation (see Accumulation). */
+function groupTree(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, group: number, tree: string, wide: boolean, init: number): number {
+  const code = compileTree(tree, group);
+  const stack = scratch(code.length);
+  const body = len - (len % group);
+  let s = init;
+  for (let t = 0; t < body; t += group) {
+    let sp = 0;
+    for (const op of code) {
+      if (op === -1) stack[sp++] = s;
+      else if (op === -2) { sp--; stack[sp - 1] = wide ? stack[sp - 1]! + stack[sp]! : fround(stack[sp - 1]! + stack[sp]!); }
+      else stack[sp++] = fround(a[ai + t + op]! * b[bi + t + op]!);
+    }
+    s = wide ? fround(stack[0]!) : stack[0]!;
+  }
+  return chain(a, ai + body, b, bi + body, len - body, false, s);
 }
 
 /** The `register-lanes` accumulation (see Accumulation). */

@@ -39,6 +39,8 @@ const mulAddChain: Accumulation = { kind: "chain", fused: false };
 export interface BlisX86Config {
   readonly variant: string;
   /** Native blocksizes: bli_cntx_init_<cfg>.c BLIS_KC / BLIS_MC / BLIS_NC / BLIS_MR / BLIS_NR. */
+  /** The level-1f axpyf kernel's fuse factor: bli_saxpyf_zen_int_5 (zen2, zen3) or _8. */
+  readonly axpyfFuse: 5 | 8;
   readonly native: { readonly kc: number; readonly kcMax?: number; readonly mc: number; readonly nc: number; readonly mr: number; readonly nr: number; readonly ukr: string; readonly rowPreferring: boolean };
   /** The sup path: thresholds (BLIS_MT, NT, KT) and sup blocksizes, or null when the configuration
    * registers none (thresholds 0: never taken). */
@@ -70,18 +72,24 @@ const gemvDot: GemmPlan = {
   tiles: (ctx) => dotTiles(0, ctx.mBlock, 0, ctx.nBlock, "rows"),
 };
 
-const gemvAxpy: GemmPlan = {
-  path: "bla_gemm.c (n == 1) → bli_sgemv_ex → bli_gemv_unf_var2 → bli_saxpyf_zen_int_{5,8} / bli_saxpyv_zen_int10",
-  nc: { kind: "whole" },
-  kc: { kind: "whole" },
-  mc: { kind: "whole" },
-  meetC: { kind: "accumulate-into-c" },
-  *tiles(ctx) {
-    const body = ctx.mBlock - (ctx.mBlock % 8);
-    if (body > 0) yield { r0: 0, r1: body, s0: 0, s1: ctx.nBlock, accumulation: fmaChain };
-    if (body < ctx.mBlock) yield { r0: body, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: mulAddChain };
-  },
-};
+/** bli_saxpyf_zen_int_5's scalar rows: y0c is a double; y0c += χ_j·a(i,j) (binary32 products) for the
+ * group's five k, stored back once. */
+const axpyf5Scalar: Accumulation = { kind: "group-tree", group: 5, tree: "c 0 + 1 + 2 + 3 + 4 +", wide: true };
+
+function gemvAxpy(fuse: 5 | 8): GemmPlan {
+  return {
+    path: `bla_gemm.c (n == 1) → bli_sgemv_ex → bli_gemv_unf_var2 → bli_saxpyf_zen_int_${fuse} / bli_saxpyv_zen_int10`,
+    nc: { kind: "whole" },
+    kc: { kind: "whole" },
+    mc: { kind: "whole" },
+    meetC: { kind: "accumulate-into-c" },
+    *tiles(ctx) {
+      const body = ctx.mBlock - (ctx.mBlock % 8);
+      if (body > 0) yield { r0: 0, r1: body, s0: 0, s1: ctx.nBlock, accumulation: fmaChain };
+      if (body < ctx.mBlock) yield { r0: body, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: fuse === 5 ? axpyf5Scalar : mulAddChain };
+    },
+  };
+}
 
 /**
  * frame/3/bli_l3_sup_int.c and bli_l3_sup_var1n2m.c (no packing, the default): var2m when
@@ -112,39 +120,41 @@ function supPlan(cfg: BlisX86Config, shape: LibraryShape): GemmPlan {
   const var2m = Math.floor(m / sup.mr) >= Math.floor(n / sup.nr);
   const kc = supKc(sup, m, n, var2m, rrc, rrr);
   const acc = rrc ? rd : fmaChain;
-  // var2m's m-kernels hand a last single column (of the kernel's n) to bli_sgemv_ex. With A row-stored
-  // that is var1 (dotxf/dotxv), vectorised only when x is contiguous too (rrc); otherwise their
-  // scalar loops (multiply, then add). With A column-stored (rcr) it is var2's axpys: not modelled.
-  const gemvColumn = var2m && n % 2 === 1;
-  const edge = rrc ? "dot" : "scalar";
+  // A last single column of the kernel's n (n odd) leaves the asm kernels. var2m's m-kernels hand it
+  // to bli_sgemv_ex: with A row-stored that is var1 (dotxf/dotxv), vectorised only when x is
+  // contiguous too (rrc), otherwise their scalar loops (multiply, then add); with A column-stored
+  // (rcr) var2's axpys into C, which this declaration does not model (it keeps the kernel's order).
+  // var1n's rv n-kernels give it to bli_sgemmsup_r_haswell_ref_6x1 (a scalar multiply-add loop);
+  // the rd n-kernels have asm kernels for every n edge.
+  let edge: "dot" | Accumulation | null = null;
+  if (n % 2 === 1) {
+    if (var2m) edge = rrc ? "dot" : aRows ? mulAddChain : null;
+    else if (!rrc) edge = mulAddChain;
+  }
+  const path = `bli_gemmsup_ref_${var2m ? "var2m" : "var1n"} → bli_sgemmsup_${rrc ? "rd" : "rv"}_haswell_asm_6x16${var2m ? "m" : "n"}`;
   return {
-    path: `bli_gemmsup_ref_${var2m ? "var2m" : "var1n"} → bli_sgemmsup_${rrc ? "rd" : "rv"}_haswell_asm_6x16${var2m ? "m" : "n"}${gemvColumn ? " (last column: bli_sgemv_ex)" : ""}`,
+    path: edge === null ? path : `${path} (last column: ${var2m ? "bli_sgemv_ex" : "bli_sgemmsup_r_haswell_ref_6x1"})`,
     // The sup loops (jc over n in NC, ic over m in MC, pc over k in KC) in library coordinates.
     nc: { kind: "fixed", size: primary ? sup.nc : sup.mc },
     kc: { kind: "fixed", size: kc },
     mc: { kind: "fixed", size: primary ? sup.mc : sup.nc },
     meetC: { kind: "fma-beta-first-block" },
     *tiles(ctx: BlockContext) {
-      if (!gemvColumn) {
-        yield { r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: acc };
-        return;
+      // The kernel's last column: library row M − 1 (transposed problem) or column N − 1 (crr); the
+      // blocks along it are multiples of NR, so only the final block holds it.
+      const M = ctx.mBlock, N = ctx.nBlock;
+      const lastBlock = primary ? N % 2 === 1 : M % 2 === 1;
+      if (edge === null || !lastBlock) {
+        yield { r0: 0, r1: M, s0: 0, s1: N, accumulation: acc };
+      } else if (primary) {
+        if (N > 1) yield { r0: 0, r1: M, s0: 0, s1: N - 1, accumulation: acc };
+        if (edge === "dot") yield* dotTiles(0, M, N - 1, N, "rows");
+        else yield { r0: 0, r1: M, s0: N - 1, s1: N, accumulation: edge };
+      } else {
+        if (M > 1) yield { r0: 0, r1: M - 1, s0: 0, s1: N, accumulation: acc };
+        if (edge === "dot") yield* dotTiles(M - 1, M, 0, N, "cols");
+        else yield { r0: M - 1, r1: M, s0: 0, s1: N, accumulation: edge };
       }
-      if (primary) {
-        // The last library column (N odd): its M outputs are one gemv.
-        const last = ctx.shape.N - 1, s1 = ctx.nBlock;
-        const inBlock = s1 - 1; // only the final N block holds it; earlier blocks are NC wide (even)
-        if (ctx.nBlock % 2 === 0 || inBlock < 0 || last < 0) {
-          yield { r0: 0, r1: ctx.mBlock, s0: 0, s1, accumulation: acc };
-          return;
-        }
-        if (inBlock > 0) yield { r0: 0, r1: ctx.mBlock, s0: 0, s1: inBlock, accumulation: acc };
-        yield { r0: 0, r1: ctx.mBlock, s0: inBlock, s1, accumulation: mulAddChain };
-        return;
-      }
-      const last = ctx.mBlock - 1;
-      if (last > 0) yield { r0: 0, r1: last, s0: 0, s1: ctx.nBlock, accumulation: acc };
-      if (edge === "dot") yield* dotTiles(last, ctx.mBlock, 0, ctx.nBlock, "cols");
-      else yield { r0: last, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: shape.transA ? acc : mulAddChain };
     },
   };
 }
@@ -175,6 +185,7 @@ function supThresholdMet(cfg: BlisX86Config, s: LibraryShape): boolean {
 
 export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
   const native = nativePlan(cfg);
+  const axpy = gemvAxpy(cfg.axpyfFuse);
   const supText = cfg.sup
     ? `below the sup thresholds (row-major m < ${cfg.sup.mt}, n < ${cfg.sup.nt} or k < ${cfg.sup.kt}) the sup kernels in k-blocks of ${cfg.sup.kc}: for B stored N×K 8 FMA lanes per element (adjacent-pair reduction, k mod 8 into lane 0), otherwise one FMA chain, a last odd column of C as gemv; `
     : "";
@@ -189,7 +200,7 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
     verified: cfg.verified,
     sources: cfg.sources,
     plan(shape) {
-      if (shape.N === 1) return shape.transA ? gemvDot : gemvAxpy;
+      if (shape.N === 1) return shape.transA ? gemvDot : axpy;
       return supThresholdMet(cfg, shape) ? supPlan(cfg, shape) : native;
     },
   };
@@ -210,6 +221,7 @@ const common = [
  * NT 200, KT 240; sup s KC 512, MC 144, NC 8160; axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
 export const blisZen3 = declareBlisX86({
   variant: "zen3",
+  axpyfFuse: 5,
   native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 512, nt: 200, kt: 240, kc: 512, mc: 144, nc: 8160, mr: 6, nr: 16 },
   sources: ["BLIS config/zen3/bli_cntx_init_zen3.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_5.c @ 0.9.0", ...common],
@@ -221,6 +233,7 @@ export const blisZen3 = declareBlisX86({
  * NC 4080; axpyf bli_saxpyf_zen_int_8, dotxf bli_sdotxf_zen_int_8. */
 export const blisHaswell = declareBlisX86({
   variant: "haswell",
+  axpyfFuse: 8,
   native: { kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 201, nt: 201, kt: 201, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
   sources: ["BLIS config/haswell/bli_cntx_init_haswell.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
@@ -232,6 +245,7 @@ export const blisHaswell = declareBlisX86({
  * (ref_kernels/bli_cntx_ref.c: 0) never send a call to sup; level-1f as haswell (zen int_8). */
 export const blisSkx = declareBlisX86({
   variant: "skx",
+  axpyfFuse: 8,
   native: { kc: 384, kcMax: 480, mc: 480, nc: 3072, mr: 32, nr: 12, ukr: "bli_sgemm_skx_asm_32x12_l2", rowPreferring: false },
   sup: null,
   sources: ["BLIS config/skx/bli_cntx_init_skx.c @ 0.9.0", "BLIS kernels/skx/3/bli_sgemm_skx_asm_32x12_l2.c @ 0.9.0", "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
@@ -243,6 +257,7 @@ export const blisSkx = declareBlisX86({
  * KC 256, NC 4080 (haswell sup kernels); axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
 export const blisZen2 = declareBlisX86({
   variant: "zen2",
+  axpyfFuse: 5,
   native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 500, nt: 500, kt: 500, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
   sources: ["BLIS config/zen2/bli_cntx_init_zen2.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_5.c @ 0.9.0", ...common],
@@ -253,6 +268,7 @@ export const blisZen2 = declareBlisX86({
  * NT 512, KT 440; sup s MR 6, NR 16, MC 144, KC 256, NC 8160; axpyf/dotxf bli_s{axpyf,dotxf}_zen_int_8. */
 export const blisZen = declareBlisX86({
   variant: "zen",
+  axpyfFuse: 8,
   native: { kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 512, nt: 512, kt: 440, kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16 },
   sources: ["BLIS config/zen/bli_cntx_init_zen.c @ 0.9.0", "BLIS config/zen/bli_family_zen.h @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
