@@ -6,10 +6,12 @@ import { requireOrSkip } from "../native/require-native.js";
 
 /**
  * Each emulation against the real library it models, through the native bridge: the oracle is the
- * library itself. Netlib, OpenBLAS Haswell and BLIS skx and generic must match on the whole default suite; every emulation
+ * library itself. Those in fullMatch must match on the whole default suite; every emulation
  * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
  */
-const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "blis-0.9.0-skx", "blis-0.9.0-generic"]);
+const fullMatch = new Set([
+  "netlib-3.11", "openblas-0.3.21-haswell", "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn",
+]);
 
 /**
  * BLIS's optimised configurations: the default suite (8 random shapes) but for the calls their

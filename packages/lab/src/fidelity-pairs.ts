@@ -15,4 +15,6 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "blis-0.9.0-skx": "blis-0.9.0-skx-serial",
   "blis-0.9.0-zen2": "blis-0.9.0-zen2-serial",
   "blis-0.9.0-zen": "blis-0.9.0-zen-serial",
+  "blis-0.9.0-sandybridge": "blis-0.9.0-sandybridge-serial",
+  "blis-0.9.0-penryn": "blis-0.9.0-penryn-serial",
 };
