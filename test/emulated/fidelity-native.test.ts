@@ -10,7 +10,8 @@ import { requireOrSkip } from "../native/require-native.js";
  * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
  */
 const fullMatch = new Set([
-  "netlib-3.11", "openblas-0.3.21-haswell", "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn",
+  "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-zen", "openblas-0.3.21-sandybridge", "openblas-0.3.21-nehalem",
+  "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn",
 ]);
 
 /**

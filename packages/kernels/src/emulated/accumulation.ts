@@ -24,6 +24,11 @@ const fround = Math.fround;
  *   y[i] += Σ_j a(i,j)·χ_j; a vector loop, its epilogue and the scalar rows each get their own tree.)
  *   With `wide`, a group's additions are binary64 and only its result is rounded to binary32 (a
  *   `double` accumulator over binary32 products, as in bli_saxpyf_zen_int_5's scalar rows).
+ * - `pipelined-pair`: the k loop unrolled by `unroll` (even) alternates two registers, even k and odd
+ *   k, each product added one step late (software pipelining): over body = unroll·⌊len/unroll⌋ the
+ *   even register holds k = 0, 2, …, body−2 and the odd one k = 1, 3, …, body−3; then
+ *   s = odd + even, the pending product body−1 joins, and the rest follows as a chain
+ *   (OpenBLAS gemm_kernel_4x8_nehalem.S, its M = 1, N = 2 tile).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -37,6 +42,7 @@ export type Accumulation =
       readonly tail: LaneTail;
     }
   | { readonly kind: "group-tree"; readonly group: number; readonly tree: string; readonly wide?: boolean }
+  | { readonly kind: "pipelined-pair"; readonly fused: boolean; readonly unroll: number }
   | {
       readonly kind: "register-lanes";
       readonly fused: boolean;
@@ -107,6 +113,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     return s;
   }
   if (acc.kind === "register-lanes") return registerLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "pipelined-pair") return pipelinedPair(a, ai, b, bi, len, acc.unroll, acc.fused, init);
   if (acc.kind === "group-tree") return groupTree(a, ai, b, bi, len, acc.group, acc.tree, acc.wide === true, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   if (acc.tail === "lane-0") return lanesWithLane0Tail(a, ai, b, bi, len, acc.lanes, acc.fused, acc.reduce, init);
@@ -181,6 +188,19 @@ function groupTree(a: Float32Array, ai: number, b: Float32Array, bi: number, len
     s = wide ? fround(stack[0]!) : stack[0]!;
   }
   return chain(a, ai + body, b, bi + body, len - body, false, s);
+}
+
+/** The `pipelined-pair` accumulation (see Accumulation). */
+function pipelinedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, unroll: number, fused: boolean, init: number): number {
+  const body = len - (len % unroll);
+  if (body === 0) return chain(a, ai, b, bi, len, fused, init);
+  let even = init, odd = 0;
+  for (let t = 0; t < body; t += 2) {
+    even = step(a[ai + t]!, b[bi + t]!, even, fused);
+    if (t + 1 < body - 1) odd = step(a[ai + t + 1]!, b[bi + t + 1]!, odd, fused);
+  }
+  const s = fround(odd + even);
+  return chain(a, ai + body - 1, b, bi + body - 1, len - body + 1, fused, s);
 }
 
 /** The `register-lanes` accumulation (see Accumulation). */
