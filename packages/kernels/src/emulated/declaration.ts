@@ -30,10 +30,11 @@ export interface LibraryShape {
  * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
  *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
  *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
- *   With `edge` (the register tile, rows along M and columns along N of C_lib), an element of a
- *   partial tile at the bottom or right edge of C instead gets C := fl(fl(α·blk) + fl(β·C)) for the
- *   first block: BLIS's macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds
- *   it with xpbys_mxn (frame code, no FMA).
+ *   With `edge` = {rows, cols}, an element in the last M mod rows rows or the last N mod cols columns
+ *   of C_lib instead gets C := fl(fl(α·blk) + fl(β·C)) for the first block: BLIS's partial register
+ *   tiles (the macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds it with
+ *   xpbys_mxn, frame code without FMA), and the gemv or reference kernel that finishes a sup
+ *   problem's odd last column (β·y first, then α·ρ added).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }

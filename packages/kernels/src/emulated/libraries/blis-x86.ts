@@ -138,7 +138,8 @@ function supPlan(cfg: BlisX86Config, shape: LibraryShape): GemmPlan {
     nc: { kind: "fixed", size: primary ? sup.nc : sup.mc },
     kc: { kind: "fixed", size: kc },
     mc: { kind: "fixed", size: primary ? sup.mc : sup.nc },
-    meetC: { kind: "fma-beta-first-block" },
+    // The odd last column's kernels put β·C first and add α·ρ to it (see MeetC).
+    meetC: edge === null ? { kind: "fma-beta-first-block" } : { kind: "fma-beta-first-block", edge: primary ? { rows: 1, cols: 2 } : { rows: 2, cols: 1 } },
     *tiles(ctx: BlockContext) {
       // The kernel's last column: library row M − 1 (transposed problem) or column N − 1 (crr); the
       // blocks along it are multiples of NR, so only the final block holds it.
