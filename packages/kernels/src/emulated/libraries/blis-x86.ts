@@ -10,14 +10,17 @@ import { gridTiles } from "../declaration.js";
  *    (TRANSA = 'T': nn.Linear's forward) takes bli_gemv_unf_var1, fused dot products: dotxf in
  *    groups of DF = 8 outputs, the M mod 8 left over one dotxv each; a column-stored one takes
  *    bli_gemv_unf_var2, fused axpys: y := β·y, then per k, y += (α·x_k)·a_k (vector rows fused,
- *    the M mod 8 scalar rows multiply then add).
+ *    the M mod 8 scalar rows multiply then add, or with bli_saxpyf_zen_int_5 sum each group of
+ *    five k in a double).
  * 2. frame/3/bli_l3_sup.c: the small/unpacked path when the sup thresholds are met. The haswell
  *    6x16 micro-kernel prefers rows and C is column-stored, so the thresholds are tested on the
- *    transposed problem (m', n', k) = (N, M, K), and the handler runs it transposed: C' = C_libᵀ
- *    (the row-major C), A' = row-major op(A), B' = row-major op(B). Row-major B stored N×K (rrc)
- *    takes the rd (dot-product) kernels, everything else the rv (broadcast) kernels; a last single
- *    column of C' (n' = M odd) is a gemv on A' (dotxf / dotxv as in route 1).
- * 3. Otherwise the packed five loops with the native micro-kernel (one FMA chain per k-block).
+ *    transposed problem (m', n', k) = (N, M, K). Every layout but row-major TT (crr, which runs in
+ *    library coordinates) runs transposed: C' = the row-major C, A' = row-major op(A), B' =
+ *    row-major op(B). var2m or var1n by ⌊m/MR⌋ ≥ ⌊n/NR⌋, KC by bli_l3_sup_var1n2m.c's rule; row-major
+ *    B stored N×K (rrc) takes the rd (dot-product) kernels, everything else the rv (broadcast)
+ *    kernels; an odd last column leaves the asm kernels (gemv or a scalar reference kernel).
+ * 3. Otherwise the packed five loops with the native micro-kernel (one FMA chain per k-block), the
+ *    partial edge tiles added through xpbys_mxn.
  */
 
 /** bli_sdotxf_zen_int_8: 8 ymm lanes over k (one register per output), _mm256_dp_ps with 1.0 then
@@ -198,7 +201,7 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
       `row-major m=1 is a gemv: with B stored N×K fused dot products (dotxf: 8 FMA lanes, adjacent-pair reduction, scalar tail; the n mod 8 last outputs dotxv: 4×8 FMA lanes, lanes in order, scalar tail), otherwise fused axpys into C; ` +
       supText +
       `otherwise packed k-blocks of ${cfg.native.kc}, one FMA chain each; C := fma(β, C, α·block) for the first block, then C + α·block`,
-    verified: cfg.verified,
+    verified: `${cfg.verified}; not modelled: row-major TN whose sup problem runs var2m with an odd n (its last column is bli_gemv's axpy variant into β·C) and gemv routes with a strided vector (row-major m=1, transA, lda > 1); row-major n=1 and, on the dotxf route, α other than a power of two unverified`,
     sources: cfg.sources,
     plan(shape) {
       if (shape.N === 1) return shape.transA ? gemvDot : axpy;
@@ -210,6 +213,13 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
 const common = [
   "BLIS frame/compat/bla_gemm.c @ 0.9.0",
   "BLIS frame/3/bli_l3_sup.c @ 0.9.0",
+  "BLIS frame/3/bli_l3_sup_int.c @ 0.9.0",
+  "BLIS frame/3/bli_l3_sup_var1n2m.c @ 0.9.0",
+  "BLIS frame/2/gemv/bli_gemv_unf_var1.c, bli_gemv_unf_var2.c @ 0.9.0",
+  "BLIS kernels/haswell/3/sup/bli_gemmsup_rd_haswell_asm_s6x16n.c @ 0.9.0",
+  "BLIS kernels/haswell/3/sup/bli_gemmsup_rv_haswell_asm_s6x16n.c @ 0.9.0",
+  "BLIS kernels/haswell/3/sup/s6x16/bli_gemmsup_r_haswell_ref_sMx1.c @ 0.9.0",
+  "BLIS frame/3/gemm/bli_gemm_ker_var2.c @ 0.9.0",
   "BLIS frame/base/bli_cntx.h (bli_cntx_l3_sup_thresh_is_met) @ 0.9.0",
   "BLIS kernels/zen/1f/bli_dotxf_zen_int_8.c @ 0.9.0",
   "BLIS kernels/zen/1/bli_dotxv_zen_int.c @ 0.9.0",
@@ -249,7 +259,7 @@ export const blisSkx = declareBlisX86({
   axpyfFuse: 8,
   native: { kc: 384, kcMax: 480, mc: 480, nc: 3072, mr: 32, nr: 12, ukr: "bli_sgemm_skx_asm_32x12_l2", rowPreferring: false },
   sup: null,
-  sources: ["BLIS config/skx/bli_cntx_init_skx.c @ 0.9.0", "BLIS kernels/skx/3/bli_sgemm_skx_asm_32x12_l2.c @ 0.9.0", "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
+  sources: ["BLIS config/skx/bli_cntx_init_skx.c @ 0.9.0", "BLIS frame/base/bli_blksz.c (bli_determine_blocksize_f_sub) @ 0.9.0", "BLIS kernels/skx/3/bli_sgemm_skx_asm_32x12_l2.c @ 0.9.0", "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0", "BLIS kernels/zen/1f/bli_axpyf_zen_int_8.c @ 0.9.0", ...common],
   verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to skx",
 });
 
