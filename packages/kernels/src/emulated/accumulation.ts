@@ -144,7 +144,8 @@ function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: nu
   const body = len - (len % L);
   const lanes = scratch(L);
   lanes[0] = init;
-  for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, fused);
+  if (fused) for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
+  else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
   lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
   return reduceLanes(lanes, reduce, L);
 }
@@ -209,7 +210,8 @@ function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number,
   const body = len - (len % W);
   const regs = scratch(W);
   regs[0] = init;
-  for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = step(a[ai + t + q]!, b[bi + t + q]!, regs[q]!, acc.fused);
+  if (acc.fused) for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
+  else for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fround(regs[q]! + fround(a[ai + t + q]! * b[bi + t + q]!));
   for (let l = 0; l < L; l++) {
     let s = regs[l]!;
     for (let r = 1; r < R; r++) s = fround(s + regs[r * L + l]!);
