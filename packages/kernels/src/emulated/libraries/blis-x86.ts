@@ -191,7 +191,7 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
   const native = nativePlan(cfg);
   const axpy = gemvAxpy(cfg.axpyfFuse);
   const supText = cfg.sup
-    ? `below the sup thresholds (row-major m < ${cfg.sup.mt}, n < ${cfg.sup.nt} or k < ${cfg.sup.kt}) the sup kernels in k-blocks of ${cfg.sup.kc}: for B stored N×K 8 FMA lanes per element (adjacent-pair reduction, k mod 8 into lane 0), otherwise one FMA chain, a last odd column of C as gemv; `
+    ? `below the sup thresholds (row-major m < ${cfg.sup.mt}, n < ${cfg.sup.nt} or k < ${cfg.sup.kt}) the sup kernels in k-blocks of ${cfg.sup.kc} (smaller for some layouts and sizes, by the sup variants' KC rule): for B stored N×K 8 FMA lanes per element (adjacent-pair reduction, k mod 8 into lane 0), otherwise one FMA chain, a last odd column as gemv or a scalar reference kernel; `
     : "";
   return {
     library: "blis",
