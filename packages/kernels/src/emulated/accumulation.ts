@@ -12,6 +12,23 @@ const fround = Math.fround;
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
  *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
+ * - `register-lanes`: `registers` SIMD registers of `lanes` lanes, the k loop unrolled over all of
+ *   them: product t of the first lanes·registers·⌊len/(lanes·registers)⌋ goes to register
+ *   ⌊t/lanes⌋ mod registers, lane t mod lanes; the registers are added lane by lane in order
+ *   (((r0 + r1) + r2) + …), the lanes then reduced by `reduce`; the rest follows as a chain
+ *   (BLIS's bli_sdotxv_zen_int: 4 ymm registers over 32 k, lanes summed 0..7, scalar tail).
+ * - `group-tree`: k in groups of `group`; each group folds its products fl(a·b) into the running value
+ *   by a fixed tree, `tree` in postfix: `c` the running value, `0`…`group−1` the group's products,
+ *   `+` one rounded addition of the top two; the len mod group rest multiplies then adds in order.
+ *   (What gcc's reassociation, under -funsafe-math-optimizations, makes of BLIS's reference axpyf
+ *   y[i] += Σ_j a(i,j)·χ_j; a vector loop, its epilogue and the scalar rows each get their own tree.)
+ *   With `wide`, a group's additions are binary64 and only its result is rounded to binary32 (a
+ *   `double` accumulator over binary32 products, as in bli_saxpyf_zen_int_5's scalar rows).
+ * - `pipelined-pair`: the k loop unrolled by `unroll` (even) alternates two registers, even k and odd
+ *   k, each product added one step late (software pipelining): over body = unroll·⌊len/unroll⌋ the
+ *   even register holds k = 0, 2, …, body−2 and the odd one k = 1, 3, …, body−3; then
+ *   s = odd + even, the pending product body−1 joins, and the rest follows as a chain
+ *   (OpenBLAS gemm_kernel_4x8_nehalem.S, its M = 1, N = 2 tile).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -23,15 +40,28 @@ export type Accumulation =
       readonly minLength: number;
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
+    }
+  | { readonly kind: "group-tree"; readonly group: number; readonly tree: string; readonly wide?: boolean }
+  | { readonly kind: "pipelined-pair"; readonly fused: boolean; readonly unroll: number }
+  | {
+      readonly kind: "register-lanes";
+      readonly fused: boolean;
+      readonly lanes: number;
+      readonly registers: number;
+      readonly reduce: LaneReduction;
+      readonly tail: "fused-chain" | "mul-add-chain";
     };
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
- * reduction), or a chain after the reduction, fused or as separate multiply and add, or
- * `half-then-chain` (a vectoriser's epilogue: when at least lanes/2 remain, one pass of lanes/2
- * products, multiplied then reduced like the lanes, is added to the sum; then a multiply-add chain).
+ * reduction), or a chain after the reduction, fused or as separate multiply and add, or `lane-0`:
+ * every rest product fused into lane 0, in order, before the reduction (a scalar vmovss load and a
+ * full-width FMA whose upper lanes add 0·0, as in BLIS's sup rd kernels), or `half-then-mul-add`:
+ * a vectorised epilogue of lanes/2 products when at least that many remain (their products summed by
+ * `reduce` over lanes/2, then added to the reduced value), the rest multiply-then-add (gcc's
+ * vectoriser epilogue in BLIS's reference dotxf).
  */
-export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "half-then-chain";
+export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "lane-0" | "half-then-mul-add";
 
 /**
  * How SIMD lanes are summed into one value.
@@ -96,7 +126,11 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (let w = 1; w < acc.accumulators; w++) s = fround(s + regs[w]!);
     return s;
   }
+  if (acc.kind === "register-lanes") return registerLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "pipelined-pair") return pipelinedPair(a, ai, b, bi, len, acc.unroll, acc.fused, init);
+  if (acc.kind === "group-tree") return groupTree(a, ai, b, bi, len, acc.group, acc.tree, acc.wide === true, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
+  if (acc.tail === "lane-0") return lanesWithLane0Tail(a, ai, b, bi, len, acc.lanes, acc.fused, acc.reduce, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
   const lanes = scratch(L);
@@ -110,15 +144,95 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (let l = 0; t < end; t++, l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t]! * b[bi + t]!));
   }
   let s = reduceLanes(lanes, acc.reduce, L);
-  if (inLanes) return s;
-  let t0 = body;
-  if (acc.tail === "half-then-chain" && len - body >= L >> 1) {
-    const h = L >> 1;
-    for (let l = 0; l < h; l++) lanes[l] = fround(a[ai + body + l]! * b[bi + body + l]!);
-    s = fround(s + reduceLanes(lanes, acc.reduce === "blis-generic-4" ? "halving" : acc.reduce, h));
-    t0 = body + h;
+  if (acc.tail === "half-then-mul-add" && len - body >= L / 2) {
+    const h = L / 2, v = scratch(h);
+    for (let l = 0; l < h; l++) v[l] = fround(a[ai + body + l]! * b[bi + body + l]!);
+    s = fround(s + reduceLanes(v, acc.reduce === "blis-generic-4" ? "halving" : acc.reduce, h));
+    return chain(a, ai + body + h, b, bi + body + h, len - body - h, false, s);
   }
-  return chain(a, ai + t0, b, bi + t0, len - t0, acc.tail === "fused-chain", s);
+  return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+}
+
+/** `lanes` with tail `lane-0` (see LaneTail). */
+function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, L: number, fused: boolean, reduce: LaneReduction, init: number): number {
+  const body = len - (len % L);
+  const lanes = scratch(L);
+  lanes[0] = init;
+  if (fused) for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
+  else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
+  lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
+  return reduceLanes(lanes, reduce, L);
+}
+
+const compiledTrees = new Map<string, Int32Array>();
+/** A group tree in postfix as codes: −1 the running value, −2 an addition, i ≥ 0 product i. */
+function compileTree(tree: string, group: number): Int32Array {
+  let code = compiledTrees.get(tree);
+  if (code !== undefined) return code;
+  const tokens = tree.trim().split(/\s+/);
+  code = Int32Array.from(tokens, (t) => (t === "c" ? -1 : t === "+" ? -2 : Number(t)));
+  let depth = 0;
+  const seen = new Set<number>();
+  for (const op of code) {
+    if (op === -2) depth--;
+    else depth++;
+    if (op >= 0) {
+      if (!(op < group) || seen.has(op)) throw new Error(`group tree "${tree}": product ${op} out of range or repeated`);
+      seen.add(op);
+    }
+    if (depth < 1) throw new Error(`group tree "${tree}" is not a postfix sum`);
+  }
+  if (depth !== 1 || seen.size !== group || !code.includes(-1)) throw new Error(`group tree "${tree}" must sum c and products 0..${group - 1} once each`);
+  compiledTrees.set(tree, code);
+  return code;
+}
+
+/** The `group-tree` accumulation (see Accumulation). */
+function groupTree(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, group: number, tree: string, wide: boolean, init: number): number {
+  const code = compileTree(tree, group);
+  const stack = scratch(code.length);
+  const body = len - (len % group);
+  let s = init;
+  for (let t = 0; t < body; t += group) {
+    let sp = 0;
+    for (const op of code) {
+      if (op === -1) stack[sp++] = s;
+      else if (op === -2) { sp--; stack[sp - 1] = wide ? stack[sp - 1]! + stack[sp]! : fround(stack[sp - 1]! + stack[sp]!); }
+      else stack[sp++] = fround(a[ai + t + op]! * b[bi + t + op]!);
+    }
+    s = wide ? fround(stack[0]!) : stack[0]!;
+  }
+  return chain(a, ai + body, b, bi + body, len - body, false, s);
+}
+
+/** The `pipelined-pair` accumulation (see Accumulation). */
+function pipelinedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, unroll: number, fused: boolean, init: number): number {
+  const body = len - (len % unroll);
+  if (body === 0) return chain(a, ai, b, bi, len, fused, init);
+  let even = init, odd = 0;
+  for (let t = 0; t < body; t += 2) {
+    even = step(a[ai + t]!, b[bi + t]!, even, fused);
+    if (t + 1 < body - 1) odd = step(a[ai + t + 1]!, b[bi + t + 1]!, odd, fused);
+  }
+  const s = fround(odd + even);
+  return chain(a, ai + body - 1, b, bi + body - 1, len - body + 1, fused, s);
+}
+
+/** The `register-lanes` accumulation (see Accumulation). */
+function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "register-lanes" }>, init: number): number {
+  const L = acc.lanes, R = acc.registers, W = L * R;
+  const body = len - (len % W);
+  const regs = scratch(W);
+  regs[0] = init;
+  if (acc.fused) for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
+  else for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fround(regs[q]! + fround(a[ai + t + q]! * b[bi + t + q]!));
+  for (let l = 0; l < L; l++) {
+    let s = regs[l]!;
+    for (let r = 1; r < R; r++) s = fround(s + regs[r * L + l]!);
+    regs[l] = s;
+  }
+  const s = reduceLanes(regs, acc.reduce, L);
+  return chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {
@@ -224,8 +338,8 @@ export function tileSums(
       }
       return;
     }
-    if (!acc.fused && acc.lanes === 4 && (acc.tail === "mul-add-chain" || acc.tail === "half-then-chain")) {
-      const half = acc.tail === "half-then-chain";
+    if (!acc.fused && acc.lanes === 4 && (acc.tail === "mul-add-chain" || acc.tail === "half-then-mul-add")) {
+      const half = acc.tail === "half-then-mul-add";
       for (let s = s0; s < s1; s++) {
         let r = r0;
         for (; r + 2 <= r1; r += 2) lanes4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce, half);
@@ -314,7 +428,7 @@ function lanes16Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, le
 const laneScratch2 = new Float64Array(4);
 
 /** Two rows of one column, 4 multiply-then-add lanes each, reduced, then the len mod 4 rest as a multiply-then-add
- * chain (with `half`, a pair p + q first when two or more remain: the `half-then-chain` tail). */
+ * chain (with `half`, a pair p + q first when two or more remain: the `half-then-mul-add` tail). */
 function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction, half: boolean): void {
   const a1 = a0 + lda;
   let p0 = v[e]!, p1 = 0, p2 = 0, p3 = 0, q0 = v[e + 1]!, q1 = 0, q2 = 0, q3 = 0;

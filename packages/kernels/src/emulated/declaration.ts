@@ -28,11 +28,20 @@ export interface LibraryShape {
  *   `alpha * s + beta * C` contracted by the compiler).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
+ * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
+ *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
+ *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
+ *   With `edge` = {rows, cols}, an element in the last M mod rows rows or the last N mod cols columns
+ *   of C_lib instead gets C := fl(fl(α·blk) + fl(β·C)) for the first block: BLIS's partial register
+ *   tiles (the macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds it with
+ *   xpbys_mxn, frame code without FMA), and the gemv or reference kernel that finishes a sup
+ *   problem's odd last column (β·y first, then α·ρ added).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
-  | { readonly kind: "accumulate-into-c" };
+  | { readonly kind: "accumulate-into-c" }
+  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
 export interface Tile {

@@ -43,7 +43,8 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     else {
       for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
         const x = c[cOff + s * ldc + r]!;
-        acc[s * M + r] = beta === 1 ? x : fround(beta * x);
+        // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
+        acc[s * M + r] = beta === 1 || meet.kind === "fma-beta-first-block" ? x : fround(beta * x);
       }
     }
   }
@@ -68,6 +69,13 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
               // Each Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
               if (accumulate) acc[e] = blk;
               else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
+              else if (meet.kind === "fma-beta-first-block") {
+                const t = alpha === 1 ? blk : fround(alpha * blk);
+                if (pc !== 0 || beta === 1) acc[e] = acc[e]! + t;
+                else if (beta === 0) acc[e] = t;
+                else if (meet.edge !== undefined && onEdge(r, s, M, N, meet.edge)) acc[e] = t + fround(beta * acc[e]!);
+                else acc[e] = fma32(beta, acc[e]!, t);
+              }
               else if (alpha === 1) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
@@ -78,6 +86,11 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     }
   }
   writeBack(plan, call, acc, overrides);
+}
+
+/** Whether C_lib(r, s) lies in a partial register tile (see MeetC `fma-beta-first-block`). */
+function onEdge(r: number, s: number, M: number, N: number, tile: { rows: number; cols: number }): boolean {
+  return (M % tile.rows !== 0 && r >= M - (M % tile.rows)) || (N % tile.cols !== 0 && s >= N - (N % tile.cols));
 }
 
 /** Records which elements meet C by their tile's own rule (meetBuffer[e] = 0: the plan's). */

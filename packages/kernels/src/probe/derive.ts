@@ -86,7 +86,7 @@ export function* accumulationVocabulary(): Iterable<Accumulation> {
     for (const lanes of [2, 4, 8, 16, 32, 64]) {
       const reductions: LaneReduction[] = lanes === 4 ? ["halving", "adjacent", "sequential", "blis-generic-4"] : ["halving", "adjacent", "sequential"];
       for (const reduce of reductions) {
-        for (const tail of ["in-lanes", fused ? "fused-chain" : "mul-add-chain", fused ? "mul-add-chain" : "fused-chain", "half-then-chain"] as LaneTail[]) {
+        for (const tail of ["in-lanes", fused ? "fused-chain" : "mul-add-chain", fused ? "mul-add-chain" : "fused-chain", "half-then-mul-add"] as LaneTail[]) {
           for (const minLength of [0, lanes, 2 * lanes, 32, 64]) {
             if (minLength > 0 && minLength <= lanes && minLength !== lanes) continue;
             yield { kind: "lanes", fused, lanes, minLength, reduce, tail };
@@ -266,7 +266,8 @@ export function describeRule(r: DerivedRule): string {
   const a = r.accumulation;
   const acc = a.kind === "chain" ? `one ${a.fused ? "FMA" : "multiply-then-add"} chain`
     : a.kind === "interleaved" ? `${a.accumulators} ${a.fused ? "FMA" : "multiply-add"} accumulators, k unrolled by ${a.unroll}`
-    : `${a.lanes} ${a.fused ? "FMA" : "multiply-add"} lanes reduced ${a.reduce}, tail ${a.tail}${a.minLength > 0 ? `, one chain below k = ${a.minLength}` : ""}`;
+    : a.kind === "lanes" ? `${a.lanes} ${a.fused ? "FMA" : "multiply-add"} lanes reduced ${a.reduce}, tail ${a.tail}${a.minLength > 0 ? `, one chain below k = ${a.minLength}` : ""}`
+    : `${a.kind} ${JSON.stringify(a)}`;
   const kc = r.kc.kind === "whole" ? "no k-blocking" : r.kc.kind === "fixed" ? `k-blocks of ${r.kc.size}` : `k-blocks of ${r.kc.size} (a rest below ${2 * r.kc.size} halved, aligned to ${r.kc.align})`;
   return `${className(r.when)}: ${kc}; ${acc}; blocks meet C: ${r.meetC.kind}`;
 }
