@@ -268,7 +268,8 @@ export function describeRule(r: DerivedRule): string {
     : a.kind === "interleaved" ? `${a.accumulators} ${a.fused ? "FMA" : "multiply-add"} accumulators, k unrolled by ${a.unroll}`
     : a.kind === "lanes" ? `${a.lanes} ${a.fused ? "FMA" : "multiply-add"} lanes reduced ${a.reduce}, tail ${a.tail}${a.minLength > 0 ? `, one chain below k = ${a.minLength}` : ""}`
     : `${a.kind} ${JSON.stringify(a)}`;
-  const kc = r.kc.kind === "whole" ? "no k-blocking" : r.kc.kind === "fixed" ? `k-blocks of ${r.kc.size}` : `k-blocks of ${r.kc.size} (a rest below ${2 * r.kc.size} halved, aligned to ${r.kc.align})`;
+  const kc = r.kc.kind === "whole" ? "no k-blocking" : r.kc.kind === "fixed" ? `k-blocks of ${r.kc.size}` : r.kc.kind === "halve-rest" ? `k-blocks of ${r.kc.size} (a rest below ${2 * r.kc.size} halved, aligned to ${r.kc.align})`
+    : `k-split ${JSON.stringify(r.kc)}`;
   return `${className(r.when)}: ${kc}; ${acc}; blocks meet C: ${r.meetC.kind}`;
 }
 
