@@ -75,6 +75,20 @@ const gemvDot: GemmPlan = {
   tiles: (ctx) => dotTiles(0, ctx.mBlock, 0, ctx.nBlock, "rows"),
 };
 
+/** k = 1 on the dot route: measured with the probe (1x37x1, β = 1), not read: the outputs of the
+ * 8-wide dotxf groups come out as fma(a·b, y) (the product fused into C), the dotxv rest as
+ * fl(y + fl(a·b)). Modelled as the sum starting at β·y; α ≠ 1 and β ∉ {0, 1} unverified. */
+const gemvDotK1: GemmPlan = {
+  path: "bla_gemm.c (n == 1) → bli_gemv_unf_var1 with k = 1 (measured)",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "accumulate-into-c" },
+  *tiles(ctx) {
+    for (const t of dotTiles(0, ctx.mBlock, 0, ctx.nBlock, "rows")) yield { ...t, accumulation: t.accumulation === dotxf ? fmaChain : mulAddChain };
+  },
+};
+
 /** bli_saxpyf_zen_int_5's scalar rows: y0c is a double; y0c += χ_j·a(i,j) (binary32 products) for the
  * group's five k, stored back once. */
 const axpyf5Scalar: Accumulation = { kind: "group-tree", group: 5, tree: "c 0 + 1 + 2 + 3 + 4 +", wide: true };
@@ -204,7 +218,7 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
     verified: `${cfg.verified}; not modelled: row-major TN whose sup problem runs var2m with an odd n (its last column is bli_gemv's axpy variant into β·C) and gemv routes with a strided vector (row-major m=1, transA, lda > 1); row-major n=1 and, on the dotxf route, α other than a power of two unverified`,
     sources: cfg.sources,
     plan(shape) {
-      if (shape.N === 1) return shape.transA ? gemvDot : axpy;
+      if (shape.N === 1) return shape.transA ? (shape.K === 1 ? gemvDotK1 : gemvDot) : axpy;
       return supThresholdMet(cfg, shape) ? supPlan(cfg, shape) : native;
     },
   };
