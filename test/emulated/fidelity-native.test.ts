@@ -6,21 +6,19 @@ import { requireOrSkip } from "../native/require-native.js";
 
 /**
  * Each emulation against the real library it models, through the native bridge: the oracle is the
- * library itself. Netlib and OpenBLAS Haswell must match on the whole default suite; every emulation
- * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
+ * library itself. Netlib, OpenBLAS Haswell and both Eigen builds must match on the whole default suite;
+ * every emulation must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in
+ * C or not).
  */
-const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell"]);
+const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "eigen-3.4-o3", "eigen-3.4-native"]);
 
 describe("emulations vs the real libraries (chimera fidelity)", () => {
   const natives = discoverNativeBackends();
   for (const [emulatedId, realId] of Object.entries(fidelityPairs)) {
     const emulated = emulatedKernels.find((k) => k.info.id === emulatedId)!;
-    // Eigen's emulation is verified at batch 1 only (its GEBP path for m > 1 is not modelled yet).
-    const batchOneOnly = emulatedId === "eigen-3.4-o3";
     const suite: FidelityCase[] = fullMatch.has(emulatedId) ? fidelitySuite(8)
-      : fidelitySuite(0).filter((c) => c.name.includes("forward") && (!batchOneOnly || c.m === 1));
-    const what = fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
-      : `the MLP forward calls${batchOneOnly ? " at batch 1" : ""}`;
+      : fidelitySuite(0).filter((c) => c.name.includes("forward"));
+    const what = fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)" : "the MLP forward calls";
     it(`${emulatedId} equals ${realId} bit for bit on ${what}`, function () {
       const backend = natives.find((b) => b.id === realId)!;
       expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);

@@ -23,7 +23,47 @@ export type Accumulation =
       readonly minLength: number;
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
+    }
+  | { readonly kind: "merged-pair"; readonly fused: boolean; readonly unroll: number }
+  | {
+      readonly kind: "folded-lanes";
+      readonly fused: boolean;
+      readonly wide: number;
+      readonly narrow: number;
+      readonly reduce: LaneReduction;
+      readonly tail: Exclude<LaneTail, "in-lanes">;
+    }
+  | {
+      readonly kind: "packet-cascade";
+      readonly fused: boolean;
+      readonly packets: readonly number[];
+      readonly reduce: LaneReduction;
+      readonly tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail;
     };
+
+/**
+ * A scalar loop `s += a·b` that gcc vectorised as an in-order ("fold-left") reduction: the products of
+ * the first foldLeft·⌊len/foldLeft⌋ terms are rounded on their own and added one by one, the rest go
+ * through the scalar loop, which -ffp-contract=fast made one FMA each. (Measured with the order probe.)
+ */
+export interface FoldLeftTail {
+  readonly foldLeft: number;
+}
+
+/*
+ * Kinds added for Eigen 3.4 (see libraries/eigen.ts):
+ * - `merged-pair`: two accumulators, even t to the first and odd t to the second, over
+ *   unroll·⌊len/unroll⌋; the two are added (first + second) BEFORE the rest, which then continues the
+ *   merged value in order (gebp's 1pX4 micro-kernel: C* and D* registers, padd, remaining k).
+ * - `folded-lanes`: `wide` lanes (product t to lane t mod wide) over wide·⌊len/wide⌋, with wide = 4·narrow;
+ *   folded to `narrow` lanes as v[r] = (w[r] + w[r+n]) + (w[r+2n] + w[r+3n]); then the narrow lanes go on
+ *   (t mod narrow) over narrow·⌊len/narrow⌋; reduced by `reduce`; then the rest as a chain (gebp's
+ *   last-rows path through the swapped traits: four accumulator packets, padd(padd(C0,C1),padd(C2,C3))).
+ * - `packet-cascade`: for each packet width P in order, P lanes over as many whole P-steps as fit in
+ *   what is left, reduced by `reduce` and added to the running sum (the first one is the sum; with no
+ *   packets the sum starts at init); then the rest as a chain, or as a FoldLeftTail
+ *   (general_matrix_vector_product<RowMajor>'s rows: Packet, then half and quarter for the last one).
+ */
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
@@ -80,6 +120,9 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (let w = 1; w < acc.accumulators; w++) s = fround(s + regs[w]!);
     return s;
   }
+  if (acc.kind === "merged-pair") return mergedPair(a, ai, b, bi, len, acc.fused, acc.unroll, init);
+  if (acc.kind === "folded-lanes") return foldedLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "packet-cascade") return packetCascade(a, ai, b, bi, len, acc, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
@@ -95,6 +138,48 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   }
   const s = reduceLanes(lanes, acc.reduce, L);
   return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+}
+
+function mergedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, unroll: number, init: number): number {
+  const body = len - (len % unroll);
+  let s0 = init, s1 = 0;
+  for (let t = 0; t < body; t += 2) {
+    s0 = step(a[ai + t]!, b[bi + t]!, s0, fused);
+    s1 = step(a[ai + t + 1]!, b[bi + t + 1]!, s1, fused);
+  }
+  return chain(a, ai + body, b, bi + body, len - body, fused, fround(s0 + s1));
+}
+
+function foldedLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "folded-lanes" }>, init: number): number {
+  const W = acc.wide, n = acc.narrow;
+  const w = new Float64Array(W);
+  w[0] = init;
+  const wideEnd = len - (len % W);
+  let t = 0;
+  for (; t < wideEnd; t++) w[t % W] = step(a[ai + t]!, b[bi + t]!, w[t % W]!, acc.fused);
+  const v = new Float64Array(n);
+  for (let r = 0; r < n; r++) v[r] = fround(fround(w[r]! + w[r + n]!) + fround(w[r + 2 * n]! + w[r + 3 * n]!));
+  const narrowEnd = len - (len % n);
+  for (; t < narrowEnd; t++) v[t % n] = step(a[ai + t]!, b[bi + t]!, v[t % n]!, acc.fused);
+  const s = reduceLanes(v, acc.reduce, n);
+  return chain(a, ai + t, b, bi + t, len - t, acc.tail === "fused-chain", s);
+}
+
+function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "packet-cascade" }>, init: number): number {
+  let t = 0, s = acc.packets.length === 0 ? init : 0;
+  acc.packets.forEach((P, i) => {
+    const lanes = new Float64Array(P);
+    if (i === 0) lanes[0] = init;
+    for (; t + P <= len; t += P) for (let l = 0; l < P; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, acc.fused);
+    const r = reduceLanes(lanes, acc.reduce, P);
+    s = i === 0 ? r : fround(s + r);
+  });
+  const tail = acc.tail;
+  if (typeof tail === "string") return chain(a, ai + t, b, bi + t, len - t, tail === "fused-chain", s);
+  const unfused = (len - t) - ((len - t) % tail.foldLeft);
+  s = chain(a, ai + t, b, bi + t, unfused, false, s);
+  t += unfused;
+  return chain(a, ai + t, b, bi + t, len - t, true, s);
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {

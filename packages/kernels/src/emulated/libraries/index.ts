@@ -3,12 +3,12 @@ import { makeEmulatedKernel } from "../emulated-kernel.js";
 import type { EmulatedKernel } from "../emulated-kernel.js";
 import { netlib } from "./netlib.js";
 import { blisGeneric } from "./blis-generic.js";
-import { eigenO3 } from "./eigen-o3.js";
+import { eigenNative, eigenO3 } from "./eigen.js";
 import { openblasHaswell } from "./openblas-haswell.js";
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
 
 /** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3];
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
