@@ -11,4 +11,5 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "blis-0.9.0-generic": "blis-0.9.0-generic-serial",
   "eigen-3.4-o3": "eigen-3.4.0-generic",
   "eigen-3.4-native": "eigen-3.4.0-native",
+  "atlas-3.10.3": "atlas-3.10.3-base",
 };

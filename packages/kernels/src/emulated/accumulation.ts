@@ -39,7 +39,22 @@ export type Accumulation =
       readonly packets: readonly number[];
       readonly reduce: LaneReduction;
       readonly tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail;
+    }
+  | {
+      readonly kind: "k-blocked";
+      readonly block: number;
+      readonly inner: Accumulation;
+      readonly carry: BlockCarry;
+      readonly rest: Accumulation;
+      readonly restCarry: BlockCarry;
     };
+
+/**
+ * How a `k-blocked` accumulation's blocks meet the running value: `init` feeds it to the block's
+ * accumulation as its start (its first register, or lane 0); `add` sums the block on its own from +0
+ * and then adds it, fl(running + block).
+ */
+export type BlockCarry = "init" | "add";
 
 /**
  * A scalar loop `s += a·b` that gcc vectorised as an in-order ("fold-left") reduction: the products of
@@ -59,6 +74,9 @@ export interface FoldLeftTail {
  *   folded to `narrow` lanes as v[r] = (w[r] + w[r+n]) + (w[r+2n] + w[r+3n]); then the narrow lanes go on
  *   (t mod narrow) over narrow·⌊len/narrow⌋; reduced by `reduce`; then the rest as a chain (gebp's
  *   last-rows path through the swapped traits: four accumulator packets, padd(padd(C0,C1),padd(C2,C3))).
+ * - `k-blocked`: the k range in blocks of `block` inside one micro-kernel call (ATLAS's copy path: its
+ *   KB-blocked kernel calls on one tile), each full block by `inner`, the len mod block rest by `rest`,
+ *   each meeting the running value (which starts at init) as its BlockCarry says.
  * - `packet-cascade`: for each packet width P in order, P lanes over as many whole P-steps as fit in
  *   what is left, reduced by `reduce` and added to the running sum (the first one is the sum; with no
  *   packets the sum starts at init); then the rest as a chain, or as a FoldLeftTail
@@ -123,6 +141,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   if (acc.kind === "merged-pair") return mergedPair(a, ai, b, bi, len, acc.fused, acc.unroll, init);
   if (acc.kind === "folded-lanes") return foldedLanes(a, ai, b, bi, len, acc, init);
   if (acc.kind === "packet-cascade") return packetCascade(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "k-blocked") return kBlocked(a, ai, b, bi, len, acc, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
@@ -180,6 +199,17 @@ function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number,
   s = chain(a, ai + t, b, bi + t, unfused, false, s);
   t += unfused;
   return chain(a, ai + t, b, bi + t, len - t, true, s);
+}
+
+function kBlocked(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "k-blocked" }>, init: number): number {
+  let s = init, t = 0;
+  const part = (n: number, inner: Accumulation, carry: BlockCarry): void => {
+    s = carry === "init" ? blockSum(a, ai + t, b, bi + t, n, inner, s) : fround(s + blockSum(a, ai + t, b, bi + t, n, inner, 0));
+    t += n;
+  };
+  for (; t + acc.block <= len;) part(acc.block, acc.inner, acc.carry);
+  if (t < len) part(len - t, acc.rest, acc.restCarry);
+  return s;
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {

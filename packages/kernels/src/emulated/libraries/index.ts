@@ -4,11 +4,12 @@ import type { EmulatedKernel } from "../emulated-kernel.js";
 import { netlib } from "./netlib.js";
 import { blisGeneric } from "./blis-generic.js";
 import { eigenNative, eigenO3 } from "./eigen.js";
+import { atlas } from "./atlas.js";
 import { openblasHaswell } from "./openblas-haswell.js";
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
 
 /** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative];
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);

@@ -1,0 +1,100 @@
+import type { Accumulation } from "../accumulation.js";
+import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+
+/**
+ * ATLAS 3.10.3 as Debian's libatlas3-base ships it (atlas/libblas.so.3.10.3, the generic x86-64 build:
+ * SSE2, no FMA). Everything here was MEASURED with the order probe and the native bridge on this
+ * machine; the generated kernels and the tuned crossovers are build products that no source file
+ * states. What the ATLAS sources do say (src/blas/gemm/ATL_gemmXX.c): a call goes either to a
+ * no-copy driver (ATL_NCmm*) or to a copy driver (ATL_mmJIK / ATL_mmIJK / ATL_mmJITcp) that packs
+ * MB×KB and KB×NB blocks and writes C at the end; the choice depends on M·N against a tuned
+ * crossover divided by K; and K may be cut by the CacheEdge (not modelled, see below).
+ */
+
+/** MB = NB = KB = 48: the block edge every probed tree shows (4-lane dot products over 48-term blocks,
+ *  full 48×48 tiles vs partial ones), e.g. `probe --backend atlas-3.10.3-base --shape 64x128x784 --trans-b`. */
+const NB = 48;
+/** The copy driver runs only for K ≥ 576 = 12·NB (measured: K = 575 no-copy, 576 copy, for 200×200,
+ *  128×1 and every transpose pair). */
+const COPY_MIN_K = 576;
+/** Copy iff M·N ≥ ⌊X / K⌋ (ATL_gemmXX.c's DOCOPY test, K > 3·NB, M, N ≤ 3·NB); X measured by bisection
+ *  on K at six M×N pairs: library TRANSA = 'T' (the row-major call's transB, nn.Linear's layout)
+ *  69113 ≤ X < 69135, 'N' 23035 ≤ X < 23052. Taken as 1440·NB and 480·NB; applied to every regime (only
+ *  the M, N ≤ 3·NB one was bisected; 200×200 copies from K = 576 as this predicts). */
+const COPY_X = { transA: 69120, noTransA: 23040 } as const;
+
+/** SSE2 4-lane dot product over k (lane t mod 4), folded (L0+L2)+(L1+L3), multiply then add. */
+const lanes4: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
+const chain: Accumulation = { kind: "chain", fused: false };
+
+/**
+ * A full NB×NB tile: 48-term blocks of four lanes, the running value (C or the work block) loaded into
+ * lane 0 of the next block; the K mod 48 rest, when a multiple of 4, as four lanes of its own added
+ * after, otherwise one chain continuing the running value (the K-cleanup kernels).
+ */
+function fullTile(K: number): Accumulation {
+  const rest4 = K % 4 === 0;
+  return { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: rest4 ? lanes4 : chain, restCarry: rest4 ? "add" : "init" };
+}
+/** A tile partial in M or in N: each 48-term block its own 4-lane sum added to the running
+ *  value, the K mod 48 rest one chain continuing it. */
+const partialTile: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "add", rest: chain, restCarry: "init" };
+
+/** Which kernel a tile of the M×N grid of NB blocks gets: full, partial in M only, partial in N only, both. */
+function* atlasTiles(mBlock: number, nBlock: number, full: Accumulation, mPartial: (rows: number) => Accumulation, nPartial: Accumulation): Iterable<Tile> {
+  const accumulation = mBlock === NB ? (nBlock === NB ? full : nPartial) : nBlock === NB ? mPartial(mBlock) : chain;
+  yield { r0: 0, r1: mBlock, s0: 0, s1: nBlock, accumulation };
+}
+
+/** A no-copy tile partial in M when M itself is below NB (a 12-row product): the blocked kernel with the
+ *  running value in lane 0, the rest one chain. */
+const shortM: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: chain, restCarry: "init" };
+
+const blocks = { kind: "fixed", size: NB } as const;
+
+/** The copy driver: tiles computed into a work block from +0, C := α·W + β·C at the end (C is the last
+ *  leaf of every probed tree). */
+function copyPlan(K: number): GemmPlan {
+  const full = fullTile(K);
+  return {
+    path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
+    nc: blocks, kc: { kind: "whole" }, mc: blocks,
+    meetC: { kind: "sum-then-epilogue" },
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, () => partialTile, partialTile),
+  };
+}
+
+/** The no-copy driver: every element starts from β·C (its trees read chain[0, C, 1..] or (block + C):
+ *  the first term then C, the same bits as C first). Full tiles as in the copy driver; a tile partial in
+ *  N only uses the blocked kernel when the library's A is K-contiguous (TRANSA = 'T'), one chain
+ *  otherwise; tiles partial in M are one chain (measured: 64x10x128, 21x100x103, 1x100x128). */
+function noCopyPlan(s: LibraryShape): GemmPlan {
+  const full = fullTile(s.K), nPartial = s.transA ? partialTile : chain;
+  // Rows in the M-partial tile: a multiple of 4 (the kernel's M unroll) gets a blocked kernel.
+  const mPartial = (rows: number): Accumulation => (rows % 4 !== 0 || !s.transA ? chain : s.M < NB ? shortM : partialTile);
+  return {
+    path: "ATL_sgemm → no-copy driver (ATL_NCmm*), NB = 48",
+    nc: blocks, kc: { kind: "whole" }, mc: blocks,
+    meetC: { kind: "accumulate-into-c" },
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
+  };
+}
+
+function copies(s: LibraryShape): boolean {
+  const X = s.transA ? COPY_X.transA : COPY_X.noTransA;
+  return s.K >= COPY_MIN_K && s.M * s.N >= Math.floor(X / s.K);
+}
+
+export const atlas: EmulationDeclaration = {
+  library: "atlas",
+  version: "3.10.3",
+  variant: "",
+  description:
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, partial tiles: each block summed then added, corner tiles one chain; C added last), otherwise the no-copy driver (the same tile kernels starting from C); multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base) on the MLP forward calls at batch 1 and 64; crossovers measured on this build; K cut by the CacheEdge (K ≳ 2300), K ≤ 4 with M > 40 (axpy driver) and alpha/beta placement beyond 0.5/1 unverified",
+  sources: [
+    "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
+    "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
+  ],
+  plan: (shape) => (copies(shape) ? copyPlan(shape.K) : noCopyPlan(shape)),
+};
