@@ -6,28 +6,29 @@ import { requireOrSkip } from "../native/require-native.js";
 
 /**
  * Each emulation against the real library it models, through the native bridge: the oracle is the
- * library itself. Netlib, OpenBLAS Haswell and both Eigen builds must match on the whole default suite;
- * every emulation must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in
- * C or not).
+ * library itself. Netlib, OpenBLAS Haswell and both Eigen builds must match on the whole default suite,
+ * ATLAS on all of it but its documented misses; every emulation must match on the calls the paper's MLP
+ * makes at inference (nn.Linear layout, bias in C or not).
  */
 const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "eigen-3.4-o3", "eigen-3.4-native"]);
 
-/** Emulations held to more than the forward calls, but not (yet) to the whole suite. */
-const partialMatch: Record<string, { what: string; also: (c: FidelityCase) => boolean }> = {
-  // ATLAS: the k sweep below its CacheEdge K cut (not modelled) and the four transpose layouts; the
-  // backward products and the random shapes still miss (see the declaration's `verified`).
-  "atlas-3.10.3": { what: "the k sweep up to 2048 and the transposes", also: (c) => (c.name.startsWith("k sweep") && c.k <= 2048) || c.name.startsWith("transposes") },
+/** Emulations held to the default suite less the calls named (misses the declaration documents). */
+const nearlyFull: Record<string, { what: string; skip: (c: FidelityCase) => boolean }> = {
+  // ATLAS: k > 2048 meets the CacheEdge K cut (not modelled); random 0 (413x76x303) has a 28-row no-copy
+  // cleanup tile where some column pairs reduce their lanes (L0+L1)+(L2+L3) (not modelled).
+  "atlas-3.10.3": { what: "less k > 2048 and random 0", skip: (c) => c.k > 2048 || c.name === "random 0" },
 };
 
 describe("emulations vs the real libraries (chimera fidelity)", () => {
   const natives = discoverNativeBackends();
   for (const [emulatedId, realId] of Object.entries(fidelityPairs)) {
     const emulated = emulatedKernels.find((k) => k.info.id === emulatedId)!;
-    const partial = partialMatch[emulatedId];
+    const near = nearlyFull[emulatedId];
     const suite: FidelityCase[] = fullMatch.has(emulatedId) ? fidelitySuite(8)
-      : fidelitySuite(0).filter((c) => c.name.includes("forward") || (partial?.also(c) ?? false));
+      : near ? fidelitySuite(8).filter((c) => !near.skip(c))
+      : fidelitySuite(0).filter((c) => c.name.includes("forward"));
     const what = fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
-      : `the MLP forward calls${partial ? `, ${partial.what}` : ""}`;
+      : near ? `the default suite ${near.what}` : "the MLP forward calls";
     it(`${emulatedId} equals ${realId} bit for bit on ${what}`, function () {
       const backend = natives.find((b) => b.id === realId)!;
       expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);

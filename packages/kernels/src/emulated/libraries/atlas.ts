@@ -46,8 +46,8 @@ function* atlasTiles(mBlock: number, nBlock: number, full: Accumulation, mPartia
   yield { r0: 0, r1: mBlock, s0: 0, s1: nBlock, accumulation };
 }
 
-/** A no-copy tile partial in M when M itself is below NB (a 12-row product): the blocked kernel with the
- *  running value in lane 0, the rest one chain. */
+/** A no-copy tile partial in M with a multiple of 12 rows: the blocked kernel with the running value in
+ *  lane 0, the K mod 48 rest one chain. */
 const shortM: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: chain, restCarry: "init" };
 
 const blocks = { kind: "fixed", size: NB } as const;
@@ -65,13 +65,15 @@ function copyPlan(K: number): GemmPlan {
 }
 
 /** The no-copy driver: every element starts from β·C (its trees read chain[0, C, 1..] or (block + C):
- *  the first term then C, the same bits as C first). Full tiles as in the copy driver; a tile partial in
- *  N only uses the blocked kernel when the library's A is K-contiguous (TRANSA = 'T'), one chain
- *  otherwise; tiles partial in M are one chain (measured: 64x10x128, 21x100x103, 1x100x128). */
+ *  the first term then C, the same bits as C first). Full tiles as in the copy driver. A tile partial in
+ *  M (rows of C_lib) follows its row count: a multiple of 12 runs the full kernel's M loop (blocks with
+ *  the running value in lane 0, the rest one chain), another multiple of 4 the blocked cleanup (blocks
+ *  added, the rest one chain), anything else one chain. A tile partial in N only gets the blocked
+ *  cleanup, but one column (N = 1) is one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
+ *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
-  const full = fullTile(s.K), nPartial = s.transA ? partialTile : chain;
-  // Rows in the M-partial tile: a multiple of 4 (the kernel's M unroll) gets a blocked kernel.
-  const mPartial = (rows: number): Accumulation => (rows % 4 !== 0 || !s.transA ? chain : s.M < NB ? shortM : partialTile);
+  const full = fullTile(s.K), nPartial = s.N === 1 ? chain : partialTile;
+  const mPartial = (rows: number): Accumulation => (rows % 12 === 0 ? shortM : rows % 4 === 0 ? partialTile : chain);
   return {
     path: "ATL_sgemm → no-copy driver (ATL_NCmm*), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
@@ -91,7 +93,7 @@ export const atlas: EmulationDeclaration = {
   variant: "",
   description:
     "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, partial tiles: each block summed then added, corner tiles one chain; C added last), otherwise the no-copy driver (the same tile kernels starting from C); multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base) on the MLP forward calls at batch 1 and 64; crossovers measured on this build; K cut by the CacheEdge (K ≳ 2300), K ≤ 4 with M > 40 (axpy driver) and alpha/beta placement beyond 0.5/1 unverified",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base) on the fidelity suite but three calls (99.59% of elements): K beyond the CacheEdge cut (k sweep 4095, 4096; not modelled) and a 28-row no-copy cleanup tile whose column pairs reduce (L0+L1)+(L2+L3) (random 0); the crossovers are this build's, measured; K ≤ 4 with M > 40 (axpy driver) unverified",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
