@@ -23,6 +23,10 @@ const COPY_MIN_K = 576;
  *  the M, N ≤ 3·NB one was bisected; 200×200 copies from K = 576 as this predicts). */
 const COPY_X = { transA: 69120, noTransA: 23040 } as const;
 
+/** The CacheEdge K cut CE_maxK = 56·KB = 2688 (measured: 3x37x4095 reads (chain[0..2687] + C) +
+ *  chain[2688..4094]; 128x64 and 200x200 copy calls first cut at K = 2689, every transpose pair). */
+const CE_K = 2688;
+
 /** SSE2 4-lane dot product over k (lane t mod 4), folded (L0+L2)+(L1+L3), multiply then add. */
 const lanes4: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
 const chain: Accumulation = { kind: "chain", fused: false };
@@ -52,14 +56,15 @@ const shortM: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carr
 
 const blocks = { kind: "fixed", size: NB } as const;
 
-/** The copy driver: tiles computed into a work block from +0, C := α·W + β·C at the end (C is the last
- *  leaf of every probed tree). */
+/** The copy driver: tiles computed into a work block from +0, C := β·C, then C += α·W (C is the last leaf
+ *  of every probed tree). K beyond the CacheEdge is cut in chunks of CE_K, each chunk's work block added
+ *  to C in turn (ATL_gemmXX.c's Kp loop with bet = ONE after the first). */
 function copyPlan(K: number): GemmPlan {
   const full = fullTile(K);
   return {
     path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
-    nc: blocks, kc: { kind: "whole" }, mc: blocks,
-    meetC: { kind: "sum-then-epilogue" },
+    nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, () => partialTile, partialTile),
   };
 }
@@ -92,8 +97,8 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, partial tiles: each block summed then added, corner tiles one chain; C added last), otherwise the no-copy driver (the same tile kernels starting from C); multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base) on the fidelity suite but three calls (99.59% of elements): K beyond the CacheEdge cut (k sweep 4095, 4096; not modelled) and a 28-row no-copy cleanup tile whose column pairs reduce (L0+L1)+(L2+L3) (random 0); the crossovers are this build's, measured; K ≤ 4 with M > 40 (axpy driver) unverified",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, partial tiles: each block summed then added, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn), otherwise the no-copy driver (the same kernels starting from C, partial tiles by row count); multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base) on the default fidelity suite but one call (random 0, 413x76x303); misses: no-copy tiles partial in M with 28 rows, where some column pairs reduce their lanes (L0+L1)+(L2+L3) (every miss of a 60-shape random sweep); the crossovers and the CacheEdge cut are this build's, measured; K ≤ 4 with M > 40 (axpy driver) unverified",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
