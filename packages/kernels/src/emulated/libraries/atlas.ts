@@ -113,6 +113,33 @@ function copies(s: LibraryShape): boolean {
   return s.K >= COPY_MIN_K && s.M * s.N >= Math.floor(X / s.K);
 }
 
+/**
+ * ATL_gemmXX.c's DOCOPY test, M·N ≥ ⌊X/K⌋, with X per regime and transpose pair, bisected on this build
+ * with α = 0.5 (where a false DOCOPY shows: the no-copy driver then adds β·C after the scaled sum):
+ * K ≤ 3·NB: NN [134460, 134880), TN [43100, 43320), NT [69100, 69360), TT [105900, 106100);
+ * K > 3·NB with M, N ≤ 3·NB: COPY_X; with N ≤ 3·NB < M: NN, TN, TT in [60200, 120200), NT < 60200
+ * (taken as 69120 and 23040); M > 3·NB: ≤ 150000 (taken as COPY_X).
+ */
+function doCopy(s: LibraryShape): boolean {
+  const pair = `${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`;
+  const small = 3 * NB;
+  let X: number;
+  if (s.K <= small) X = ({ NN: 134640, TN: 43200, NT: 69120, TT: 106000 } as Record<string, number>)[pair]!;
+  else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : COPY_X.transA;
+  else X = s.transA ? COPY_X.transA : COPY_X.noTransA;
+  return s.M * s.N >= Math.floor(X / s.K);
+}
+
+/** The no-copy driver with α ≠ 1: the same tile kernels from +0, then C := α·s + β·C. */
+function noCopyScaledPlan(s: LibraryShape): GemmPlan {
+  return { ...noCopyPlan(s), path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1), NB = 48", meetC: { kind: "sum-then-epilogue" } };
+}
+
+function plan(s: LibraryShape): GemmPlan {
+  if (copies(s)) return copyPlan(s.K);
+  return s.alpha !== 1 && !doCopy(s) ? noCopyScaledPlan(s) : noCopyPlan(s);
+}
+
 export const atlas: EmulationDeclaration = {
   library: "atlas",
   version: "3.10.3",
@@ -124,5 +151,5 @@ export const atlas: EmulationDeclaration = {
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
   ],
-  plan: (shape) => (copies(shape) ? copyPlan(shape.K) : noCopyPlan(shape)),
+  plan,
 };
