@@ -71,6 +71,21 @@ const shortMAdjacent: Accumulation = {
   inner: { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "adjacent", tail: "mul-add-chain" },
 };
 const ADJACENT_28 = new Set([0, 1, 4, 5, 8, 9, 14, 15, 18, 19, 22, 23]);
+type CleanupKind = "lane0" | "added" | "chain" | "28";
+/** For the measuring script (row count → kernel), tried before the table. */
+export const M_PARTIAL_OVERRIDE: Record<number, CleanupKind> = {};
+/** The cleanup kernel of a no-copy tile partial in M, by its row count (a table of generated kernels,
+ *  measured row count by row count, 1..47, against the library on 48 x (48 + r) x {60, 98, 100} calls,
+ *  padded and not, the same for all four transpose pairs): lane0 = shortM, added = partialTile,
+ *  28 = shortM with the ADJACENT_28 rows folding adjacent; absent = one chain; 42 rows matched none. */
+const CLEANUP: Record<number, CleanupKind> = {
+  4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "28", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
+  28: "28", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 44: "added",
+};
+/** When M itself is below NB, the table holds only from this many rows on (library transpose pair);
+ *  below it the non-chain row counts matched none of these kernels and the rest are one chain
+ *  (measured on 48 x r x {60, 98, 100} calls). */
+const WHOLE_M_FROM: Record<string, number> = { TN: 16, NT: 28, TT: 40, NN: NB };
 
 const blocks = { kind: "fixed", size: NB } as const;
 
@@ -89,17 +104,16 @@ function copyPlan(K: number): GemmPlan {
 
 /** The no-copy driver: every element starts from β·C (its trees read chain[0, C, 1..] or (block + C):
  *  the first term then C, the same bits as C first). Full tiles as in the copy driver. A tile partial in
- *  M (rows of C_lib) follows its row count: a multiple of 12 runs the full kernel's M loop (blocks with
- *  the running value in lane 0, the rest one chain), and so does 28 (with some rows folding their lanes
- *  adjacent), another multiple of 4 the blocked cleanup (blocks added, the rest one chain), anything else
- *  one chain (rows 4, 8, 16, 20, 32, 40, 44 probed blocked-added; 12, 24, 36 lane-0 carry; 2, 10 chain).
- *  A tile partial in N only gets the blocked
+ *  M (rows of C_lib) runs the cleanup kernel of its row count (CLEANUP). A tile partial in N only gets the blocked
  *  cleanup, but one column (N = 1) is one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
  *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
   const full = fullTile(s.K), nPartial = s.N === 1 ? chain : partialTile;
-  const mPartial = (rows: number, row: number): Accumulation =>
-    rows === 28 ? (ADJACENT_28.has(row) ? shortMAdjacent : shortM) : rows % 12 === 0 ? shortM : rows % 4 === 0 ? partialTile : chain;
+  const wholeFrom = WHOLE_M_FROM[`${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`]!;
+  const mPartial = (rows: number, row: number): Accumulation => {
+    const kind = M_PARTIAL_OVERRIDE[rows] ?? (s.M >= NB || rows >= wholeFrom ? CLEANUP[rows] ?? "chain" : "chain");
+    return kind === "28" ? (ADJACENT_28.has(row) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
+  };
   return {
     path: "ATL_sgemm → no-copy driver (ATL_NCmm*), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
