@@ -82,6 +82,9 @@ const CLEANUP: Record<number, CleanupKind> = {
   4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "28", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
   28: "28", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 44: "added",
 };
+function cleanup(kind: CleanupKind, row: number): Accumulation {
+  return kind === "28" ? (ADJACENT_28.has(row) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
+}
 /** When M itself is below NB, the table holds only from this many rows on (library transpose pair);
  *  below it the non-chain row counts matched none of these kernels and the rest are one chain
  *  (measured on 48 x r x {60, 98, 100} calls). */
@@ -98,7 +101,7 @@ function copyPlan(K: number): GemmPlan {
     path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
-    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, () => partialTile, partialTile),
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
   };
 }
 
@@ -112,7 +115,7 @@ function noCopyPlan(s: LibraryShape): GemmPlan {
   const wholeFrom = WHOLE_M_FROM[`${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`]!;
   const mPartial = (rows: number, row: number): Accumulation => {
     const kind = M_PARTIAL_OVERRIDE[rows] ?? (s.M >= NB || rows >= wholeFrom ? CLEANUP[rows] ?? "chain" : "chain");
-    return kind === "28" ? (ADJACENT_28.has(row) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
+    return cleanup(kind, row);
   };
   return {
     path: "ATL_sgemm → no-copy driver (ATL_NCmm*), NB = 48",
