@@ -74,6 +74,7 @@ const ADJACENT_28 = new Set([0, 1, 4, 5, 8, 9, 14, 15, 18, 19, 22, 23]);
 type CleanupKind = "lane0" | "added" | "chain" | "28";
 /** For the measuring script (row count → kernel), tried before the table. */
 export const M_PARTIAL_OVERRIDE: Record<number, CleanupKind> = {};
+export const N_PARTIAL_OVERRIDE: { kind?: CleanupKind } = {};
 /** The cleanup kernel of a no-copy tile partial in M, by its row count (a table of generated kernels,
  *  measured row count by row count, 1..47, against the library on 48 x (48 + r) x {60, 98, 100} calls,
  *  padded and not, the same for all four transpose pairs): lane0 = shortM, added = partialTile,
@@ -85,11 +86,6 @@ const CLEANUP: Record<number, CleanupKind> = {
 function cleanup(kind: CleanupKind, row: number): Accumulation {
   return kind === "28" ? (ADJACENT_28.has(row) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
 }
-/** When M itself is below NB, the table holds only from this many rows on (library transpose pair);
- *  below it the non-chain row counts matched none of these kernels and the rest are one chain
- *  (measured on 48 x r x {60, 98, 100} calls). */
-const WHOLE_M_FROM: Record<string, number> = { TN: 16, NT: 28, TT: 40, NN: NB };
-
 const blocks = { kind: "fixed", size: NB } as const;
 
 /** The copy driver: tiles computed into a work block from +0, C := β·C, then C += α·W (C is the last leaf
@@ -108,15 +104,16 @@ function copyPlan(K: number): GemmPlan {
 /** The no-copy driver: every element starts from β·C (its trees read chain[0, C, 1..] or (block + C):
  *  the first term then C, the same bits as C first). Full tiles as in the copy driver. A tile partial in
  *  M (rows of C_lib) runs the cleanup kernel of its row count (CLEANUP). A tile partial in N only gets the blocked
- *  cleanup, but one column (N = 1) is one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
+ *  cleanup (see below for both when DOCOPY is false). Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
  *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
-  const full = fullTile(s.K), nPartial = s.N === 1 ? chain : partialTile;
-  const wholeFrom = WHOLE_M_FROM[`${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`]!;
-  const mPartial = (rows: number, row: number): Accumulation => {
-    const kind = M_PARTIAL_OVERRIDE[rows] ?? (s.M >= NB || rows >= wholeFrom ? CLEANUP[rows] ?? "chain" : "chain");
-    return cleanup(kind, row);
-  };
+  // With DOCOPY false (the true no-copy driver) every partial tile is one chain; with DOCOPY true but
+  // K < 576 the tiles partial in N get the blocked cleanup and those partial in M the kernel of their
+  // row count (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does, for all four pairs).
+  const copyTest = doCopy(s);
+  const full = fullTile(s.K), nPartial = N_PARTIAL_OVERRIDE.kind !== undefined ? cleanup(N_PARTIAL_OVERRIDE.kind, 0) : copyTest ? partialTile : chain;
+  const mPartial = (rows: number, row: number): Accumulation =>
+    cleanup(M_PARTIAL_OVERRIDE[rows] ?? (copyTest ? CLEANUP[rows] ?? "chain" : "chain"), row);
   return {
     path: "ATL_sgemm → no-copy driver (ATL_NCmm*), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
@@ -141,7 +138,7 @@ function doCopy(s: LibraryShape): boolean {
   const pair = `${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`;
   const small = 3 * NB;
   let X: number;
-  if (s.K <= small) X = ({ NN: 134640, TN: 43200, NT: 69120, TT: 106000 } as Record<string, number>)[pair]!;
+  if (s.K <= small) X = ({ NN: 134640, TN: 43200, NT: 69180, TT: 106000 } as Record<string, number>)[pair]!;
   else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : COPY_X.transA;
   else X = s.transA ? COPY_X.transA : COPY_X.noTransA;
   return s.M * s.N >= Math.floor(X / s.K);
