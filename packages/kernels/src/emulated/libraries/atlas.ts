@@ -64,27 +64,29 @@ function* atlasTiles(mBlock: number, nBlock: number, full: Accumulation, mPartia
 /** A no-copy tile partial in M with a multiple of 12 rows: the blocked kernel with the running value in
  *  lane 0, the K mod 48 rest one chain. */
 const shortM: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: chain, restCarry: "init" };
-/** The 28-row cleanup kernel: like shortM, but the rows at offsets 0, 1, 4, 5, 8, 9, 14, 15, 18, 19, 22, 23
- *  fold their lanes (L0+L1)+(L2+L3) (measured on 48x28x128 and 48x76x303, independent of K and ldb). */
+/** The 14-row cleanup kernel (run for 14, 28 and 42 rows): like shortM, but the rows at offsets 0, 1, 4,
+ *  5, 8, 9 of every 14 fold their lanes (L0+L1)+(L2+L3) (measured on 48x28x128, 48x76x303 and
+ *  48x90x100, independent of K and ldb). */
 const shortMAdjacent: Accumulation = {
   kind: "k-blocked", block: NB, carry: "init", rest: chain, restCarry: "init",
   inner: { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "adjacent", tail: "mul-add-chain" },
 };
-const ADJACENT_28 = new Set([0, 1, 4, 5, 8, 9, 14, 15, 18, 19, 22, 23]);
-type CleanupKind = "lane0" | "added" | "chain" | "28";
+/** Row offsets, modulo 14, whose lanes fold adjacent in the 14-row cleanup kernel (rows 14, 28, 42). */
+const ADJACENT_14 = new Set([0, 1, 4, 5, 8, 9]);
+type CleanupKind = "lane0" | "added" | "chain" | "14";
 /** For the measuring script (row count → kernel), tried before the table. */
 export const M_PARTIAL_OVERRIDE: Record<number, CleanupKind> = {};
 export const N_PARTIAL_OVERRIDE: { kind?: CleanupKind } = {};
 /** The cleanup kernel of a no-copy tile partial in M, by its row count (a table of generated kernels,
  *  measured row count by row count, 1..47, against the library on 48 x (48 + r) x {60, 98, 100} calls,
  *  padded and not, the same for all four transpose pairs): lane0 = shortM, added = partialTile,
- *  28 = shortM with the ADJACENT_28 rows folding adjacent; absent = one chain; 42 rows matched none. */
+ *  14 = the 14-row kernel (shortM, ADJACENT_14 rows folding adjacent); absent = one chain. */
 const CLEANUP: Record<number, CleanupKind> = {
-  4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "28", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
-  28: "28", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 44: "added",
+  4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "14", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
+  28: "14", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 42: "14", 44: "added",
 };
 function cleanup(kind: CleanupKind, row: number): Accumulation {
-  return kind === "28" ? (ADJACENT_28.has(row) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
+  return kind === "14" ? (ADJACENT_14.has(row % 14) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
 }
 const blocks = { kind: "fixed", size: NB } as const;
 
@@ -159,8 +161,8 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, partial tiles: each block summed then added, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn), otherwise the no-copy driver (the same kernels starting from C, partial tiles by row count); multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base) on the default fidelity suite but one call (random 0, 413x76x303, a 28-row no-copy cleanup tile with beta -1.5), i.e. on the MLP calls at batch 1 and 64, the k sweep and the four padded transposes; NOT on arbitrary shapes: an 80-call random sweep over all transposes, alphas and betas matches 92.5% of elements (60 of 80 calls): alpha other than 1 on small M·N (a path that adds C after the scaled sum), M-partial no-copy tiles with some row counts (6 mod 12, 30 rows), copy-path tiles only 2 rows high, and 28-row tiles with beta other than 0 or 1 miss; the NB, crossovers and CacheEdge cut are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails; with alpha != 1 then C is added after the scaled sum); multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the default fidelity suite but one call (random 0, 413x76x303 with beta -1.5), and 79 of 80 calls (99.93% of elements) of a random sweep over all transposes, alpha in {1, 0.5}, beta in {0, 1, -1.5}; the one miss class: the 14-row cleanup kernel (tiles of 14, 28, 42 rows) with beta other than 0 or 1. NB, crossovers, CacheEdge cut and the cleanup table are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
