@@ -8,7 +8,7 @@ import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../decl
  * states. What the ATLAS sources do say (src/blas/gemm/ATL_gemmXX.c): a call goes either to a
  * no-copy driver (ATL_NCmm*) or to a copy driver (ATL_mmJIK / ATL_mmIJK / ATL_mmJITcp) that packs
  * MB×KB and KB×NB blocks and writes C at the end; the choice depends on M·N against a tuned
- * crossover divided by K; and K may be cut by the CacheEdge (not modelled, see below).
+ * crossover divided by K (DOCOPY); and K may be cut by the CacheEdge.
  */
 
 /** MB = NB = KB = 48: the block edge every probed tree shows (4-lane dot products over 48-term blocks,
@@ -74,9 +74,6 @@ const shortMAdjacent: Accumulation = {
 /** Row offsets, modulo 14, whose lanes fold adjacent in the 14-row cleanup kernel (rows 14, 28, 42). */
 const ADJACENT_14 = new Set([0, 1, 4, 5, 8, 9]);
 type CleanupKind = "lane0" | "added" | "chain" | "14";
-/** For the measuring script (row count → kernel), tried before the table. */
-export const M_PARTIAL_OVERRIDE: Record<number, CleanupKind> = {};
-export const N_PARTIAL_OVERRIDE: { kind?: CleanupKind } = {};
 /** The cleanup kernel of a no-copy tile partial in M, by its row count (a table of generated kernels,
  *  measured row count by row count, 1..47, against the library on 48 x (48 + r) x {60, 98, 100} calls,
  *  padded and not, the same for all four transpose pairs): lane0 = shortM, added = partialTile,
@@ -103,21 +100,20 @@ function copyPlan(K: number): GemmPlan {
   };
 }
 
-/** The no-copy driver: every element starts from β·C (its trees read chain[0, C, 1..] or (block + C):
- *  the first term then C, the same bits as C first). Full tiles as in the copy driver. A tile partial in
- *  M (rows of C_lib) runs the cleanup kernel of its row count (CLEANUP). A tile partial in N only gets the blocked
- *  cleanup (see below for both when DOCOPY is false). Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
+/** K < 576, or DOCOPY false: the kernels run on C in place, every element starting from β·C (its trees
+ *  read chain[0, C, 1..] or (block + C): the first term then C, the same bits as C first). Full tiles as
+ *  in the copy driver; a tile partial in M runs the cleanup kernel of its row count (CLEANUP), one partial
+ *  in N the blocked cleanup; with DOCOPY false both are one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
  *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
   // With DOCOPY false (the true no-copy driver) every partial tile is one chain; with DOCOPY true but
   // K < 576 the tiles partial in N get the blocked cleanup and those partial in M the kernel of their
   // row count (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does, for all four pairs).
   const copyTest = doCopy(s);
-  const full = fullTile(s.K), nPartial = N_PARTIAL_OVERRIDE.kind !== undefined ? cleanup(N_PARTIAL_OVERRIDE.kind, 0) : copyTest ? partialTile : chain;
-  const mPartial = (rows: number, row: number): Accumulation =>
-    cleanup(M_PARTIAL_OVERRIDE[rows] ?? (copyTest ? CLEANUP[rows] ?? "chain" : "chain"), row);
+  const full = fullTile(s.K), nPartial = copyTest ? partialTile : chain;
+  const mPartial = (rows: number, row: number): Accumulation => cleanup(copyTest ? CLEANUP[rows] ?? "chain" : "chain", row);
   return {
-    path: "ATL_sgemm → no-copy driver (ATL_NCmm*), NB = 48",
+    path: "ATL_sgemm → kernels on C in place (K < 576 or no-copy ATL_NCmm*), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
     meetC: { kind: "accumulate-into-c" },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
@@ -148,7 +144,7 @@ function doCopy(s: LibraryShape): boolean {
 
 /** The no-copy driver with α ≠ 1: the same tile kernels from +0, then C := α·s + β·C. */
 function noCopyScaledPlan(s: LibraryShape): GemmPlan {
-  return { ...noCopyPlan(s), path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1), NB = 48", meetC: { kind: "sum-then-epilogue" } };
+  return { ...noCopyPlan(s), path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: C after the scaled sum), NB = 48", meetC: { kind: "sum-then-epilogue" } };
 }
 
 function plan(s: LibraryShape): GemmPlan {
