@@ -47,7 +47,8 @@ export type Accumulation =
       readonly carry: BlockCarry;
       readonly rest: Accumulation;
       readonly restCarry: BlockCarry;
-    };
+    }
+  | { readonly kind: "redux-2acc"; readonly fused: boolean; readonly packet: number; readonly tail: FoldLeftTail };
 
 /**
  * How a `k-blocked` accumulation's blocks meet the running value: `init` feeds it to the block's
@@ -63,6 +64,8 @@ export type BlockCarry = "init" | "add";
  */
 export interface FoldLeftTail {
   readonly foldLeft: number;
+  /** Terms before the vectorised loop, rounded products added in order (a redux's first coefficient). */
+  readonly lead?: number;
 }
 
 /*
@@ -77,6 +80,10 @@ export interface FoldLeftTail {
  * - `k-blocked`: the k range in blocks of `block` inside one micro-kernel call (ATLAS's copy path: its
  *   KB-blocked kernel calls on one tile), each full block by `inner`, the len mod block rest by `rest`,
  *   each meeting the running value (which starts at init) as its BlockCarry says.
+ * - `redux-2acc`: Eigen's vectorised redux (a dot product of contiguous vectors): two packet
+ *   accumulators take alternate packets of products, the first two as plain products, later ones by
+ *   multiply-add, over 2P-blocks; then added lane by lane, one more packet (if a whole one is left)
+ *   multiply-added, the lanes halved, and the rest as a FoldLeftTail.
  * - `packet-cascade`: for each packet width P in order, P lanes over as many whole P-steps as fit in
  *   what is left, reduced by `reduce` and added to the running sum (the first one is the sum; with no
  *   packets the sum starts at init); then the rest as a chain, or as a FoldLeftTail
@@ -142,6 +149,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   if (acc.kind === "folded-lanes") return foldedLanes(a, ai, b, bi, len, acc, init);
   if (acc.kind === "packet-cascade") return packetCascade(a, ai, b, bi, len, acc, init);
   if (acc.kind === "k-blocked") return kBlocked(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "redux-2acc") return redux2acc(a, ai, b, bi, len, acc, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
@@ -193,12 +201,41 @@ function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number,
     const r = reduceLanes(lanes, acc.reduce, P);
     s = i === 0 ? r : fround(s + r);
   });
-  const tail = acc.tail;
+  return finishTail(a, ai, b, bi, len, t, acc.tail, s);
+}
+
+/** The rest from t on, as a chain (fused or not) or as a FoldLeftTail. */
+function finishTail(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, t: number, tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail, s: number): number {
   if (typeof tail === "string") return chain(a, ai + t, b, bi + t, len - t, tail === "fused-chain", s);
+  const lead = Math.min(tail.lead ?? 0, len - t);
+  s = chain(a, ai + t, b, bi + t, lead, false, s);
+  t += lead;
   const unfused = (len - t) - ((len - t) % tail.foldLeft);
   s = chain(a, ai + t, b, bi + t, unfused, false, s);
   t += unfused;
   return chain(a, ai + t, b, bi + t, len - t, true, s);
+}
+
+function redux2acc(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "redux-2acc" }>, init: number): number {
+  const P = acc.packet, aligned = len - (len % P);
+  if (aligned === 0) return finishTail(a, ai, b, bi, len, 0, { ...acc.tail, lead: 1 }, init);
+  const r0 = new Float64Array(P), r1 = new Float64Array(P);
+  const prod = (t: number): number => fround(a[ai + t]! * b[bi + t]!);
+  for (let l = 0; l < P; l++) r0[l] = prod(l);
+  if (aligned > P) {
+    for (let l = 0; l < P; l++) r1[l] = prod(P + l);
+    const end2 = aligned - (aligned % (2 * P));
+    for (let t = 2 * P; t < end2; t += 2 * P) {
+      for (let l = 0; l < P; l++) {
+        r0[l] = step(a[ai + t + l]!, b[bi + t + l]!, r0[l]!, acc.fused);
+        r1[l] = step(a[ai + t + P + l]!, b[bi + t + P + l]!, r1[l]!, acc.fused);
+      }
+    }
+    for (let l = 0; l < P; l++) r0[l] = fround(r0[l]! + r1[l]!);
+    if (aligned > end2) for (let l = 0; l < P; l++) r0[l] = step(a[ai + end2 + l]!, b[bi + end2 + l]!, r0[l]!, acc.fused);
+  }
+  r0[0] = fround(r0[0]! + init);
+  return finishTail(a, ai, b, bi, len, aligned, acc.tail, reduceLanes(r0, "halving", P));
 }
 
 function kBlocked(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "k-blocked" }>, init: number): number {
