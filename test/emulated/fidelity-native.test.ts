@@ -6,27 +6,32 @@ import { requireOrSkip } from "../native/require-native.js";
 
 /**
  * Each emulation against the real library it models, through the native bridge: the oracle is the
- * library itself. Those in fullMatch must match on the whole default suite; every emulation
- * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
+ * library itself. Those in fullMatch must match on the whole default suite, those in nearlyFull on all
+ * of it but their documented misses; every emulation must match on the calls the paper's MLP makes at
+ * inference (nn.Linear layout, bias in C or not).
  */
 const fullMatch = new Set([
   "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "openblas-0.3.21-zen", "openblas-0.3.21-sandybridge", "openblas-0.3.21-nehalem",
-  "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn",
+  "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn", "eigen-3.4-o3", "eigen-3.4-native",
 ]);
 
 /**
- * BLIS's optimised configurations: the default suite (8 random shapes) but for the calls their
- * declarations leave unmodelled (see packages/kernels/src/emulated/libraries/blis-x86.ts):
- * a sup problem whose last column is a gemv with column-stored A (row-major TN, odd n: bli_gemv
- * var2's axpys into C, started from β·C).
+ * BLIS's optimised configurations leave one route unmodelled (see libraries/blis-x86.ts): a sup
+ * problem whose last column is a gemv with column-stored A (row-major TN, odd n: bli_gemv var2's
+ * axpys into C, started from β·C).
  */
-const blisX86Misses: Readonly<Record<string, (c: FidelityCase) => boolean>> = {
-  "blis-0.9.0-zen3": (c) => c.name === "transposes, padded" && c.transA && !c.transB,
-  "blis-0.9.0-haswell": (c) => c.name === "transposes, padded" && c.transA && !c.transB,
-  "blis-0.9.0-zen2": (c) => c.name === "transposes, padded" && c.transA && !c.transB,
-  "blis-0.9.0-zen": (c) => c.name === "transposes, padded" && c.transA && !c.transB,
-};
+const blisTnMiss = { what: "less the padded TN call", skip: (c: FidelityCase) => c.name === "transposes, padded" && c.transA && !c.transB };
 
+/** Emulations held to the default suite less the calls named (misses the declaration documents). */
+const nearlyFull: Record<string, { what: string; skip: (c: FidelityCase) => boolean }> = {
+  "blis-0.9.0-zen3": blisTnMiss,
+  "blis-0.9.0-haswell": blisTnMiss,
+  "blis-0.9.0-zen2": blisTnMiss,
+  "blis-0.9.0-zen": blisTnMiss,
+  // ATLAS: random 0 (413x76x303, beta -1.5, no-copy) has a 28-row cleanup tile, whose order with beta
+  // other than 0 or 1 is not modelled (every miss of a 60-shape random sweep is such a tile).
+  "atlas-3.10.3": { what: "less random 0", skip: (c) => c.name === "random 0" },
+};
 /** OpenBLAS's AVX-512 small kernels (M·N·K ≤ 100³), every layout, general α and β: library M mod 16 and
  * mod 4 on both sides of the NN kernel's dot-style rest (≤ 8 rows with K ≥ 32) and of TN's K ≥ 32 permit. */
 function smallKernelCases(): FidelityCase[] {
@@ -45,16 +50,13 @@ describe("emulations vs the real libraries (chimera fidelity)", () => {
   const natives = discoverNativeBackends();
   for (const [emulatedId, realId] of Object.entries(fidelityPairs)) {
     const emulated = emulatedKernels.find((k) => k.info.id === emulatedId)!;
-    // Eigen's emulation is verified at batch 1 only (its GEBP path for m > 1 is not modelled yet).
-    const batchOneOnly = emulatedId === "eigen-3.4-o3";
-    const misses = Object.hasOwn(blisX86Misses, emulatedId) ? blisX86Misses[emulatedId] : undefined;
+    const near = Object.hasOwn(nearlyFull, emulatedId) ? nearlyFull[emulatedId] : undefined;
     const suite: FidelityCase[] = fullMatch.has(emulatedId) ? fidelitySuite(8)
-      : misses ? fidelitySuite(8).filter((c) => !misses(c))
-      : fidelitySuite(0).filter((c) => c.name.includes("forward") && (!batchOneOnly || c.m === 1));
+      : near ? fidelitySuite(8).filter((c) => !near.skip(c))
+      : fidelitySuite(0).filter((c) => c.name.includes("forward"));
     if (withSmallKernels.has(emulatedId)) suite.push(...smallKernelCases());
     const what = (fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
-      : misses ? "the default suite but for its documented misses"
-      : `the MLP forward calls${batchOneOnly ? " at batch 1" : ""}`) + (withSmallKernels.has(emulatedId) ? " and the small kernels' layouts" : "");
+      : near ? `the default suite ${near.what}` : "the MLP forward calls") + (withSmallKernels.has(emulatedId) ? " and the small kernels' layouts" : "");
     it(`${emulatedId} equals ${realId} bit for bit on ${what}`, function () {
       const backend = natives.find((b) => b.id === realId)!;
       expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);

@@ -20,4 +20,6 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "blis-0.9.0-zen": "blis-0.9.0-zen-serial",
   "blis-0.9.0-sandybridge": "blis-0.9.0-sandybridge-serial",
   "blis-0.9.0-penryn": "blis-0.9.0-penryn-serial",
+  "eigen-3.4-native": "eigen-3.4.0-native",
+  "atlas-3.10.3": "atlas-3.10.3-base",
 };

@@ -50,7 +50,72 @@ export type Accumulation =
       readonly registers: number;
       readonly reduce: LaneReduction;
       readonly tail: "fused-chain" | "mul-add-chain";
-    };
+    }
+  | { readonly kind: "merged-pair"; readonly fused: boolean; readonly unroll: number }
+  | {
+      readonly kind: "folded-lanes";
+      readonly fused: boolean;
+      readonly wide: number;
+      readonly narrow: number;
+      readonly reduce: LaneReduction;
+      readonly tail: Exclude<LaneTail, "in-lanes">;
+    }
+  | {
+      readonly kind: "packet-cascade";
+      readonly fused: boolean;
+      readonly packets: readonly number[];
+      readonly reduce: LaneReduction;
+      readonly tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail;
+    }
+  | {
+      readonly kind: "k-blocked";
+      readonly block: number;
+      readonly inner: Accumulation;
+      readonly carry: BlockCarry;
+      readonly rest: Accumulation;
+      readonly restCarry: BlockCarry;
+    }
+  | { readonly kind: "redux-2acc"; readonly fused: boolean; readonly packet: number; readonly tail: FoldLeftTail };
+
+/**
+ * How a `k-blocked` accumulation's blocks meet the running value: `init` feeds it to the block's
+ * accumulation as its start (its first register, or lane 0); `add` sums the block on its own from +0
+ * and then adds it, fl(running + block).
+ */
+export type BlockCarry = "init" | "add";
+
+/**
+ * A scalar loop `s += a·b` that gcc vectorised as an in-order ("fold-left") reduction: the products of
+ * the first foldLeft·⌊len/foldLeft⌋ terms are rounded on their own and added one by one, the rest go
+ * through the scalar loop, which -ffp-contract=fast made one FMA each. (Measured with the order probe.)
+ */
+export interface FoldLeftTail {
+  readonly foldLeft: number;
+  /** Terms before the vectorised loop, rounded products added in order (a redux's first coefficient). */
+  readonly lead?: number;
+}
+
+/*
+ * Kinds added for Eigen 3.4 (see libraries/eigen.ts):
+ * - `merged-pair`: two accumulators, even t to the first and odd t to the second, over
+ *   unroll·⌊len/unroll⌋; the two are added (first + second) BEFORE the rest, which then continues the
+ *   merged value in order (gebp's 1pX4 micro-kernel: C* and D* registers, padd, remaining k).
+ * - `folded-lanes`: `wide` lanes (product t to lane t mod wide) over wide·⌊len/wide⌋, with wide = 4·narrow;
+ *   folded to `narrow` lanes as v[r] = (w[r] + w[r+n]) + (w[r+2n] + w[r+3n]); then the narrow lanes go on
+ *   (t mod narrow) over narrow·⌊len/narrow⌋; reduced by `reduce`; then the rest as a chain (gebp's
+ *   last-rows path through the swapped traits: four accumulator packets, padd(padd(C0,C1),padd(C2,C3))).
+ * - `k-blocked`: the k range in blocks of `block` inside one micro-kernel call (ATLAS's copy path: its
+ *   KB-blocked kernel calls on one tile), each full block by `inner`, the len mod block rest by `rest`,
+ *   each meeting the running value (which starts at init) as its BlockCarry says.
+ * - `redux-2acc`: Eigen's vectorised redux (a dot product of contiguous vectors): two packet
+ *   accumulators take alternate packets of products, the first two as plain products, later ones by
+ *   multiply-add, over 2P-blocks; then added lane by lane, one more packet (if a whole one is left)
+ *   multiply-added, the lanes halved, and the rest as a FoldLeftTail.
+ * - `packet-cascade`: for each packet width P in order, P lanes over as many whole P-steps as fit in
+ *   what is left, reduced by `reduce` and added to the running sum (the first one is the sum; with no
+ *   packets the sum starts at init); then the rest as a chain, or as a FoldLeftTail
+ *   (general_matrix_vector_product<RowMajor>'s rows: Packet, then half and quarter for the last one).
+ */
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
@@ -129,6 +194,11 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   if (acc.kind === "register-lanes") return registerLanes(a, ai, b, bi, len, acc, init);
   if (acc.kind === "pipelined-pair") return pipelinedPair(a, ai, b, bi, len, acc.unroll, acc.fused, init);
   if (acc.kind === "group-tree") return groupTree(a, ai, b, bi, len, acc.group, acc.tree, acc.wide === true, init);
+  if (acc.kind === "merged-pair") return mergedPair(a, ai, b, bi, len, acc.fused, acc.unroll, init);
+  if (acc.kind === "folded-lanes") return foldedLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "packet-cascade") return packetCascade(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "k-blocked") return kBlocked(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "redux-2acc") return redux2acc(a, ai, b, bi, len, acc, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
   if (acc.tail === "lane-0") return lanesWithLane0Tail(a, ai, b, bi, len, acc.lanes, acc.fused, acc.reduce, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
@@ -233,6 +303,88 @@ function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number,
   }
   const s = reduceLanes(regs, acc.reduce, L);
   return chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+}
+
+function mergedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, unroll: number, init: number): number {
+  const body = len - (len % unroll);
+  let s0 = init, s1 = 0;
+  for (let t = 0; t < body; t += 2) {
+    s0 = step(a[ai + t]!, b[bi + t]!, s0, fused);
+    s1 = step(a[ai + t + 1]!, b[bi + t + 1]!, s1, fused);
+  }
+  return chain(a, ai + body, b, bi + body, len - body, fused, fround(s0 + s1));
+}
+
+function foldedLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "folded-lanes" }>, init: number): number {
+  const W = acc.wide, n = acc.narrow;
+  const w = new Float64Array(W);
+  w[0] = init;
+  const wideEnd = len - (len % W);
+  let t = 0;
+  for (; t < wideEnd; t++) w[t % W] = step(a[ai + t]!, b[bi + t]!, w[t % W]!, acc.fused);
+  const v = new Float64Array(n);
+  for (let r = 0; r < n; r++) v[r] = fround(fround(w[r]! + w[r + n]!) + fround(w[r + 2 * n]! + w[r + 3 * n]!));
+  const narrowEnd = len - (len % n);
+  for (; t < narrowEnd; t++) v[t % n] = step(a[ai + t]!, b[bi + t]!, v[t % n]!, acc.fused);
+  const s = reduceLanes(v, acc.reduce, n);
+  return chain(a, ai + t, b, bi + t, len - t, acc.tail === "fused-chain", s);
+}
+
+function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "packet-cascade" }>, init: number): number {
+  let t = 0, s = acc.packets.length === 0 ? init : 0;
+  acc.packets.forEach((P, i) => {
+    const lanes = new Float64Array(P);
+    if (i === 0) lanes[0] = init;
+    for (; t + P <= len; t += P) for (let l = 0; l < P; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, acc.fused);
+    const r = reduceLanes(lanes, acc.reduce, P);
+    s = i === 0 ? r : fround(s + r);
+  });
+  return finishTail(a, ai, b, bi, len, t, acc.tail, s);
+}
+
+/** The rest from t on, as a chain (fused or not) or as a FoldLeftTail. */
+function finishTail(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, t: number, tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail, s: number): number {
+  if (typeof tail === "string") return chain(a, ai + t, b, bi + t, len - t, tail === "fused-chain", s);
+  const lead = Math.min(tail.lead ?? 0, len - t);
+  s = chain(a, ai + t, b, bi + t, lead, false, s);
+  t += lead;
+  const unfused = (len - t) - ((len - t) % tail.foldLeft);
+  s = chain(a, ai + t, b, bi + t, unfused, false, s);
+  t += unfused;
+  return chain(a, ai + t, b, bi + t, len - t, true, s);
+}
+
+function redux2acc(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "redux-2acc" }>, init: number): number {
+  const P = acc.packet, aligned = len - (len % P);
+  if (aligned === 0) return finishTail(a, ai, b, bi, len, 0, { ...acc.tail, lead: 1 }, init);
+  const r0 = new Float64Array(P), r1 = new Float64Array(P);
+  const prod = (t: number): number => fround(a[ai + t]! * b[bi + t]!);
+  for (let l = 0; l < P; l++) r0[l] = prod(l);
+  if (aligned > P) {
+    for (let l = 0; l < P; l++) r1[l] = prod(P + l);
+    const end2 = aligned - (aligned % (2 * P));
+    for (let t = 2 * P; t < end2; t += 2 * P) {
+      for (let l = 0; l < P; l++) {
+        r0[l] = step(a[ai + t + l]!, b[bi + t + l]!, r0[l]!, acc.fused);
+        r1[l] = step(a[ai + t + P + l]!, b[bi + t + P + l]!, r1[l]!, acc.fused);
+      }
+    }
+    for (let l = 0; l < P; l++) r0[l] = fround(r0[l]! + r1[l]!);
+    if (aligned > end2) for (let l = 0; l < P; l++) r0[l] = step(a[ai + end2 + l]!, b[bi + end2 + l]!, r0[l]!, acc.fused);
+  }
+  r0[0] = fround(r0[0]! + init);
+  return finishTail(a, ai, b, bi, len, aligned, acc.tail, reduceLanes(r0, "halving", P));
+}
+
+function kBlocked(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "k-blocked" }>, init: number): number {
+  let s = init, t = 0;
+  const part = (n: number, inner: Accumulation, carry: BlockCarry): void => {
+    s = carry === "init" ? blockSum(a, ai + t, b, bi + t, n, inner, s) : fround(s + blockSum(a, ai + t, b, bi + t, n, inner, 0));
+    t += n;
+  };
+  for (; t + acc.block <= len;) part(acc.block, acc.inner, acc.carry);
+  if (t < len) part(len - t, acc.rest, acc.restCarry);
+  return s;
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {

@@ -5,13 +5,14 @@ import { netlib } from "./netlib.js";
 import { blisGeneric } from "./blis-generic.js";
 import { blisHaswell, blisSkx, blisZen, blisZen2, blisZen3 } from "./blis-x86.js";
 import { blisPenryn, blisSandybridge } from "./blis-sse-avx.js";
-import { eigenO3 } from "./eigen-o3.js";
+import { eigenNative, eigenO3 } from "./eigen.js";
+import { atlas } from "./atlas.js";
 import { openblasHaswell } from "./openblas-haswell.js";
 import { openblasNehalem, openblasSandybridge, openblasZen } from "./openblas-x86-other.js";
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
 
 /** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, blisZen3, blisHaswell, blisSkx, blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem];
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas, blisZen3, blisHaswell, blisSkx, blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
