@@ -6,9 +6,13 @@ import { blisGeneric } from "./blis-generic.js";
 import { eigenO3 } from "./eigen-o3.js";
 import { openblasHaswell } from "./openblas-haswell.js";
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
+import { cublas } from "./cublas.js";
+import { accelerate } from "./accelerate.js";
 
-/** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3];
+/** Every library declaration, in the order of issue #4's priorities (the unverified GPU/Apple ones last). */
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [
+  netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, cublas, accelerate,
+];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
