@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { emulatedKernels, fidelitySuite, measureFidelity, type FidelityCase } from "@chimera/kernels";
 import { discoverNativeBackends, type NativeKernel } from "@chimera/native";
-import { fidelityPairs } from "@chimera/lab";
+import { fidelityPairs, pairedBackend } from "@chimera/lab";
 import { requireOrSkip } from "../native/require-native.js";
 
 /**
@@ -48,6 +48,20 @@ const withSmallKernels = new Set(["openblas-0.3.21-skylakex", "openblas-0.3.21-c
 
 describe("emulations vs the real libraries (chimera fidelity)", () => {
   const natives = discoverNativeBackends();
+
+  it("pairs a version-unknown native id with the library's backend of any version, same variant and threads", () => {
+    const list = [
+      { id: "cublas-12.4.5-pedantic-t2", available: true },
+      { id: "cublas-12.4.5-pedantic", available: true },
+      { id: "openblas-0.3.21-haswell-serial", available: true },
+    ];
+    expect(pairedBackend(list, "cublas-unknown-pedantic")?.id).to.equal("cublas-12.4.5-pedantic");
+    expect(pairedBackend(list, "openblas-0.3.21-haswell-serial")?.id).to.equal("openblas-0.3.21-haswell-serial");
+    expect(pairedBackend(list, "accelerate-system-default")).to.equal(undefined);
+    // Here (no GPU) the catalog still lists the cuBLAS backend under version "unknown".
+    expect(pairedBackend(natives, "cublas-unknown-pedantic")?.library).to.equal("cublas");
+  });
+
   for (const [emulatedId, realId] of Object.entries(fidelityPairs)) {
     const emulated = emulatedKernels.find((k) => k.info.id === emulatedId)!;
     const near = Object.hasOwn(nearlyFull, emulatedId) ? nearlyFull[emulatedId] : undefined;
@@ -58,7 +72,7 @@ describe("emulations vs the real libraries (chimera fidelity)", () => {
     const what = (fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
       : near ? `the default suite ${near.what}` : "the MLP forward calls") + (withSmallKernels.has(emulatedId) ? " and the small kernels' layouts" : "");
     it(`${emulatedId} equals ${realId} bit for bit on ${what}`, function () {
-      const backend = natives.find((b) => b.id === realId)!;
+      const backend = pairedBackend(natives, realId)!;
       expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
       requireOrSkip(this, backend);
       const real: NativeKernel = backend.create();

@@ -26,6 +26,17 @@ describe("emulated kernels: properties against independent oracles", () => {
     }
   });
 
+  it("the cuBLAS and Accelerate emulations are marked unverified and say how to verify them on their platform", () => {
+    for (const [id, native] of [["cublas-12-sm80-unverified", "cublas-"], ["accelerate-unverified-m1-amx", "accelerate-system-default"]] as const) {
+      const k = byId(id);
+      expect(k, id).to.not.equal(undefined);
+      expect(k.declaration.verified).to.match(/^unverified: /);
+      expect(k.declaration.verified).to.include("chimera probe --backend " + native);
+      expect(k.declaration.verified).to.include(`chimera fidelity --backends ${id}`);
+      expect(k.info.description).to.include("unverified");
+    }
+  });
+
   for (const kernel of emulatedKernels) {
     const id = kernel.info.id;
     it(`${id}: within the fp32 error bound of the exact sum, every layout`, () => {

@@ -4,7 +4,7 @@ export { command as backendsCommand } from "./commands/backends.js";
 export { command as gemmCommand } from "./commands/gemm.js";
 export { command as compareCommand, compareKernels, type PairComparison } from "./commands/compare.js";
 export { readNpyF32, writeNpyF32, type NpyF32 } from "./npy-f32.js";
-export { fidelityPairs } from "./fidelity-pairs.js";
+export { fidelityPairs, pairedBackend } from "./fidelity-pairs.js";
 export { zoo, zooEntry, type ZooEntry } from "./model-zoo.js";
 export { loadModule, saveModule } from "./weights.js";
 export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";

@@ -2,7 +2,7 @@ import { classOf, derivedKernel, sameClass, emulatedKernels, fidelitySuite, meas
 import type { Command } from "../cli/command.js";
 import { numberFlag, optionalFlag, UsageError } from "../cli/args.js";
 import { allBackends, readDerivedOrder, releaseKernel } from "../backends.js";
-import { fidelityPairs } from "../fidelity-pairs.js";
+import { fidelityPairs, pairedBackend } from "../fidelity-pairs.js";
 
 function shapeName(c: FidelityCase): string {
   return `${c.name}: ${c.transA ? "T" : "N"}${c.transB ? "T" : "N"} ${c.m}x${c.n}x${c.k}` +
@@ -50,8 +50,9 @@ Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
     });
     const natives = allBackends();
     const reports = [];
-    for (const { id, emulated, realId, suite } of jobs) {
-      const entry = natives.find((b) => b.id === realId);
+    for (const { id, emulated, realId: pairId, suite } of jobs) {
+      const entry = pairedBackend(natives, pairId);
+      const realId = entry?.id ?? pairId;
       if (!entry?.available) {
         const reason = entry?.reason ?? "not in the native catalog";
         io.err(`fidelity: ${id}: ${realId} is unavailable here (${reason}); skipped\n`);

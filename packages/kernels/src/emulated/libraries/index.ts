@@ -10,9 +10,14 @@ import { atlas } from "./atlas.js";
 import { openblasHaswell } from "./openblas-haswell.js";
 import { openblasNehalem, openblasSandybridge, openblasZen } from "./openblas-x86-other.js";
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
+import { cublas } from "./cublas.js";
+import { accelerate } from "./accelerate.js";
 
-/** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas, blisZen3, blisHaswell, blisSkx, blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem];
+/** Every library declaration, in the order of issue #4's priorities (the unverified GPU/Apple ones last). */
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [
+  netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas, blisZen3, blisHaswell, blisSkx,
+  blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem, cublas, accelerate,
+];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
