@@ -1,6 +1,7 @@
 import { existsSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { threadId } from "node:worker_threads";
 import type { DotCall, GemmCall, GemvCall } from "@chimera/kernels";
 import { loadAddon, type LibraryReport } from "./addon.js";
 import type { NativeOps } from "./native-kernel.js";
@@ -29,6 +30,8 @@ export interface WorkerSpec {
 export type WorkerData = "shared-memory" | "pipe";
 
 const sharedDir = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+/** Regions made by this module instance; each worker thread has its own instance (and counter), so
+ * region names carry the thread id as well as the pid. */
 let regionCount = 0;
 
 /**
@@ -48,7 +51,7 @@ export function workerOps(spec: WorkerSpec): NativeOps {
   const ensureRegion = (bytes: number): Float32Array => {
     if (region && region.bytes >= bytes) return region.floats;
     const size = Math.max(1 << 20, 2 ** Math.ceil(Math.log2(bytes)));
-    const path = join(sharedDir, `chimera-${process.pid}-${++regionCount}`);
+    const path = join(sharedDir, `chimera-${process.pid}-${threadId}-${++regionCount}`);
     const buf = addon.mapShared(path, size, true);
     const pending = header.slice(); // the request being staged; the remap message borrows the header
     try {
