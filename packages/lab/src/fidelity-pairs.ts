@@ -10,4 +10,5 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "openblas-0.3.21-cooperlake": "openblas-0.3.21-cooperlake-serial",
   "blis-0.9.0-generic": "blis-0.9.0-generic-serial",
   "eigen-3.4-o3": "eigen-3.4.0-generic",
+  "mkl-2020.4-generic": "mkl-2020.4-auto-sequential",
 };

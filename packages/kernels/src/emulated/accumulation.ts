@@ -1,4 +1,5 @@
 import { fma32 } from "../fp32/fma.js";
+import { mklSseSum, type MklSseAccumulation } from "./mkl-accumulation.js";
 
 const fround = Math.fround;
 
@@ -23,7 +24,8 @@ export type Accumulation =
       readonly minLength: number;
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
-    };
+    }
+  | MklSseAccumulation;
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
@@ -52,6 +54,7 @@ function fmaStep(a: number, b: number, s: number): number {
 /** Σ a[ai+t]·b[bi+t], t < len, in the stated order, starting from `init` (the first register's start). */
 export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Accumulation, init: number): number {
   if (acc.kind === "chain") return chain(a, ai, b, bi, len, acc.fused, init);
+  if (acc.kind === "mkl-sse") return mklSseSum(a, ai, b, bi, len, acc, init);
   if (acc.kind === "interleaved") {
     const u = acc.unroll, body = len - (len % u);
     if (acc.accumulators === 2 && u % 2 === 0) {

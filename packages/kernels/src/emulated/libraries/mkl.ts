@@ -1,0 +1,96 @@
+import type { Accumulation } from "../accumulation.js";
+import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import { gridTiles } from "../declaration.js";
+import type { MklSseAccumulation } from "../mkl-accumulation.js";
+
+/*
+ * Intel MKL 2020.4 (Debian libmkl-rt, libmkl_rt.so with MKL_THREADING_LAYER=SEQUENTIAL). MKL is closed
+ * source: every rule and constant below was measured by the order probe through the native bridge
+ * (which hands MKL 64-byte-aligned operands), e.g.
+ *   npx chimera probe --backend mkl-2020.4-auto-sequential --shape 1x10x128 --trans-b --beta 1
+ * and then checked bit for bit with `npx chimera fidelity`. Shapes are in library coordinates
+ * (LibraryShape: M = n, N = m of the row-major call).
+ */
+
+const MKL_SOURCES = [
+  "closed source: orders measured with `chimera probe --backend mkl-2020.4-<path>-sequential` (Debian libmkl-rt 2020.4.304-4)",
+];
+
+// ---------------------------------------------------------------------------------------------------
+// The generic path (libmkl_def), what MKL runs on a non-Intel CPU such as this AMD Zen 5.
+
+/** m = 1: rows of A_lib in groups of four; head ((k−1) mod 4) + 1, then four lanes to the end
+ * (probe: 1x8x{3..25} --trans-b, 1x{1..17}x128 --trans-b, 1x128x784 --trans-b). */
+const gen1Quad: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: "k-mod-4" };
+/** m = 1, the M mod 4 rows, in pairs: the first of a pair (and a last single row) two SSE registers
+ * over steps of 8 after a head of 4, the rest after the fold (probe: 1x2xK for K = 5..29). */
+const gen1PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 4 } };
+/** ... the second of a pair: one SSE register, the same steps of 8. */
+const gen1PairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 8, head: { fixed: 4 } };
+/** m > 1 (dot path): head up to the 16-byte boundary of op(A)'s row, four lanes in steps of 4, the
+ * rest after the fold (probe: 2x8x17 --trans-b: op(A) row 1 starts at element 17 and peels 3). */
+const genDotQuad: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: "align-b" };
+/** m > 1, the M mod 4 rows: two SSE registers in steps of 8 (probe: 2x2x21, 64x10x128 --trans-b). */
+const genDotRest: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: "align-b" };
+/** The blocked path: one FMA chain per k-block (probe: 4x128x64, 64x128x784 --trans-b: fma-chain). */
+const fmaChain: Accumulation = { kind: "chain", fused: true };
+
+/** Rows [0, 4⌊M/4⌋) with `quad`, each remaining row with rest(i) (i = its index among them). */
+function* quadsThenRest(M: number, N: number, quad: Accumulation, rest: (i: number) => Accumulation): Iterable<Tile> {
+  const m4 = M - (M % 4);
+  if (m4 > 0) yield { r0: 0, r1: m4, s0: 0, s1: N, accumulation: quad };
+  for (let r = m4; r < M; r++) yield { r0: r, r1: r + 1, s0: 0, s1: N, accumulation: rest(r - m4) };
+}
+
+/** The dot paths write C := fl(α·s) (β = 0) or fl(fl(α·s) + fl(β·C)) (probe with --beta 1: C is the last leaf). */
+const genM1: GemmPlan = {
+  path: "libmkl_def, m = 1 (gemv-like): 4-row SSE kernel with a k-mod-4 head, 1-2 row kernels for M mod 4",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad, (i) => (i % 2 === 0 ? gen1PairFirst : gen1PairSecond)),
+};
+
+const genDot: GemmPlan = {
+  path: "libmkl_def, small m > 1: per op(A) row, SSE dot products peeled to 16-byte alignment",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, genDotQuad, () => genDotRest),
+};
+
+/** k-blocks of 192 (probe: 64x128x400 → 192, 192, 16; 4x12x207 → 103, 103, 1; see MklHalveOnceSplit), each block one FMA
+ * chain added to C in k order (probe with --beta 1: C joins after the first block). */
+const genBlocked: GemmPlan = {
+  path: "libmkl_def, blocked gemm: kc = 192, one FMA chain per element and block",
+  nc: { kind: "whole" },
+  kc: { kind: "mkl-halve-once", size: 192 },
+  mc: { kind: "whole" },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
+};
+
+/** Which generic path a call takes: m = 1; the blocked path for m ≥ 4 and n ≥ 12 (probe: 3x128x784 and
+ * 64x11x64 are dot paths, 4x12x64 and 4x128x64 blocked); the dot path otherwise. */
+function genericPlan(s: LibraryShape): GemmPlan {
+  if (s.N === 1) return genM1;
+  if (s.N >= 4 && s.M >= 12) return genBlocked;
+  return genDot;
+}
+
+/**
+ * MKL 2020.4's generic code path (libmkl_def), which `mkl-2020.4-auto-sequential` runs on AMD CPUs
+ * whatever MKL_ENABLE_INSTRUCTIONS says.
+ */
+export const mklGeneric: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "generic",
+  description:
+    "libmkl_def: m=1 SSE dot products (rows in fours: scalar head of ((k-1) mod 4)+1 then 4 lanes folded (L0+L2)+(L1+L3); M mod 4 rows: head 4, 8 or 4 lanes in steps of 8, scalar tail); small m>1 the same with the head peeled to op(A)'s 16-byte alignment; m>=4, n>=12 k-blocks of 192 with one FMA chain each, added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (row-major transB=true; other layouts unverified)",
+  sources: MKL_SOURCES,
+  plan: genericPlan,
+};
