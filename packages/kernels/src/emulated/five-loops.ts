@@ -17,7 +17,7 @@ const fround = Math.fround;
  */
 export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
-  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta };
+  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda };
   const plan = decl.plan(shape);
   const pa = packedA ?? packLibraryA(call);
   const pb = packLibraryB(call, plan.meetC.kind === "accumulate-into-c" ? alpha : 1);

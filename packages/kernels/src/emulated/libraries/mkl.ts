@@ -19,9 +19,18 @@ const MKL_SOURCES = [
 // ---------------------------------------------------------------------------------------------------
 // The generic path (libmkl_def), what MKL runs on a non-Intel CPU such as this AMD Zen 5.
 
-/** m = 1: rows of A_lib in groups of four; head ((k−1) mod 4) + 1, then four lanes to the end
- * (probe: 1x8x{3..25} --trans-b, 1x{1..17}x128 --trans-b, 1x128x784 --trans-b). */
-const gen1Quad: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: "k-mod-4" };
+/**
+ * m = 1: rows of A_lib in groups of four; a scalar head, then four lanes, then a scalar tail of
+ * (K − lda) mod 4 products (lda: A_lib's leading dimension, the call's ldb); the head is
+ * ((K' − 1) mod 4) + 1 products of the K' = K − tail before the tail (never 0), so the lanes take a
+ * multiple of 4. Measured by the probe with B's rows padded (scratch wrapper around
+ * `probe()`; 1x4xK --trans-b for K = 16..24, ldb = K..K+3): e.g. K = 17, ldb = 18 gives head 0..1,
+ * lanes over 2..13, tail 14..16. The tree is the same for every row whatever its own alignment.
+ */
+function gen1Quad(s: LibraryShape): MklSseAccumulation {
+  const tail = (s.K - (s.lda ?? s.K)) & 3, kq = s.K - tail;
+  return { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: kq >= 1 ? ((kq - 1) & 3) + 1 : s.K } };
+}
 /** m = 1, the M mod 4 rows, in pairs: the first of a pair (and a last single row) two SSE registers
  * over steps of 8 after a head of 4, the rest after the fold (probe: 1x2xK for K = 5..29). */
 const gen1PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 4 } };
@@ -43,13 +52,25 @@ function* quadsThenRest(M: number, N: number, quad: Accumulation, rest: (i: numb
 }
 
 /** The dot paths write C := fl(α·s) (β = 0) or fl(fl(α·s) + fl(β·C)) (probe with --beta 1: C is the last leaf). */
-const genM1: GemmPlan = {
+const genM1 = (s: LibraryShape): GemmPlan => ({
   path: "libmkl_def, m = 1 (gemv-like): 4-row SSE kernel with a k-mod-4 head, 1-2 row kernels for M mod 4",
   nc: { kind: "whole" },
   kc: { kind: "whole" },
   mc: { kind: "whole" },
   meetC: { kind: "sum-then-epilogue" },
-  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad, (i) => (i % 2 === 0 ? gen1PairFirst : gen1PairSecond)),
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad(s), (i) => (i % 2 === 0 ? gen1PairFirst : gen1PairSecond)),
+});
+
+/** m = 1 with op(B) = B (row-major transB = false, layer dX's layout): y := β·y, then y += x_p·B(p, :) for
+ * p = 0, 1, …: one multiply-then-add chain per element that starts at C (probe: 1x784x128 --beta 1 gives
+ * chain[0, 128, 1..127], C next to the first product; 1x8x1000 --beta 1 shows no k-blocking). */
+const genM1Axpy: GemmPlan = {
+  path: "libmkl_def, m = 1, transB = false: axpy form, C first",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "accumulate-into-c" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "chain", fused: false })),
 };
 
 const genDot: GemmPlan = {
@@ -75,7 +96,7 @@ const genBlocked: GemmPlan = {
 /** Which generic path a call takes: m = 1; the blocked path for m ≥ 4 and n ≥ 12 (probe: 3x128x784 and
  * 64x11x64 are dot paths, 4x12x64 and 4x128x64 blocked); the dot path otherwise. */
 function genericPlan(s: LibraryShape): GemmPlan {
-  if (s.N === 1) return genM1;
+  if (s.N === 1) return s.transA || s.M === 1 ? genM1(s) : genM1Axpy;
   if (s.N >= 4 && s.M >= 12) return genBlocked;
   return genDot;
 }
