@@ -11,4 +11,5 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "blis-0.9.0-generic": "blis-0.9.0-generic-serial",
   "eigen-3.4-o3": "eigen-3.4.0-generic",
   "mkl-2020.4-generic": "mkl-2020.4-auto-sequential",
+  "mkl-2020.4-avx512": "mkl-2020.4-avx512-sequential",
 };

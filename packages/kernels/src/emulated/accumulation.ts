@@ -1,5 +1,5 @@
 import { fma32 } from "../fp32/fma.js";
-import { mklSseSum, type MklSseAccumulation } from "./mkl-accumulation.js";
+import { mklAvx512Axpy8, mklAvx512Dot, mklSseSum, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation, type MklSseAccumulation } from "./mkl-accumulation.js";
 
 const fround = Math.fround;
 
@@ -13,6 +13,7 @@ const fround = Math.fround;
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
  *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
+ * - `mkl-sse`, `mkl-avx512-dot`, `mkl-avx512-axpy8`: MKL's dot kernels, measured by the probe (mkl-accumulation.ts).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -25,7 +26,9 @@ export type Accumulation =
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
     }
-  | MklSseAccumulation;
+  | MklSseAccumulation
+  | MklAvx512DotAccumulation
+  | MklAvx512Axpy8Accumulation;
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
@@ -55,6 +58,8 @@ function fmaStep(a: number, b: number, s: number): number {
 export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Accumulation, init: number): number {
   if (acc.kind === "chain") return chain(a, ai, b, bi, len, acc.fused, init);
   if (acc.kind === "mkl-sse") return mklSseSum(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-avx512-dot") return mklAvx512Dot(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-avx512-axpy8") return mklAvx512Axpy8(a, ai, b, bi, len, init);
   if (acc.kind === "interleaved") {
     const u = acc.unroll, body = len - (len % u);
     if (acc.accumulators === 2 && u % 2 === 0) {

@@ -31,11 +31,14 @@ export interface LibraryShape {
  *   (OpenBLAS's AVX-512 small kernels).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
+ * - `beta-fused-first-block`: the first k-block meets C as fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
+ *   C unread); later blocks as in `scale-then-add-blocks` (MKL's AVX-512 blocked path, measured).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean }
-  | { readonly kind: "accumulate-into-c" };
+  | { readonly kind: "accumulate-into-c" }
+  | { readonly kind: "beta-fused-first-block"; readonly fusedAlpha: boolean };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
 export interface Tile {

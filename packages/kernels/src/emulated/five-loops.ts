@@ -30,7 +30,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   if (meet.kind !== "sum-then-epilogue" && beta !== 0) {
     for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
       const v = c[cOff + s * ldc + r]!;
-      acc[s * M + r] = beta === 1 ? v : fround(beta * v);
+      acc[s * M + r] = beta === 1 || meet.kind === "beta-fused-first-block" ? v : fround(beta * v);
     }
   }
   const init4 = new Float64Array(4), out4 = new Float64Array(4);
@@ -39,6 +39,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const meetOne = (e: number, blk: number): void => {
     if (meet.kind === "accumulate-into-c") acc[e] = blk;
     else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
+    else if (meet.kind === "beta-fused-first-block" && pc === 0) acc[e] = beta === 0 ? fround(alpha * blk) : fma32(beta, acc[e]!, fround(alpha * blk));
     // The Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
     else if (alpha === 1) acc[e] = acc[e]! + blk;
     else acc[e] = meet.fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);

@@ -1,3 +1,5 @@
+import { fma32 } from "../fp32/fma.js";
+
 const fround = Math.fround;
 
 /**
@@ -57,13 +59,26 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
  * from 150 to 999): K ≤ size: one block; size < K < 2·size: two blocks of ⌊K/2⌋, then, for odd K, the
  * last product as a block of its own; K ≥ 2·size: blocks of size, the last one shorter.
  */
-export interface MklHalveOnceSplit {
-  readonly kind: "mkl-halve-once";
-  readonly size: number;
-}
+export type MklHalveOnceSplit =
+  | { readonly kind: "mkl-halve-once"; readonly size: number }
+  | { readonly kind: "mkl-halve-ceil"; readonly size: number };
 
+/**
+ * `mkl-halve-once`: see above. `mkl-halve-ceil` (libmkl_avx512's blocked path, measured with
+ * `--shape 64x16xK --trans-b`, K = 385, 767, 769, 785, 1000): while rest ≥ 2·size take size; if
+ * size < rest < 2·size take ⌈rest/2⌉ (785 → 384, 201, 200); else the rest.
+ */
 export function mklHalveOnce(length: number, split: MklHalveOnceSplit): number[] {
   const q = split.size;
+  if (split.kind === "mkl-halve-ceil") {
+    const out: number[] = [];
+    for (let rest = length; rest > 0;) {
+      const len = rest >= 2 * q ? q : rest > q ? Math.ceil(rest / 2) : rest;
+      out.push(len);
+      rest -= len;
+    }
+    return out;
+  }
   if (length <= q) return [length];
   if (length < 2 * q) {
     const h = Math.floor(length / 2);
@@ -72,4 +87,100 @@ export function mklHalveOnce(length: number, split: MklHalveOnceSplit): number[]
   const out: number[] = [];
   for (let rest = length; rest > 0; rest -= q) out.push(Math.min(q, rest));
   return out;
+}
+
+/** One FMA step: only a binary32 midpoint of the binary64 result needs the full fma32 (the idiom of accumulation.ts). */
+function fmaStep(a: number, b: number, s: number): number {
+  const x = a * b + s;
+  const r = fround(x);
+  if (r === x) return r;
+  const o = 2 * x - r;
+  return fround(o) === o ? fma32(a, b, s) : r;
+}
+
+/** (i, i+8), (i, i+4), (i, i+2), (i, i+1) over 16 lanes: _mm512_reduce_add_ps's tree. Destroys v. */
+function halving16(v: Float64Array): number {
+  for (let n = 16; n > 1; n >>= 1) {
+    const h = n >> 1;
+    for (let i = 0; i < h; i++) v[i] = fround(v[i]! + v[i + h]!);
+  }
+  return v[0]!;
+}
+
+/**
+ * libmkl_avx512's m = 1 dot kernels (measured by the probe; `--shape 1xNxK --trans-b` for N = 1..17,
+ * K = 5..49, 128, 784). Product 0 is set apart (a plain multiply); products 1.. go to 16 FMA lanes
+ * (product t to lane (t − 1) mod 16); a 16-lane sum is always the halving tree.
+ * - `quad` (rows in groups of four): lane 0 starts at product 0; the 16·⌊(K−1)/16⌋ full vectors,
+ *   then the halving sum R; the rest (fewer than 16) in a second, masked pass that starts from
+ *   [R, 0, …, 0], then the halving sum again.
+ * - `pair-first` (the first of each pair of the M mod 4 rows, and a last single row): two
+ *   accumulators over steps of 32 (the first 16 of a step to A, the next 16 to B), A + B lane-wise,
+ *   then the rest in vectors of 16 (the last masked) into that sum; halving sum R; then p0 + R.
+ * - `pair-second`: one accumulator over all of 1.. (the last vector masked); halving sum R; p0 + R.
+ */
+export interface MklAvx512DotAccumulation {
+  readonly kind: "mkl-avx512-dot";
+  readonly variant: "quad" | "pair-first" | "pair-second";
+}
+
+const zmmA = new Float64Array(16), zmmB = new Float64Array(16);
+
+export function mklAvx512Dot(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: MklAvx512DotAccumulation, init: number): number {
+  if (len === 0) return init;
+  const p0 = fround(init + fround(a[ai]! * b[bi]!));
+  const A = zmmA, B = zmmB;
+  A.fill(0);
+  if (acc.variant === "quad") {
+    A[0] = p0;
+    const body = 16 * Math.floor((len - 1) / 16);
+    for (let t = 1; t <= body; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
+    if (body === len - 1) return body === 0 ? p0 : halving16(A);
+    if (body > 0) {
+      const r = halving16(A);
+      A.fill(0);
+      A[0] = r;
+    }
+    for (let t = body + 1; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
+    return halving16(A);
+  }
+  let t = 1;
+  if (acc.variant === "pair-first") {
+    B.fill(0);
+    const body2 = 32 * Math.floor((len - 1) / 32);
+    for (; t <= body2; t++) {
+      const i = (t - 1) & 31;
+      if (i < 16) A[i] = fmaStep(a[ai + t]!, b[bi + t]!, A[i]!);
+      else B[i - 16] = fmaStep(a[ai + t]!, b[bi + t]!, B[i - 16]!);
+    }
+    for (let l = 0; l < 16; l++) A[l] = fround(A[l]! + B[l]!);
+  }
+  for (; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
+  return fround(p0 + halving16(A));
+}
+
+/**
+ * libmkl_avx512's m = 1 kernel for op(B) = B (row-major transB = false, the layer-dX layout), rows
+ * (of C_lib) in blocks of 16; measured by the probe (`--shape 1xNxK` for N = 16, 24, 32, 40, 48, 784 and
+ * K = 8, 9, 10, 16, 20, 128, with and without `--beta 1`). The running value y starts at β·C (the
+ * `accumulate-into-c` meeting); each full group of 8 products e0..e7 (pi = ei's plain product) does
+ *   u = fma(e4, fma(e6, y)),  v = fma(e5, p7),  w = fma(e0, p2),  x = fma(e1, p3),
+ *   y = fl(fl(w + x) + fl(u + v));
+ * the K mod 8 rest is FMA'd into y in order.
+ */
+export interface MklAvx512Axpy8Accumulation {
+  readonly kind: "mkl-avx512-axpy8";
+}
+
+export function mklAvx512Axpy8(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number): number {
+  let y = init;
+  const body = len - (len & 7);
+  const p = (t: number) => fround(a[ai + t]! * b[bi + t]!);
+  const f = (t: number, s: number) => fmaStep(a[ai + t]!, b[bi + t]!, s);
+  for (let g = 0; g < body; g += 8) {
+    const u = f(g + 4, f(g + 6, y)), v = f(g + 5, p(g + 7)), w = f(g, p(g + 2)), x = f(g + 1, p(g + 3));
+    y = fround(fround(w + x) + fround(u + v));
+  }
+  for (let t = body; t < len; t++) y = f(t, y);
+  return y;
 }
