@@ -12,4 +12,5 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "eigen-3.4-o3": "eigen-3.4.0-generic",
   "mkl-2020.4-generic": "mkl-2020.4-auto-sequential",
   "mkl-2020.4-avx512": "mkl-2020.4-avx512-sequential",
+  "mkl-2020.4-avx2": "mkl-2020.4-avx2-sequential",
 };

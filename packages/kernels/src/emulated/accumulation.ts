@@ -1,5 +1,8 @@
 import { fma32 } from "../fp32/fma.js";
-import { mklAvx512Axpy8, mklAvx512Dot, mklSseSum, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation, type MklSseAccumulation } from "./mkl-accumulation.js";
+import {
+  mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklSseSum,
+  type MklAvx2DotAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation, type MklSseAccumulation,
+} from "./mkl-accumulation.js";
 
 const fround = Math.fround;
 
@@ -13,7 +16,7 @@ const fround = Math.fround;
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
  *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
- * - `mkl-sse`, `mkl-avx512-dot`, `mkl-avx512-axpy8`: MKL's dot kernels, measured by the probe (mkl-accumulation.ts).
+ * - `mkl-sse`, `mkl-avx512-dot`, `mkl-avx512-axpy8`, `mkl-avx2-dot`: MKL's dot kernels, measured by the probe (mkl-accumulation.ts).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -28,7 +31,8 @@ export type Accumulation =
     }
   | MklSseAccumulation
   | MklAvx512DotAccumulation
-  | MklAvx512Axpy8Accumulation;
+  | MklAvx512Axpy8Accumulation
+  | MklAvx2DotAccumulation;
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
@@ -60,6 +64,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   if (acc.kind === "mkl-sse") return mklSseSum(a, ai, b, bi, len, acc, init);
   if (acc.kind === "mkl-avx512-dot") return mklAvx512Dot(a, ai, b, bi, len, acc, init);
   if (acc.kind === "mkl-avx512-axpy8") return mklAvx512Axpy8(a, ai, b, bi, len, init);
+  if (acc.kind === "mkl-avx2-dot") return mklAvx2Dot(a, ai, b, bi, len, acc, init);
   if (acc.kind === "interleaved") {
     const u = acc.unroll, body = len - (len % u);
     if (acc.accumulators === 2 && u % 2 === 0) {

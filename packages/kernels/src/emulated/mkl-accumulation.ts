@@ -184,3 +184,38 @@ export function mklAvx512Axpy8(a: Float32Array, ai: number, b: Float32Array, bi:
   for (let t = body; t < len; t++) y = f(t, y);
   return y;
 }
+
+/**
+ * libmkl_avx2's m = 1 dot kernels (measured by the probe: `--shape 1xNxK --trans-b` for N = 1..5,
+ * K = 7..64; B's row padding changes nothing, 1x4x40 and 1x1x40 with ldb = 41). Eight lanes (lane = t
+ * mod 8). K in chunks of 16: per lane s = fma(a_t, b_t, fl(a_{t+8}·b_{t+8})) for the chunk's first
+ * and second halves; the chunks' s are added lane-wise in order (unfused). Then the K mod 16 rest:
+ * - `quad` (rows in groups of four): every rest product FMA'd into its lane, in order;
+ * - `single` (the M mod 4 rows): the rest's first 8 (or fewer) products multiplied and added to their
+ *   lanes, the remaining ones FMA'd.
+ * The lanes are summed ((L0 + L1) + (L4 + L5)) + ((L2 + L3) + (L6 + L7)).
+ */
+export interface MklAvx2DotAccumulation {
+  readonly kind: "mkl-avx2-dot";
+  readonly variant: "quad" | "single";
+}
+
+const ymm = new Float64Array(8);
+
+export function mklAvx2Dot(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: MklAvx2DotAccumulation, init: number): number {
+  const v = ymm;
+  v.fill(0);
+  v[0] = init;
+  const chunks = len >> 4;
+  for (let c = 0; c < chunks; c++) {
+    const t0 = ai + 16 * c, u0 = bi + 16 * c;
+    for (let l = 0; l < 8; l++) {
+      const s = fmaStep(a[t0 + l]!, b[u0 + l]!, fround(a[t0 + 8 + l]! * b[u0 + 8 + l]!));
+      v[l] = c === 0 && l > 0 ? s : fround(v[l]! + s);
+    }
+  }
+  let t = 16 * chunks;
+  if (acc.variant === "single") for (const end = Math.min(len, t + 8); t < end; t++) v[t & 7] = fround(v[t & 7]! + fround(a[ai + t]! * b[bi + t]!));
+  for (; t < len; t++) v[t & 7] = fmaStep(a[ai + t]!, b[bi + t]!, v[t & 7]!);
+  return fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
+}

@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import type { MklAvx512Axpy8Accumulation, MklAvx512DotAccumulation, MklSseAccumulation } from "../mkl-accumulation.js";
+import type { MklAvx2DotAccumulation, MklAvx512Axpy8Accumulation, MklAvx512DotAccumulation, MklSseAccumulation } from "../mkl-accumulation.js";
 
 /*
  * Intel MKL 2020.4 (Debian libmkl-rt, libmkl_rt.so with MKL_THREADING_LAYER=SEQUENTIAL). MKL is closed
@@ -162,9 +162,9 @@ function avx512Blocked(s: LibraryShape): GemmPlan {
 }
 
 /** m = 1 with transB = false: rows of C_lib in blocks of 16 take MklAvx512Axpy8Accumulation, the M mod 16
- * rest one multiply-then-add chain each, both starting from β·C (probe: 1x40x20 --beta 1 gives rows
- * 0..31 the groups-of-8 tree with C under product 6, rows 32..39 chain[0, 20, 1..19]; 1x24x20 the same with 16 rows; 1x8x40
- * --beta 1 a chain). */
+ * rest one FMA chain each, both starting from β·C (probe: 1x40x20 --beta 1 gives rows 0..31 the
+ * groups-of-8 tree with C under product 6, rows 32..39 chain[0, 20, 1..19]; 1x24x20 the same with 16
+ * rows; the profile of 1x8x12 --beta 1 marks every product fused, C first). */
 const axpy8: MklAvx512Axpy8Accumulation = { kind: "mkl-avx512-axpy8" };
 const avx512M1Axpy: GemmPlan = {
   path: "libmkl_avx512, m = 1, transB = false: axpy form, rows in blocks of 16",
@@ -175,7 +175,7 @@ const avx512M1Axpy: GemmPlan = {
   *tiles(ctx) {
     const m16 = ctx.mBlock - (ctx.mBlock % 16);
     if (m16 > 0) yield { r0: 0, r1: m16, s0: 0, s1: ctx.nBlock, accumulation: axpy8 };
-    if (m16 < ctx.mBlock) yield { r0: m16, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: { kind: "chain", fused: false } };
+    if (m16 < ctx.mBlock) yield { r0: m16, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: fmaChain };
   },
 };
 
@@ -193,4 +193,84 @@ export const mklAvx512: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx512-sequential; the small-m long-k path is not modelled",
   sources: MKL_SOURCES,
   plan: (s) => (s.N === 1 && s.transA ? avx512M1 : s.N === 1 && s.M > 1 ? avx512M1Axpy : avx512Blocked(s)),
+};
+
+const avx2Quad: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "quad" };
+const avx2Single: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "single" };
+
+/** m = 1 with transB = true: MklAvx2DotAccumulation, rows in fours then single rows; C last
+ * (probe: 1x5x40 --trans-b: rows 0..3 quad, row 4 single; 1x2x40 and 1x3x40: all single). */
+const avx2M1: GemmPlan = {
+  path: "libmkl_avx2, m = 1: 8-lane FMA dot kernels in 16-product chunks",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
+};
+
+/** m = 1 with transB = false: one FMA chain per element starting from β·C (the profile of 1x8x12 and
+ * 1x784x12 --beta 1 marks every product fused, C first). */
+const fmaAxpy: GemmPlan = {
+  path: "m = 1, transB = false: axpy form, one FMA chain from C",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "accumulate-into-c" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
+};
+
+/** Two alternating FMA accumulators (even k, odd k), block = even + odd (probe: fma-chain[0..38:2] and
+ * fma-chain[1..39:2] joined at the top, 64x24x40 --trans-b rows 16..23). */
+const evenOddFma: Accumulation = { kind: "interleaved", fused: true, accumulators: 2, unroll: 2 };
+/** The same without FMA: the N-edge columns (probe: 7x128x40 --trans-b column 6, 32x128x16 columns 30..31). */
+const evenOddMulAdd: Accumulation = { kind: "interleaved", fused: false, accumulators: 2, unroll: 2 };
+
+/**
+ * The avx2 blocked path's micro-tiles, as far as measured (`--shape NxMxK --trans-b` with rows
+ * grouped by tree, scratch/rows.mjs): C_lib rows in tiles of 16 (24 when N > 32 and M ≥ 64: at N = 64,
+ * M = 56, 80, 104, 128, 176 end in an 8-row edge and 72, 88, 120, 136 do not); an edge of 4 or 8
+ * rows alternates two FMA accumulators, other edges one chain; columns in sixes, an edge of 1 or 2
+ * columns alternates two multiply-add accumulators. Everything else is one FMA chain per element.
+ */
+function* avx2Tiles(M: number, N: number, tileM: number): Iterable<Tile> {
+  const nRest = N % 6, nMain = nRest === 1 || nRest === 2 ? N - nRest : N;
+  const mMain = M - (M % tileM), mRest = M - mMain;
+  const edge = mRest === 4 || mRest === 8;
+  if (nMain > 0) {
+    if (edge) {
+      if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
+      yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: evenOddFma };
+    } else yield { r0: 0, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
+  }
+  if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddMulAdd };
+}
+
+function avx2Blocked(s: LibraryShape): GemmPlan {
+  const tileM = s.N > 32 && s.M >= 64 ? 24 : 16;
+  return {
+    path: "libmkl_avx2, blocked gemm: kc = 192, FMA micro-tiles",
+    nc: { kind: "whole" },
+    // Probe: 64x128x784 --trans-b gives 4 × 192 + 16, as on the generic path; the split of 192 < K < 384
+    // is assumed to be the generic path's (unmeasured).
+    kc: { kind: "mkl-halve-once", size: 192 },
+    mc: { kind: "whole" },
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, tileM),
+  };
+}
+
+/**
+ * MKL 2020.4's AVX2 code path (libmkl_avx2). Modelled: m = 1 (both layouts) and the blocked path's
+ * main tiles; small m > 1 paths and the tile ladder's rarer edges are not.
+ */
+export const mklAvx2: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "avx2",
+  description:
+    "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential; small m > 1 paths not modelled",
+  sources: MKL_SOURCES,
+  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy : avx2Blocked(s)),
 };
