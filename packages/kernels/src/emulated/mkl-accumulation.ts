@@ -55,23 +55,25 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
 }
 
 /**
- * libmkl_def's k-split on its blocked path (measured by the probe, `--shape 4x12xK --trans-b` for K
- * from 150 to 999): K ≤ size: one block; size < K < 2·size: two blocks of ⌊K/2⌋, then, for odd K, the
- * last product as a block of its own; K ≥ 2·size: blocks of size, the last one shorter.
+ * MKL's k-splits on its blocked paths (measured by the probe; MKL is closed source).
+ * - `mkl-halve-once` (libmkl_def with align 1, `--shape 4x12xK --trans-b` for K from 150 to 999;
+ *   libmkl_mc3 with align 4, `--shape 64x16xK` and `16x16xK --trans-b`, K = 207, 257..271, 279, 300,
+ *   301, 375, 383, 520, 784): the block
+ *   length is K for K ≤ size, ⌈⌊K/2⌋ / align⌉·align for size < K < 2·size, size otherwise, and K is
+ *   cut in blocks of that length, the last one shorter (207 → 103, 103, 1; 301 → 152, 149;
+ *   257 → 128, 128, 1 and 265 → 132, 132, 1 at align 4; 784 → 192 × 4 + 16).
+ * - `mkl-halve-ceil` (libmkl_avx512's blocked path, `--shape 64x16xK --trans-b`, K = 385, 767, 769,
+ *   785, 1000): while rest ≥ 2·size take size; if size < rest < 2·size take ⌈rest/2⌉ (785 → 384,
+ *   201, 200); else the rest.
  */
 export type MklHalveOnceSplit =
-  | { readonly kind: "mkl-halve-once"; readonly size: number }
+  | { readonly kind: "mkl-halve-once"; readonly size: number; readonly align: number }
   | { readonly kind: "mkl-halve-ceil"; readonly size: number };
 
-/**
- * `mkl-halve-once`: see above. `mkl-halve-ceil` (libmkl_avx512's blocked path, measured with
- * `--shape 64x16xK --trans-b`, K = 385, 767, 769, 785, 1000): while rest ≥ 2·size take size; if
- * size < rest < 2·size take ⌈rest/2⌉ (785 → 384, 201, 200); else the rest.
- */
 export function mklHalveOnce(length: number, split: MklHalveOnceSplit): number[] {
   const q = split.size;
+  const out: number[] = [];
   if (split.kind === "mkl-halve-ceil") {
-    const out: number[] = [];
     for (let rest = length; rest > 0;) {
       const len = rest >= 2 * q ? q : rest > q ? Math.ceil(rest / 2) : rest;
       out.push(len);
@@ -79,13 +81,8 @@ export function mklHalveOnce(length: number, split: MklHalveOnceSplit): number[]
     }
     return out;
   }
-  if (length <= q) return [length];
-  if (length < 2 * q) {
-    const h = Math.floor(length / 2);
-    return length % 2 === 1 ? [h, h, 1] : [h, h];
-  }
-  const out: number[] = [];
-  for (let rest = length; rest > 0; rest -= q) out.push(Math.min(q, rest));
+  const kc = length <= q ? length : length < 2 * q ? Math.ceil(Math.floor(length / 2) / split.align) * split.align : q;
+  for (let rest = length; rest > 0; rest -= kc) out.push(Math.min(kc, rest));
   return out;
 }
 

@@ -87,7 +87,7 @@ const genDot: GemmPlan = {
 const genBlocked: GemmPlan = {
   path: "libmkl_def, blocked gemm: kc = 192, one FMA chain per element and block",
   nc: { kind: "whole" },
-  kc: { kind: "mkl-halve-once", size: 192 },
+  kc: { kind: "mkl-halve-once", size: 192, align: 1 },
   mc: { kind: "whole" },
   meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
@@ -253,7 +253,7 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
     nc: { kind: "whole" },
     // Probe: 64x128x784 --trans-b gives 4 × 192 + 16, as on the generic path; the split of 192 < K < 384
     // is assumed to be the generic path's (unmeasured).
-    kc: { kind: "mkl-halve-once", size: 192 },
+    kc: { kind: "mkl-halve-once", size: 192, align: 1 },
     mc: { kind: "whole" },
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
     tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, tileM),
@@ -273,4 +273,38 @@ export const mklAvx2: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential; small m > 1 paths not modelled",
   sources: MKL_SOURCES,
   plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy : avx2Blocked(s)),
+};
+
+/** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA (probe: 16x13x301
+ * --trans-b row 12: per block of 152 and 149, lanes over 4⌊len/4⌋ folded (L0+L2)+(L1+L3), the rest after). */
+const sseEdge: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: "align-b" };
+const mulAddChain: Accumulation = { kind: "chain", fused: false };
+
+/** libmkl_mc3's blocked path, for row-major m ≥ 8 (probe: 8xNx40 and 8xNx300 --trans-b are blocked,
+ * m ≤ 7 are not): kc = 256 (halved once below 512, aligned to 4); rows in fours, one multiply-then-add
+ * chain per element and block; each block added to C (probe: 64x128x784 --trans-b --beta 1 gives
+ * (((chain[0..255, 784] chain[256..511]) chain[512..767]) chain[768..783])). */
+const sse42Blocked: GemmPlan = {
+  path: "libmkl_mc3, blocked gemm: kc = 256, multiply-then-add chains, SSE edge rows",
+  nc: { kind: "whole" },
+  kc: { kind: "mkl-halve-once", size: 256, align: 4 },
+  mc: { kind: "whole" },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
+};
+
+/**
+ * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
+ * bits on the suite's batch-1 calls); the path small m (2..7) takes is not modelled (the probe shows
+ * A's rows in pairs, 8 and 4 SSE lanes: 4x12x207 --trans-b) and falls back to the generic path's.
+ */
+export const mklSse42: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "sse42",
+  description:
+    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential; m from 2 to 7 not modelled",
+  sources: MKL_SOURCES,
+  plan: (s) => (s.N === 1 || s.N < 8 ? genericPlan(s) : sse42Blocked),
 };
