@@ -10,11 +10,12 @@ import { requireOrSkip } from "../native/require-native.js";
  * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
  */
 const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "mkl-2020.4-generic"]);
-/** MKL's Intel paths: the avx512 emulation matches on every MLP layer call (forward and backward, batch 1
- * and 64), the avx2 one on the forward calls and on every batch-1 call (its small-m paths and some
- * blocked-path edge tiles are not modelled). */
+/** MKL's Intel paths: the avx512 and sse42 emulations match on every MLP layer call (forward and backward,
+ * batch 1 and 64), the avx2 one on the forward calls and on every batch-1 call (their small-m paths and
+ * some blocked-path edge tiles are not modelled). */
 const mlpSubset: Readonly<Record<string, { what: string; keep: (c: FidelityCase) => boolean }>> = {
   "mkl-2020.4-avx512": { what: "every MLP layer call", keep: (c) => c.name.startsWith("layer") },
+  "mkl-2020.4-sse42": { what: "every MLP layer call", keep: (c) => c.name.startsWith("layer") },
   "mkl-2020.4-avx2": { what: "the MLP forward calls and every batch-1 layer call", keep: (c) => c.name.includes("forward") || c.name.includes("batch 1") },
 };
 

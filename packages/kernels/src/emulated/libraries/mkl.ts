@@ -275,9 +275,11 @@ export const mklAvx2: EmulationDeclaration = {
   plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy : avx2Blocked(s)),
 };
 
-/** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA (probe: 16x13x301
- * --trans-b row 12: per block of 152 and 149, lanes over 4⌊len/4⌋ folded (L0+L2)+(L1+L3), the rest after). */
-const sseEdge: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: "align-b" };
+/** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
+ * (probe: 16x13x301 --trans-b row 12: per block of 152 and 149, lanes over 4⌊len/4⌋ folded
+ * (L0+L2)+(L1+L3), the rest after; with rows of op(A) off 16-byte alignment, the suite's padded NT
+ * call matches only without a head). */
+const sseEdge: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: 0 } };
 const mulAddChain: Accumulation = { kind: "chain", fused: false };
 
 /** libmkl_mc3's blocked path, for row-major m ≥ 8 (probe: 8xNx40 and 8xNx300 --trans-b are blocked,
