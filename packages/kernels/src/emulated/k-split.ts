@@ -18,7 +18,7 @@ export type Split =
 export function splitLength(length: number, split: Split): number[] {
   if (length === 0) return [];
   if (split.kind === "whole") return [length];
-  if (split.kind === "mkl-halve-once" || split.kind === "mkl-halve-ceil") return mklHalveOnce(length, split);
+  if (split.kind === "mkl-halve-once" || split.kind === "mkl-halve-ceil" || split.kind === "mkl-whole-halve-fixed") return mklHalveOnce(length, split);
   const out: number[] = [];
   let rest = length;
   while (rest > 0) {

@@ -64,15 +64,26 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
  *   257 → 128, 128, 1 and 265 → 132, 132, 1 at align 4; 784 → 192 × 4 + 16).
  * - `mkl-halve-ceil` (libmkl_avx512's blocked path, `--shape 64x16xK --trans-b`, K = 385, 767, 769,
  *   785, 1000): while rest ≥ 2·size take size; if size < rest < 2·size take ⌈rest/2⌉ (785 → 384,
- *   201, 200); else the rest.
+ *   201, 200); else the rest. Also libmkl_avx2's smaller blocked calls with size 256 (`--shape
+ *   16x16xK --trans-b`, K = 301, 375, 600, 770 → 151, 150; 188, 187; 256, 172, 172; 256, 256, 129, 129).
+ * - `mkl-whole-halve-fixed` (libmkl_avx2's large blocked calls, `--shape 64x64xK --trans-b`, K = 200,
+ *   300, 385, 600, and 64x128x784): K ≤ whole: one block; K < 2·size: ⌈K/2⌉ then the rest (300 →
+ *   150, 150); otherwise blocks of size (385 → 192, 192, 1; 784 → 192 × 4 + 16).
  */
 export type MklHalveOnceSplit =
   | { readonly kind: "mkl-halve-once"; readonly size: number; readonly align: number }
-  | { readonly kind: "mkl-halve-ceil"; readonly size: number };
+  | { readonly kind: "mkl-halve-ceil"; readonly size: number }
+  | { readonly kind: "mkl-whole-halve-fixed"; readonly whole: number; readonly size: number };
 
 export function mklHalveOnce(length: number, split: MklHalveOnceSplit): number[] {
   const q = split.size;
   const out: number[] = [];
+  if (split.kind === "mkl-whole-halve-fixed") {
+    if (length <= split.whole) return [length];
+    if (length < 2 * q) return [Math.ceil(length / 2), Math.floor(length / 2)];
+    for (let rest = length; rest > 0; rest -= q) out.push(Math.min(q, rest));
+    return out;
+  }
   if (split.kind === "mkl-halve-ceil") {
     for (let rest = length; rest > 0;) {
       const len = rest >= 2 * q ? q : rest > q ? Math.ceil(rest / 2) : rest;

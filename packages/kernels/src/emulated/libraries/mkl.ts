@@ -246,17 +246,19 @@ function* avx2Tiles(M: number, N: number, tileM: number): Iterable<Tile> {
   if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddMulAdd };
 }
 
+/** Large calls (row-major m > 32 and n ≥ 64) take 24-row tiles and kc = 192 (MklHalveOnceSplit
+ * "mkl-whole-halve-fixed"), smaller ones 16-row tiles and kc = 256 with the ⌈rest/2⌉ rule (probe,
+ * `--trans-b`: 64x64x600 and 64x128x600 give 192-blocks, 64x32x600, 32x128x600 and 16x256x600 give
+ * 256, 172, 172). */
 function avx2Blocked(s: LibraryShape): GemmPlan {
-  const tileM = s.N > 32 && s.M >= 64 ? 24 : 16;
+  const big = s.N > 32 && s.M >= 64;
   return {
-    path: "libmkl_avx2, blocked gemm: kc = 192, FMA micro-tiles",
+    path: `libmkl_avx2, blocked gemm: kc = ${big ? 192 : 256}, FMA micro-tiles of ${big ? 24 : 16} rows`,
     nc: { kind: "whole" },
-    // Probe: 64x128x784 --trans-b gives 4 × 192 + 16, as on the generic path; the split of 192 < K < 384
-    // is assumed to be the generic path's (unmeasured).
-    kc: { kind: "mkl-halve-once", size: 192, align: 1 },
+    kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: 256 },
     mc: { kind: "whole" },
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
-    tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, tileM),
+    tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big ? 24 : 16),
   };
 }
 
