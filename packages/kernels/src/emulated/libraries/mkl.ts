@@ -227,16 +227,19 @@ const evenOddFma: Accumulation = { kind: "interleaved", fused: true, accumulator
 const evenOddMulAdd: Accumulation = { kind: "interleaved", fused: false, accumulators: 2, unroll: 2 };
 
 /**
- * The avx2 blocked path's micro-tiles, as far as measured (`--shape NxMxK --trans-b` with rows
- * grouped by tree, scratch/rows.mjs): C_lib rows in tiles of 16 (24 when N > 32 and M ≥ 64: at N = 64,
- * M = 56, 80, 104, 128, 176 end in an 8-row edge and 72, 88, 120, 136 do not); an edge of 4 or 8
- * rows alternates two FMA accumulators, other edges one chain; columns in sixes, an edge of 1 or 2
- * columns alternates two multiply-add accumulators. Everything else is one FMA chain per element.
+ * The avx2 blocked path's micro-tiles, as far as measured (`--shape NxMxK --trans-b`, rows grouped by
+ * tree): C_lib rows in tiles of 24 then at most one of 16 on large calls, of 16 on others (row-major
+ * n ≥ 64 with m > 48: 64x72 has no edge, 56x372 ends 360 + 12; 48x372 ends 368 + 4, 64x40 ends 32 + 8);
+ * the rows left after the tiles alternate two FMA accumulators (64x60: 48 + 12, 64x66: 64 + 2,
+ * 64x76: 72 + 4), and so does a call of at most 8 rows (64x8, 16x4), while 9 to 15 rows alone are one
+ * chain each (64x10, 16x12, 16x9). Columns in sixes, an edge of 1 or 2 columns alternates two
+ * multiply-add accumulators (7x128, 8x10, 32x128). Everything else is one FMA chain per element.
  */
-function* avx2Tiles(M: number, N: number, tileM: number): Iterable<Tile> {
+function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
   const nRest = N % 6, nMain = nRest === 1 || nRest === 2 ? N - nRest : N;
-  const mMain = M - (M % tileM), mRest = M - mMain;
-  const edge = mRest === 4 || mRest === 8;
+  let mMain = big ? M - (M % 24) : M - (M % 16);
+  if (big && M - mMain >= 16) mMain += 16;
+  const r = M - mMain, edge = r > 0 && (r <= 8 || (r % 4 === 0 && mMain > 0));
   if (nMain > 0) {
     if (edge) {
       if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
@@ -246,19 +249,19 @@ function* avx2Tiles(M: number, N: number, tileM: number): Iterable<Tile> {
   if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddMulAdd };
 }
 
-/** Large calls (row-major m > 32 and n ≥ 64) take 24-row tiles and kc = 192 (MklHalveOnceSplit
+/** Large calls (row-major m > 48 and n ≥ 64) take 24-row tiles and kc = 192 (MklHalveOnceSplit
  * "mkl-whole-halve-fixed"), smaller ones 16-row tiles and kc = 256 with the ⌈rest/2⌉ rule (probe,
  * `--trans-b`: 64x64x600 and 64x128x600 give 192-blocks, 64x32x600, 32x128x600 and 16x256x600 give
  * 256, 172, 172). */
 function avx2Blocked(s: LibraryShape): GemmPlan {
-  const big = s.N > 32 && s.M >= 64;
+  const big = s.N > 48 && s.M >= 64;
   return {
     path: `libmkl_avx2, blocked gemm: kc = ${big ? 192 : 256}, FMA micro-tiles of ${big ? 24 : 16} rows`,
     nc: { kind: "whole" },
     kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: 256 },
     mc: { kind: "whole" },
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
-    tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big ? 24 : 16),
+    tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big),
   };
 }
 
