@@ -227,3 +227,26 @@ export function mklAvx2Dot(a: Float32Array, ai: number, b: Float32Array, bi: num
   for (; t < len; t++) v[t & 7] = fmaStep(a[ai + t]!, b[bi + t]!, v[t & 7]!);
   return fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
 }
+
+/**
+ * libmkl_avx2's edge rows on its blocked path (measured by the probe: `--shape 64x76xK --trans-b`,
+ * rows 72..75, K = 9, 11, 151, 64x172x15 rows 168..171: unroll 4; 8x340x15 rows 336..339: unroll 2):
+ * two FMA accumulators alternating over the products of unroll·⌊len/unroll⌋ (even k to the first,
+ * odd to the second), added, then the rest FMA'd onto the sum.
+ */
+export interface MklEvenOddAccumulation {
+  readonly kind: "mkl-even-odd";
+  readonly unroll: 2 | 4;
+}
+
+export function mklEvenOdd(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: MklEvenOddAccumulation, init: number): number {
+  const body = len - (len % acc.unroll);
+  let s0 = init, s1 = 0;
+  for (let t = 0; t < body; t += 2) {
+    s0 = fmaStep(a[ai + t]!, b[bi + t]!, s0);
+    s1 = fmaStep(a[ai + t + 1]!, b[bi + t + 1]!, s1);
+  }
+  let s = body > 0 ? fround(s0 + s1) : init;
+  for (let t = body; t < len; t++) s = fmaStep(a[ai + t]!, b[bi + t]!, s);
+  return s;
+}

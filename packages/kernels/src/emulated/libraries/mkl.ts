@@ -220,11 +220,14 @@ const fmaAxpy: GemmPlan = {
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
 };
 
-/** Two alternating FMA accumulators (even k, odd k), block = even + odd (probe: fma-chain[0..38:2] and
- * fma-chain[1..39:2] joined at the top, 64x24x40 --trans-b rows 16..23). */
-const evenOddFma: Accumulation = { kind: "interleaved", fused: true, accumulators: 2, unroll: 2 };
-/** The same without FMA: the N-edge columns (probe: 7x128x40 --trans-b column 6, 32x128x16 columns 30..31). */
-const evenOddMulAdd: Accumulation = { kind: "interleaved", fused: false, accumulators: 2, unroll: 2 };
+/** Two alternating FMA accumulators (even k, odd k), added, the rest FMA'd on; unrolled by 4 on large
+ * calls, by 2 on others (probe: fma-chain[0..38:2] and fma-chain[1..39:2] joined at the top, 64x24x40
+ * --trans-b rows 16..23; see MklEvenOddAccumulation). */
+const evenOddFma4: Accumulation = { kind: "mkl-even-odd", unroll: 4 };
+const evenOddFma2: Accumulation = { kind: "mkl-even-odd", unroll: 2 };
+/** Without FMA over 2⌊len/2⌋, the odd last product multiplied and added after: the N-edge columns
+ * (probe: 7x128x40 --trans-b column 6, 32x128x16 columns 30..31; 7x16x11 and 7x16x17 for odd K). */
+const evenOddMulAdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, minLength: 0, reduce: "sequential", tail: "mul-add-chain" };
 
 /**
  * The avx2 blocked path's micro-tiles, as far as measured (`--shape NxMxK --trans-b`, rows grouped by
@@ -243,7 +246,7 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
   if (nMain > 0) {
     if (edge) {
       if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
-      yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: evenOddFma };
+      yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: big ? evenOddFma4 : evenOddFma2 };
     } else yield { r0: 0, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
   }
   if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddMulAdd };
