@@ -263,7 +263,10 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
     nc: { kind: "whole" },
     kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: 256 },
     mc: { kind: "whole" },
-    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    // β = −1.5 against the library on whole outputs (scratch comparisons, one k-block): large calls
+    // scale C first (64x72x50, 128x240x207: fl(β·C) + blk on every element), smaller ones fuse β into
+    // the first block (16x236x207, 48x240x50: fma(β, C, blk) on every element).
+    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false } : { kind: "beta-fused-first-block", fusedAlpha: false },
     tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big),
   };
 }
