@@ -236,10 +236,12 @@ const evenOddMulAdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, min
  * the rows left after the tiles alternate two FMA accumulators (64x60: 48 + 12, 64x66: 64 + 2,
  * 64x76: 72 + 4), and so does a call of at most 8 rows (64x8, 16x4), while 9 to 15 rows alone are one
  * chain each (64x10, 16x12, 16x9). Columns in sixes, an edge of 1 or 2 columns alternates two
- * multiply-add accumulators (7x128, 8x10, 32x128). Everything else is one FMA chain per element.
+ * multiply-add accumulators (7x128, 8x10, 32x128), one of 3 columns on smaller calls two FMA accumulators (45x40x63; on large calls
+ * they are ordinary tiles: random shapes with m mod 6 = 3 match only so).
+ * Everything else is one FMA chain per element.
  */
 function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
-  const nRest = N % 6, nMain = nRest === 1 || nRest === 2 ? N - nRest : N;
+  const nRest = N % 6, nMain = nRest >= 1 && nRest <= (big ? 2 : 3) ? N - nRest : N;
   let mMain = big ? M - (M % 24) : M - (M % 16);
   if (big && M - mMain >= 16) mMain += 16;
   const r = M - mMain, edge = r > 0 && (r <= 8 || (r % 4 === 0 && mMain > 0));
@@ -249,7 +251,7 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
       yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: big ? evenOddFma4 : evenOddFma2 };
     } else yield { r0: 0, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
   }
-  if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddMulAdd };
+  if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: nRest === 3 ? evenOddFma2 : evenOddMulAdd };
 }
 
 /** Large calls (row-major m > 48 and n ≥ 64) take 24-row tiles and kc = 192 (MklHalveOnceSplit
