@@ -308,6 +308,33 @@ const sse42Blocked: GemmPlan = {
   tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
 };
 
+/** Small m (2..7) on the SSE4.2 path: op(A)'s rows in pairs, the first two SSE registers in steps of 8,
+ * the second one register in steps of 8, a last odd row one register in steps of 4; no scalar head
+ * (unaligned loads), the rest after the fold (probe: 4x12x207 --trans-b: rows 0 and 2 eight lanes over
+ * 0..199, rows 1 and 3 four lanes over 0..199, then 200..206; 3x8x20: row 2 four lanes over 0..19). */
+const sse42PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
+const sse42PairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 8, head: { fixed: 0 } };
+const sse42Single: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: 0 } };
+const sse42SmallM: GemmPlan = {
+  path: "libmkl_mc3, small m: SSE dot products, op(A)'s rows in pairs",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  *tiles(ctx) {
+    const M = ctx.mBlock, m4 = M - (M % 4);
+    for (let c = 0; c < ctx.nBlock; c++) {
+      if (c % 2 === 1 || c + 1 < ctx.nBlock) yield { r0: 0, r1: M, s0: c, s1: c + 1, accumulation: c % 2 === 1 ? sse42PairSecond : sse42PairFirst };
+      else {
+        // The last odd row: C_lib rows in fours one register, the M mod 4 rows two (probe: 3x5x20,
+        // 3x6x20, 3x7x20, 3x10x20 --trans-b).
+        if (m4 > 0) yield { r0: 0, r1: m4, s0: c, s1: c + 1, accumulation: sse42Single };
+        if (m4 < M) yield { r0: m4, r1: M, s0: c, s1: c + 1, accumulation: sse42PairFirst };
+      }
+    }
+  },
+};
+
 /**
  * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
  * bits on the suite's batch-1 calls); the path small m (2..7) takes is not modelled (the probe shows
@@ -321,5 +348,5 @@ export const mklSse42: EmulationDeclaration = {
     "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential; m from 2 to 7 not modelled",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 || s.N < 8 ? genericPlan(s) : sse42Blocked),
+  plan: (s) => (s.N === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
 };
