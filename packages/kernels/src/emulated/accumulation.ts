@@ -1,7 +1,7 @@
 import { fma32 } from "../fp32/fma.js";
 import {
-  mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklEvenOdd, mklSseSum,
-  type MklAvx2DotAccumulation, type MklEvenOddAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation, type MklSseAccumulation,
+  mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklAvx512Horner, mklEvenOdd, mklSseSum,
+  type MklAvx2DotAccumulation, type MklAvx512HornerAccumulation, type MklEvenOddAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation, type MklSseAccumulation,
 } from "./mkl-accumulation.js";
 
 const fround = Math.fround;
@@ -16,7 +16,8 @@ const fround = Math.fround;
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
  *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
- * - `mkl-sse`, `mkl-avx512-dot`, `mkl-avx512-axpy8`, `mkl-avx2-dot`, `mkl-even-odd`: MKL's dot kernels, measured by the probe (mkl-accumulation.ts).
+ * - `mkl-sse`, `mkl-avx512-dot`, `mkl-avx512-axpy8`, `mkl-avx2-dot`, `mkl-even-odd`,
+ *   `mkl-avx512-horner`: MKL's dot kernels, measured by the probe (mkl-accumulation.ts).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -33,7 +34,8 @@ export type Accumulation =
   | MklAvx512DotAccumulation
   | MklAvx512Axpy8Accumulation
   | MklAvx2DotAccumulation
-  | MklEvenOddAccumulation;
+  | MklEvenOddAccumulation
+  | MklAvx512HornerAccumulation;
 
 /**
  * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
@@ -67,6 +69,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   if (acc.kind === "mkl-avx512-axpy8") return mklAvx512Axpy8(a, ai, b, bi, len, init);
   if (acc.kind === "mkl-avx2-dot") return mklAvx2Dot(a, ai, b, bi, len, acc, init);
   if (acc.kind === "mkl-even-odd") return mklEvenOdd(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-avx512-horner") return mklAvx512Horner(a, ai, b, bi, len, acc, init);
   if (acc.kind === "interleaved") {
     const u = acc.unroll, body = len - (len % u);
     if (acc.accumulators === 2 && u % 2 === 0) {
