@@ -282,11 +282,14 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
  * `--trans-b`: 64x64x600 and 64x128x600 give 192-blocks, 64x32x600, 32x128x600 and 16x256x600 give
  * 256, 172, 172). */
 function avx2Blocked(s: LibraryShape): GemmPlan {
-  const big = s.N > 48 && s.M >= 64;
+  // With op(B_lib) transposed (row-major transA = true) 16-row tiles and kc = 96 with the ⌈rest/2⌉ rule
+  // (probe --trans-a: 19x41x530 gives 96 × 4, 73, 73; 64x72x600 gives 96 × 5, 60, 60 and ends 64 + 8).
+  const big = s.N > 48 && s.M >= 64 && !s.transB;
+  const kc = s.transB ? 96 : big ? 192 : 256;
   return {
-    path: `libmkl_avx2, blocked gemm: kc = ${big ? 192 : 256}, FMA micro-tiles of ${big ? 24 : 16} rows`,
+    path: `libmkl_avx2, blocked gemm: kc = ${kc}, FMA micro-tiles of ${big ? 24 : 16} rows`,
     nc: { kind: "whole" },
-    kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: 256 },
+    kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: kc },
     mc: { kind: "whole" },
     // β = −1.5 against the library on whole outputs (scratch comparisons, one k-block): large calls
     // scale C first (64x72x50, 128x240x207: fl(β·C) + blk on every element), smaller ones fuse β into
