@@ -254,11 +254,11 @@ const evenOddMulAdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, min
 
 /**
  * The avx2 blocked path's micro-tiles, as far as measured (`--shape NxMxK --trans-b`, rows grouped by
- * tree): C_lib rows in tiles of 24 then at most one of 16 on large calls, of 16 on others (row-major
- * n ≥ 64 with m > 48: 64x72 has no edge, 56x372 ends 360 + 12; 48x372 ends 368 + 4, 64x40 ends 32 + 8);
- * the rows left after the tiles alternate two FMA accumulators (64x60: 48 + 12, 64x66: 64 + 2,
- * 64x76: 72 + 4), and so does a call of at most 8 rows (64x8, 16x4), while 9 to 15 rows alone are one
- * chain each (64x10, 16x12, 16x9). Columns in sixes, an edge of 1 or 2 columns alternates two
+ * tree): C_lib rows in tiles of 24 then at most one of 16 on large NT calls, of 16 on others (row-major
+ * transB only, n ≥ 48 with m > 48: 64x72 has no edge, 56x372 ends 360 + 12; 48x372 ends 368 + 4,
+ * 64x40 ends 32 + 8; NN 64x128x10 has no edge); up to 8 rows left after the tiles (or 12 after 24-row
+ * tiles) alternate two FMA accumulators (64x60: 48 + 12, 64x66: 64 + 2, 64x76: 72 + 4, 64x8, 16x4),
+ * other rests are one chain each (64x10, 16x12, 16x9, 29x204x431: 192 + 12). Columns in sixes, an edge of 1 or 2 columns alternates two
  * multiply-add accumulators (7x128, 8x10, 32x128), one of 3 columns on smaller calls two FMA accumulators (45x40x63; on large calls
  * they are ordinary tiles: random shapes with m mod 6 = 3 match only so).
  * Everything else is one FMA chain per element.
@@ -267,7 +267,7 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
   const nRest = N % 6, nMain = nRest >= 1 && nRest <= (big ? 2 : 3) ? N - nRest : N;
   let mMain = big ? M - (M % 24) : M - (M % 16);
   if (big && M - mMain >= 16) mMain += 16;
-  const r = M - mMain, edge = r > 0 && (r <= 8 || (r % 4 === 0 && mMain > 0));
+  const r = M - mMain, edge = r > 0 && (r <= 8 || (big && r === 12));
   if (nMain > 0) {
     if (edge) {
       if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
@@ -277,14 +277,14 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
   if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: nRest === 3 ? evenOddFma2 : evenOddMulAdd };
 }
 
-/** Large calls (row-major m > 48 and n ≥ 64) take 24-row tiles and kc = 192 (MklHalveOnceSplit
+/** Large NT calls (row-major transB = true, m > 48 and n ≥ 48) take 24-row tiles and kc = 192 (MklHalveOnceSplit
  * "mkl-whole-halve-fixed"), smaller ones 16-row tiles and kc = 256 with the ⌈rest/2⌉ rule (probe,
  * `--trans-b`: 64x64x600 and 64x128x600 give 192-blocks, 64x32x600, 32x128x600 and 16x256x600 give
  * 256, 172, 172). */
 function avx2Blocked(s: LibraryShape): GemmPlan {
   // With op(B_lib) transposed (row-major transA = true) 16-row tiles and kc = 96 with the ⌈rest/2⌉ rule
   // (probe --trans-a: 19x41x530 gives 96 × 4, 73, 73; 64x72x600 gives 96 × 5, 60, 60 and ends 64 + 8).
-  const big = s.N > 48 && s.M >= 64 && !s.transB;
+  const big = s.N > 48 && s.M >= 48 && s.transA && !s.transB;
   const kc = s.transB ? 96 : big ? 192 : 256;
   return {
     path: `libmkl_avx2, blocked gemm: kc = ${kc}, FMA micro-tiles of ${big ? 24 : 16} rows`,
