@@ -11,7 +11,8 @@ import { requireOrSkip } from "../native/require-native.js";
  */
 const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "mkl-2020.4-generic"]);
 /** MKL's Intel paths: sse42 matches on the default suite but for three padded transpose layouts, avx512
- * and avx2 on it but for k = 1 (where the library FMAs the one product into C). */
+ * and avx2 on it but for k = 1 (where the library FMAs the one product into C), avx on every MLP layer
+ * call (its small-m kernels and some edge rows are not modelled yet). */
 const mlpSubset: Readonly<Record<string, { what: string; keep: (c: FidelityCase) => boolean; random?: number }>> = {
   "mkl-2020.4-sse42": {
     what: "the default suite but the padded NN, TN and TT layouts",
@@ -19,6 +20,7 @@ const mlpSubset: Readonly<Record<string, { what: string; keep: (c: FidelityCase)
     random: 8,
   },
   "mkl-2020.4-avx512": { what: "the default suite but k = 1", keep: (c) => c.k > 1, random: 8 },
+  "mkl-2020.4-avx": { what: "every MLP layer call", keep: (c) => c.name.startsWith("layer") },
   "mkl-2020.4-avx2": { what: "the default suite but k = 1", keep: (c) => c.k > 1, random: 8 },
 };
 

@@ -14,4 +14,5 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "mkl-2020.4-avx512": "mkl-2020.4-avx512-sequential",
   "mkl-2020.4-avx2": "mkl-2020.4-avx2-sequential",
   "mkl-2020.4-sse42": "mkl-2020.4-sse42-sequential",
+  "mkl-2020.4-avx": "mkl-2020.4-avx-sequential",
 };

@@ -8,7 +8,7 @@ const fround = Math.fround;
  *
  * - a scalar `head` of h products, multiplied then added in order (no FMA), whose sum starts lane 0;
  * - a body of `step`·⌊(len − h)/step⌋ products fed to `lanes` SIMD lanes (product t of the body to
- *   lane t mod lanes); 8 lanes are two SSE registers, added lane-wise (i, i+4) before the fold;
+ *   lane t mod lanes); 16 lanes are first added lane-wise (i, i+8), 8 lanes (i, i+4) before the fold;
  * - the four lanes folded (L0 + L2) + (L1 + L3) (a movehlps-style horizontal sum);
  * - the rest of the products multiplied then added in order after the fold.
  *
@@ -21,12 +21,14 @@ const fround = Math.fround;
  */
 export interface MklSseAccumulation {
   readonly kind: "mkl-sse";
-  readonly lanes: 4 | 8;
-  readonly step: 4 | 8;
+  readonly lanes: 4 | 8 | 16;
+  readonly step: 4 | 8 | 16;
   readonly head: "k-mod-4" | "align-b" | { readonly fixed: number };
+  /** `hadd` (libmkl_avx's small-m kernel): eight lanes summed ((L0+L1)+(L4+L5)) + ((L2+L3)+(L6+L7)). */
+  readonly fold?: "hadd";
 }
 
-const lanesBuf = new Float64Array(8);
+const lanesBuf = new Float64Array(16);
 
 /** Σ a[ai+t]·b[bi+t], t < len, in the MklSseAccumulation order; `init` starts lane 0 (and the head). */
 export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: MklSseAccumulation, init: number): number {
@@ -48,8 +50,11 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
   v[0] = s;
   const end = h + body;
   for (let t = h; t < end; t += L) for (let l = 0; l < L; l++) v[l] = fround(v[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
-  if (L === 8) for (let l = 0; l < 4; l++) v[l] = fround(v[l]! + v[l + 4]!);
-  s = fround(fround(v[0]! + v[2]!) + fround(v[1]! + v[3]!));
+  if (acc.fold === "hadd") s = fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
+  else {
+    for (let n = L; n > 4; n >>= 1) for (let l = 0; l < n >> 1; l++) v[l] = fround(v[l]! + v[l + (n >> 1)]!);
+    s = fround(fround(v[0]! + v[2]!) + fround(v[1]! + v[3]!));
+  }
   for (let t = end; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   return s;
 }
