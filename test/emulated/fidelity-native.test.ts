@@ -1,43 +1,85 @@
 import { expect } from "chai";
 import { emulatedKernels, fidelitySuite, measureFidelity, type FidelityCase } from "@chimera/kernels";
 import { discoverNativeBackends, type NativeKernel } from "@chimera/native";
-import { fidelityPairs } from "@chimera/lab";
+import { fidelityPairs, pairedBackend } from "@chimera/lab";
 import { requireOrSkip } from "../native/require-native.js";
 
 /**
  * Each emulation against the real library it models, through the native bridge: the oracle is the
- * library itself. Netlib and OpenBLAS Haswell must match on the whole default suite; every emulation
- * must match on the calls the paper's MLP makes at inference (nn.Linear layout, bias in C or not).
+ * library itself. Those in fullMatch must match on the whole default suite, those in nearlyFull on all
+ * of it but their documented misses; every emulation must match on the calls the paper's MLP makes at
+ * inference (nn.Linear layout, bias in C or not).
  */
-const fullMatch = new Set(["netlib-3.11", "openblas-0.3.21-haswell", "mkl-2020.4-generic"]);
-/** MKL's Intel paths: sse42 matches on the default suite but for three padded transpose layouts, avx512
- * and avx2 on it but for k = 1 (where the library FMAs the one product into C), avx on every MLP layer
- * call (its small-m kernels and some edge rows are not modelled yet). */
-const mlpSubset: Readonly<Record<string, { what: string; keep: (c: FidelityCase) => boolean; random?: number }>> = {
-  "mkl-2020.4-sse42": {
-    what: "the default suite but the padded NN, TN and TT layouts",
-    keep: (c) => !(c.name.startsWith("transposes") && (c.transA || !c.transB)),
-    random: 8,
-  },
-  "mkl-2020.4-avx512": { what: "the default suite but k = 1", keep: (c) => c.k > 1, random: 8 },
-  "mkl-2020.4-avx": { what: "every MLP layer call", keep: (c) => c.name.startsWith("layer") },
-  "mkl-2020.4-avx2": { what: "the default suite but k = 1", keep: (c) => c.k > 1, random: 8 },
+const fullMatch = new Set([
+  "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "openblas-0.3.21-zen", "openblas-0.3.21-sandybridge", "openblas-0.3.21-nehalem",
+  "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn", "eigen-3.4-o3", "eigen-3.4-native",
+  "mkl-2020.4-generic",
+]);
+
+/**
+ * BLIS's optimised configurations leave one route unmodelled (see libraries/blis-x86.ts): a sup
+ * problem whose last column is a gemv with column-stored A (row-major TN, odd n: bli_gemv var2's
+ * axpys into C, started from β·C).
+ */
+const blisTnMiss = { what: "less the padded TN call", skip: (c: FidelityCase) => c.name === "transposes, padded" && c.transA && !c.transB };
+
+/** Emulations held to the default suite less the calls named (misses the declaration documents). */
+const nearlyFull: Record<string, { what: string; skip: (c: FidelityCase) => boolean }> = {
+  "blis-0.9.0-zen3": blisTnMiss,
+  "blis-0.9.0-haswell": blisTnMiss,
+  "blis-0.9.0-zen2": blisTnMiss,
+  "blis-0.9.0-zen": blisTnMiss,
+  // ATLAS: random 0 (413x76x303, beta -1.5, no-copy) has a 28-row cleanup tile, whose order with beta
+  // other than 0 or 1 is not modelled (every miss of a 60-shape random sweep is such a tile).
+  "atlas-3.10.3": { what: "less random 0", skip: (c) => c.name === "random 0" },
+  // MKL's Intel paths (libraries/mkl.ts): at k = 1 avx512 and avx2 FMA the one product into C; sse42's
+  // edge row misses 1-3 elements in the padded NN, TN and TT layouts. (avx: the MLP forward calls only;
+  // its small-m kernels are not modelled.)
+  "mkl-2020.4-avx512": { what: "less k = 1", skip: (c) => c.k === 1 },
+  "mkl-2020.4-avx2": { what: "less k = 1", skip: (c) => c.k === 1 },
+  "mkl-2020.4-sse42": { what: "less the padded NN, TN and TT calls", skip: (c) => c.name === "transposes, padded" && (c.transA || !c.transB) },
 };
+/** OpenBLAS's AVX-512 small kernels (M·N·K ≤ 100³), every layout, general α and β: library M mod 16 and
+ * mod 4 on both sides of the NN kernel's dot-style rest (≤ 8 rows with K ≥ 32) and of TN's K ≥ 32 permit. */
+function smallKernelCases(): FidelityCase[] {
+  const out: FidelityCase[] = [];
+  let seed = 9000;
+  for (const transA of [false, true]) for (const transB of [false, true])
+    for (const n of [5, 8, 17, 20, 41]) for (const m of [1, 3, 6]) for (const k of [4, 31, 32, 47])
+      for (const [alpha, beta] of [[1, 0], [0.7, 0.3]] as const) {
+        out.push({ name: "small kernel", transA, transB, m, n, k, alpha: Math.fround(alpha), beta: Math.fround(beta), pad: 1, seed: seed++ });
+      }
+  return out;
+}
+const withSmallKernels = new Set(["openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake"]);
 
 describe("emulations vs the real libraries (chimera fidelity)", () => {
   const natives = discoverNativeBackends();
+
+  it("pairs a version-unknown native id with the library's backend of any version, same variant and threads", () => {
+    const list = [
+      { id: "cublas-12.4.5-pedantic-t2", available: true },
+      { id: "cublas-12.4.5-pedantic", available: true },
+      { id: "openblas-0.3.21-haswell-serial", available: true },
+    ];
+    expect(pairedBackend(list, "cublas-unknown-pedantic")?.id).to.equal("cublas-12.4.5-pedantic");
+    expect(pairedBackend(list, "openblas-0.3.21-haswell-serial")?.id).to.equal("openblas-0.3.21-haswell-serial");
+    expect(pairedBackend(list, "accelerate-system-default")).to.equal(undefined);
+    // Here (no GPU) the catalog still lists the cuBLAS backend under version "unknown".
+    expect(pairedBackend(natives, "cublas-unknown-pedantic")?.library).to.equal("cublas");
+  });
+
   for (const [emulatedId, realId] of Object.entries(fidelityPairs)) {
     const emulated = emulatedKernels.find((k) => k.info.id === emulatedId)!;
-    // Eigen's emulation is verified at batch 1 only (its GEBP path for m > 1 is not modelled yet).
-    const batchOneOnly = emulatedId === "eigen-3.4-o3";
-    const subset = mlpSubset[emulatedId];
+    const near = Object.hasOwn(nearlyFull, emulatedId) ? nearlyFull[emulatedId] : undefined;
     const suite: FidelityCase[] = fullMatch.has(emulatedId) ? fidelitySuite(8)
-      : subset ? fidelitySuite(subset.random ?? 0).filter(subset.keep)
-      : fidelitySuite(0).filter((c) => c.name.includes("forward") && (!batchOneOnly || c.m === 1));
-    const what = fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
-      : subset ? subset.what : `the MLP forward calls${batchOneOnly ? " at batch 1" : ""}`;
+      : near ? fidelitySuite(8).filter((c) => !near.skip(c))
+      : fidelitySuite(0).filter((c) => c.name.includes("forward"));
+    if (withSmallKernels.has(emulatedId)) suite.push(...smallKernelCases());
+    const what = (fullMatch.has(emulatedId) ? "the default suite (MLP shapes, k sweep, transposes, random)"
+      : near ? `the default suite ${near.what}` : "the MLP forward calls") + (withSmallKernels.has(emulatedId) ? " and the small kernels' layouts" : "");
     it(`${emulatedId} equals ${realId} bit for bit on ${what}`, function () {
-      const backend = natives.find((b) => b.id === realId)!;
+      const backend = pairedBackend(natives, realId)!;
       expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
       requireOrSkip(this, backend);
       const real: NativeKernel = backend.create();

@@ -17,12 +17,23 @@ const el = (call: GemmCall, x: Float32Array, which: "A" | "B", i: number, p: num
 describe("emulated kernels: properties against independent oracles", () => {
   it("ids follow <library>-<version>[-<variant>] and every kernel is kind 'emulated' with an order sentence", () => {
     expect(emulatedKernels.map((k) => k.info.id)).to.include.members([
-      "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "blis-0.9.0-generic", "eigen-3.4-o3",
+      "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "blis-0.9.0-generic", "eigen-3.4-o3", "eigen-3.4-native", "atlas-3.10.3",
     ]);
     for (const k of emulatedKernels) {
       expect(k.info.kind).to.equal("emulated");
       expect(k.info.description.length).to.be.greaterThan(40);
       expect(k.declaration.sources.length).to.be.greaterThan(0);
+    }
+  });
+
+  it("the cuBLAS and Accelerate emulations are marked unverified and say how to verify them on their platform", () => {
+    for (const [id, native] of [["cublas-12-sm80-unverified", "cublas-"], ["accelerate-unverified-m1-amx", "accelerate-system-default"]] as const) {
+      const k = byId(id);
+      expect(k, id).to.not.equal(undefined);
+      expect(k.declaration.verified).to.match(/^unverified: /);
+      expect(k.declaration.verified).to.include("chimera probe --backend " + native);
+      expect(k.declaration.verified).to.include(`chimera fidelity --backends ${id}`);
+      expect(k.info.description).to.include("unverified");
     }
   });
 

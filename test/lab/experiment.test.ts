@@ -1,8 +1,10 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./run-cli.js";
+import { experimentBooleanFlags, experiments } from "@chimera/lab";
 
 /** All JSON lines of the .jsonl files in `dir`, by file name. */
 function jsonlLines(dir: string): Map<string, { sample: number; found: boolean; backends: string[]; targets: number[]; trueLabel: number }[]> {
@@ -101,18 +103,24 @@ describe("chimera experiment", () => {
     expect(JSON.parse(again.out).pairs[0].n).to.equal(3);
   });
 
-  it("table2 runs Algorithm 1 and both baselines on the same images of one pair and writes the table", async () => {
+  it("table2 runs Algorithm 1 and the three baselines on the same images of one pair and writes the table", async () => {
     const out = join(dir, "table2");
     const r = await runCli("experiment", "table2", "--samples", "2", ...pair, ...small, "--out", out, "--json");
     expect(r.code, r.err).to.equal(0);
     const s = JSON.parse(r.out);
-    expect(s.methods.map((m: { method: string }) => m.method)).to.deep.equal(["algorithm1", "binary-search", "boundary-samples"]);
+    expect(s.methods.map((m: { method: string }) => m.method)).to.deep.equal(["algorithm1", "binary-search", "boundary-samples", "carlini-wagner"]);
     const lines = jsonlLines(out);
-    expect([...lines.keys()]).to.deep.equal(["algorithm1.jsonl", "binary-search.jsonl", "boundary-samples.jsonl"]);
-    const samples = [...lines.values()].map((rows) => rows.map((l) => l.sample).join());
+    expect([...lines.keys()]).to.deep.equal(["algorithm1.jsonl", "binary-search.jsonl", "boundary-samples.jsonl", "carlini-wagner.jsonl"]);
+    const samples = [...lines.values()].map((rows) => rows.map((l) => l.sample).sort().join());
     expect(new Set(samples).size).to.equal(1);
+    for (const l of lines.get("carlini-wagner.jsonl")! as unknown as { checks: number; iterations: number; targets: number[] }[]) {
+      expect(l.checks).to.equal(1);
+      expect(l.iterations).to.be.within(1, 1800);
+      expect(l.targets[0]).to.not.equal(l.targets[1]);
+    }
     const md = readFileSync(join(out, "summary.md"), "utf8");
     expect(md).to.contain(`| Binary search | ${s.methods[1].found}/2 |`);
+    expect(md).to.contain(`| Adv. examples (C&W L2) | ${s.methods[3].found}/2 |`);
     const three = await runCli("experiment", "table2", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic,netlib-3.11", "--fixture", "--out", join(dir, "bad"));
     expect(three.code).to.equal(1);
     expect(three.err).to.contain("exactly two ids, got 3");
@@ -146,6 +154,52 @@ describe("chimera experiment", () => {
     const bad = await runCli("experiment", "fig5", ...pair, "--perturbations", "3");
     expect(bad.code).to.equal(2);
     expect(bad.err).to.contain("experiment fig5 takes no --perturbations");
+  });
+
+  it("fig6 --from measures the Chimeras already in a results folder, re-judged on their backends, and resumes", async () => {
+    const from = join(dir, "from");
+    mkdirSync(from, { recursive: true });
+    const chimera = readFileSync(fileURLToPath(new URL("../../../test/fixtures/chimeras/haswell-blis-image19.jsonl", import.meta.url)), "utf8").trim();
+    const miss = { ...JSON.parse(chimera), sample: 3, found: false };
+    writeFileSync(join(from, "results.jsonl"), chimera + "\n" + JSON.stringify(miss) + "\n");
+    const out = join(dir, "fig6-from");
+    const args = ["experiment", "fig6", "--from", from, "--perturbations", "2", "--out", out, "--json"];
+    const r = await runCli(...args);
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.searches).to.deep.equal([{ id: "results", backends: ["openblas-0.3.21-haswell", "blis-0.9.0-generic"], n: 2, found: 1 }]);
+    expect(s.curves[0].chimeras).to.equal(1);
+    expect(s.curves[0].density).to.have.length(11);
+    const pockets = readFileSync(join(out, "pockets-2.jsonl"), "utf8").trim().split("\n");
+    expect(pockets.map((l) => JSON.parse(l).sample)).to.deep.equal([19]);
+    expect(JSON.parse(pockets[0]!).density.at(-1), "100,000 ULP is far outside any CPU pocket").to.equal(0);
+    const again = await runCli(...args);
+    expect(again.code, again.err).to.equal(0);
+    expect(readFileSync(join(out, "pockets-2.jsonl"), "utf8").trim().split("\n")).to.have.length(1);
+    const pgd = fileURLToPath(new URL("../../../packages/lab/weights/fmnist-mlp-pgd.safetensors", import.meta.url));
+    const other = await runCli("experiment", "fig6", "--from", from, "--weights", pgd, "--perturbations", "2", "--out", join(dir, "bad"));
+    expect(other.code).to.equal(1);
+    expect(other.err).to.match(/sample 19 of .*results.jsonl gets labels .* but was recorded with/);
+    const mixed = await runCli("experiment", "fig6", "--from", from, "--samples", "3", "--out", join(dir, "bad"));
+    expect(mixed.code).to.equal(2);
+    expect(mixed.err).to.contain("--samples does not apply");
+    const empty = await runCli("experiment", "fig6", "--from", join(dir, "fig5"), "--out", join(dir, "bad"));
+    if (empty.code !== 0) expect(empty.err).to.contain("no Chimera examples");
+    const missing = await runCli("experiment", "fig6", "--from", join(dir, "nowhere"), "--out", join(dir, "bad"));
+    expect(missing.code).to.equal(1);
+    expect(missing.err).to.contain("is not a folder");
+  });
+
+  it("every experiment declares its boolean flags; the command parses exactly those as booleans", async () => {
+    const fig5 = experiments.find((e) => e.name === "fig5")!;
+    expect(experimentBooleanFlags(experiments)).to.deep.equal(["fixture"]);
+    for (const e of experiments) for (const b of e.booleanFlags ?? []) expect(e.flags).to.include(b);
+    const clash = { ...fig5, name: "clash", flags: ["verbose"], booleanFlags: ["verbose"] };
+    expect(() => experimentBooleanFlags([fig5, clash, { ...fig5, name: "valued", flags: ["verbose"], booleanFlags: [] }])).to.throw(/experiment valued: --verbose takes a value here but is boolean in another experiment/);
+    expect(() => experimentBooleanFlags([{ ...fig5, name: "stray", booleanFlags: ["loud"] }])).to.throw(/experiment stray: boolean flag --loud is not among its flags/);
+    const eq = await runCli("experiment", "fig5", "--fixture=yes");
+    expect(eq.code).to.equal(2);
+    expect(eq.err).to.contain("--fixture takes no value");
   });
 
   it("bad input fails with a reason naming the subject and a non-zero exit code", async () => {

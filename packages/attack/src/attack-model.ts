@@ -17,6 +17,12 @@ export interface AttackModel {
    * The targets may repeat; with one target this is the ordinary gradient.
    */
   lossGradient(x: Float32Array, targets: readonly number[], kernel: Kernel): { logits: Float32Array; grad: Float32Array };
+  /**
+   * ∇ₓ Σ_c s_c·f(x)_c with s = seed(f(x)): the vector–Jacobian product of the logits with a seed
+   * that may depend on them (the margin losses of Carlini & Wagner pick their classes from the
+   * logits), plus the logits it saw. One forward and one backward.
+   */
+  logitsGradient(x: Float32Array, seed: (logits: Float32Array) => ArrayLike<number>, kernel: Kernel): { logits: Float32Array; grad: Float32Array };
 }
 
 /**
@@ -33,6 +39,22 @@ export function moduleAttackModel(module: nn.Module, sampleShape: readonly numbe
   const check = (x: Float32Array) => {
     if (x.length !== inputSize) throw new RangeError(`moduleAttackModel: expected an input of ${inputSize} values (shape [${sampleShape.join(", ")}]), got ${x.length}`);
   };
+  const logitsGradient: AttackModel["logitsGradient"] = (x, seed, kernel) => {
+    check(x);
+    const saved = params.map((p) => p.requiresGrad);
+    for (const p of params) p.requiresGrad = false;
+    try {
+      const input = new Tensor(Float32Array.from(x), [1, ...sampleShape], { requiresGrad: true });
+      const out = module.forward(input, { kernel, training: false });
+      const logits = out.values();
+      const s = seed(logits);
+      if (s.length !== logits.length) throw new RangeError(`moduleAttackModel: the gradient seed has ${s.length} values, the model has ${logits.length} logits`);
+      out.backward(new Tensor(Float32Array.from(s), out.shape));
+      return { logits, grad: input.grad!.values() };
+    } finally {
+      params.forEach((p, i) => (p.requiresGrad = saved[i]!));
+    }
+  };
   return {
     inputSize,
     classes,
@@ -40,20 +62,8 @@ export function moduleAttackModel(module: nn.Module, sampleShape: readonly numbe
       check(x);
       return noGrad(() => module.forward(new Tensor(Float32Array.from(x), [1, ...sampleShape]), { kernel, training: false }).values());
     },
-    lossGradient(x, targets, kernel) {
-      check(x);
-      const saved = params.map((p) => p.requiresGrad);
-      for (const p of params) p.requiresGrad = false;
-      try {
-        const input = new Tensor(Float32Array.from(x), [1, ...sampleShape], { requiresGrad: true });
-        const out = module.forward(input, { kernel, training: false });
-        const logits = out.values();
-        out.backward(new Tensor(crossEntropySeed(logits, targets), out.shape));
-        return { logits, grad: input.grad!.values() };
-      } finally {
-        params.forEach((p, i) => (p.requiresGrad = saved[i]!));
-      }
-    },
+    lossGradient: (x, targets, kernel) => logitsGradient(x, (logits) => crossEntropySeed(logits, targets), kernel),
+    logitsGradient,
   };
 }
 

@@ -9,4 +9,5 @@ export { findChimera, type ChimeraSearchOptions } from "./chimera-search.js";
 export { chimeraResult, type ChimeraResult } from "./chimera-result.js";
 export { binarySearchChimera, type BinarySearchOptions } from "./baselines/binary-search.js";
 export { boundarySampleChimera, type BoundarySampleOptions } from "./baselines/boundary-samples.js";
+export { carliniWagnerL2, carliniWagnerObjective, carliniWagnerChimera, type CarliniWagnerOptions, type CarliniWagnerResult, type CarliniWagnerObjective, type CarliniWagnerChimeraOptions } from "./baselines/carlini-wagner.js";
 export { floatOrdinal, floatAtOrdinal, ulpStep, ulpPerturbation, pocketDensity, pocketDistances } from "./pockets.js";

@@ -10,6 +10,7 @@ export { makeEmulatedKernel, emulatedId } from "./emulated/emulated-kernel.js";
 export type { EmulatedKernel } from "./emulated/emulated-kernel.js";
 export type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile, BlockContext } from "./emulated/declaration.js";
 export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulation.js";
+export { fmaStep } from "./emulated/accumulation.js";
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations } from "./emulated/libraries/index.js";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { emulatedKernels, profileSetKernel, referenceKernel, type Kernel, type KernelInfo, type ProbeProfile } from "@chimera/kernels";
+import { derivedKernel, emulatedKernels, profileSetKernel, type DerivedOrder, referenceKernel, type Kernel, type KernelInfo, type ProbeProfile } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
 import { exactKernel } from "@chimera/defense";
 
@@ -34,10 +34,11 @@ export function allBackends(): BackendEntry[] {
 /**
  * The kernel for `id`; throws naming the id and why (unknown, with the known ids; or unavailable).
  * `profile:FILE[,FILE…]` loads probe profiles (`chimera probe --out FILE`) as one kernel that
- * replays each probed call.
+ * replays each probed call; `derived:FILE` loads a derived order (`chimera derive --out FILE`).
  */
 export function getKernel(id: string, backends?: readonly BackendEntry[]): Kernel {
   if (id.startsWith("profile:")) return profileSetKernel(id.slice("profile:".length).split(",").map(readProfile));
+  if (id.startsWith("derived:")) return derivedKernel(readDerivedOrder(id.slice("derived:".length)));
   const list = backends ?? allBackends();
   const b = list.find((x) => x.id === id);
   if (!b) {
@@ -64,4 +65,18 @@ function readProfile(path: string): ProbeProfile {
     throw new Error(`${path} is not a probe profile (expected format "chimera-probe-profile/1"; make one with chimera probe --out)`);
   }
   return profile;
+}
+
+/** Reads a derived order written by `chimera derive --out`; the error says what the file should be. */
+export function readDerivedOrder(path: string): DerivedOrder {
+  let order: DerivedOrder;
+  try {
+    order = JSON.parse(readFileSync(path, "utf8")) as DerivedOrder;
+  } catch (e) {
+    throw new Error(`cannot read derived order ${path}: ${(e as Error).message}`);
+  }
+  if (order?.format !== "chimera-derived-order/1" || !Array.isArray(order.rules) || typeof order.backend?.id !== "string") {
+    throw new Error(`${path} is not a derived order (expected format "chimera-derived-order/1"; make one with chimera derive --out)`);
+  }
+  return order;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { argmaxOf, binarySearchChimera, boundarySampleChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { argmaxOf, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
@@ -33,10 +33,16 @@ export function setupAttack(modelName: string, backendIds: readonly string[], op
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */
 export type TargetRule = "random" | "runner-up";
 
+/** Algorithm 1, or one of the §4.5 baselines. */
+export type SampleMethod = "algorithm1" | "binary-search" | "boundary-samples" | "carlini-wagner";
+
+/** Every SampleMethod, in the order tables list them. */
+export const sampleMethods: readonly SampleMethod[] = ["algorithm1", "binary-search", "boundary-samples", "carlini-wagner"];
+
 /** The search settings a run records (a resumed run must use the same). */
 export interface SampleSettings {
   /** Algorithm 1 (the paper's method) or a baseline of §4.5. */
-  method: "algorithm1" | "binary-search" | "boundary-samples";
+  method: SampleMethod;
   seed: number;
   targets: TargetRule;
   warmup: number;
@@ -75,6 +81,8 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
     : settings.method === "boundary-samples"
     ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets), iterations: settings.iterations })
+    : settings.method === "carlini-wagner"
+    ? carliniWagnerChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets) })
     : findChimera(setup.model, sourceOf(setup, index), {
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
@@ -88,7 +96,7 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
   return record;
 }
 
-/** The FGSM baseline pushes away from the predicted class: targets[1], or the true class when the model already predicts targets[1]. */
+/** The FGSM and C&W baselines push away from the predicted class: targets[1], or the true class when the model already predicts targets[1]. */
 function boundaryTarget(setup: AttackSetup, index: number, targets: readonly number[]): number {
   const predicted = argmaxOf(setup.model.logits(sourceOf(setup, index), float64GradientKernel));
   return predicted === targets[1] ? targets[0]! : targets[1]!;

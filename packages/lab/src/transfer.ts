@@ -1,7 +1,7 @@
 import type { Kernel } from "@chimera/kernels";
 import type { AttackModel } from "@chimera/attack";
 import { allBackends, releaseKernel } from "./backends.js";
-import { fidelityPairs } from "./fidelity-pairs.js";
+import { fidelityPairs, pairedBackend } from "./fidelity-pairs.js";
 
 /**
  * The real libraries behind emulated backends, for re-checking Chimeras found on the emulations:
@@ -13,10 +13,10 @@ export class RealCounterparts {
   private readonly kernels = new Map<string, Kernel>();
 
   constructor(backends: readonly Kernel[]) {
-    const available = new Set(allBackends().filter((b) => b.available).map((b) => b.id));
+    const available = allBackends().filter((b) => b.available);
     this.ids = backends.map((k) => {
       const real = k.info.kind === "emulated" ? fidelityPairs[k.info.id] : undefined;
-      return real !== undefined && available.has(real) ? real : null;
+      return real !== undefined ? pairedBackend(available, real)?.id ?? null : null;
     });
   }
 

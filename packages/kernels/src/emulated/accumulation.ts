@@ -1,7 +1,8 @@
 import { fma32 } from "../fp32/fma.js";
 import {
   mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklAvx512Horner, mklEvenOdd, mklSseSum,
-  type MklAvx2DotAccumulation, type MklAvx512HornerAccumulation, type MklEvenOddAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation, type MklSseAccumulation,
+  type MklAvx2DotAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation,
+  type MklAvx512HornerAccumulation, type MklEvenOddAccumulation, type MklSseAccumulation,
 } from "./mkl-accumulation.js";
 
 const fround = Math.fround;
@@ -16,8 +17,23 @@ const fround = Math.fround;
  * - `lanes`: SIMD lanes over k (product t to lane t mod lanes) over lanes·⌊len/lanes⌋, the lanes
  *   reduced by `reduce`; the k mod lanes rest goes where `tail` says. Below `minLength` the
  *   whole block is one chain instead (a scalar fallback).
- * - `mkl-sse`, `mkl-avx512-dot`, `mkl-avx512-axpy8`, `mkl-avx2-dot`, `mkl-even-odd`,
- *   `mkl-avx512-horner`: MKL's dot kernels, measured by the probe (mkl-accumulation.ts).
+ * - `register-lanes`: `registers` SIMD registers of `lanes` lanes, the k loop unrolled over all of
+ *   them: product t of the first lanes·registers·⌊len/(lanes·registers)⌋ goes to register
+ *   ⌊t/lanes⌋ mod registers, lane t mod lanes; the registers are added lane by lane in order
+ *   (((r0 + r1) + r2) + …), the lanes then reduced by `reduce`; the rest follows as a chain
+ *   (BLIS's bli_sdotxv_zen_int: 4 ymm registers over 32 k, lanes summed 0..7, scalar tail).
+ * - `group-tree`: k in groups of `group`; each group folds its products fl(a·b) into the running value
+ *   by a fixed tree, `tree` in postfix: `c` the running value, `0`…`group−1` the group's products,
+ *   `+` one rounded addition of the top two; the len mod group rest multiplies then adds in order.
+ *   (What gcc's reassociation, under -funsafe-math-optimizations, makes of BLIS's reference axpyf
+ *   y[i] += Σ_j a(i,j)·χ_j; a vector loop, its epilogue and the scalar rows each get their own tree.)
+ *   With `wide`, a group's additions are binary64 and only its result is rounded to binary32 (a
+ *   `double` accumulator over binary32 products, as in bli_saxpyf_zen_int_5's scalar rows).
+ * - `pipelined-pair`: the k loop unrolled by `unroll` (even) alternates two registers, even k and odd
+ *   k, each product added one step late (software pipelining): over body = unroll·⌊len/unroll⌋ the
+ *   even register holds k = 0, 2, …, body−2 and the odd one k = 1, 3, …, body−3; then
+ *   s = odd + even, the pending product body−1 joins, and the rest follows as a chain
+ *   (OpenBLAS gemm_kernel_4x8_nehalem.S, its M = 1, N = 2 tile).
  */
 export type Accumulation =
   | { readonly kind: "chain"; readonly fused: boolean }
@@ -30,6 +46,42 @@ export type Accumulation =
       readonly reduce: LaneReduction;
       readonly tail: LaneTail;
     }
+  | { readonly kind: "group-tree"; readonly group: number; readonly tree: string; readonly wide?: boolean }
+  | { readonly kind: "pipelined-pair"; readonly fused: boolean; readonly unroll: number }
+  | {
+      readonly kind: "register-lanes";
+      readonly fused: boolean;
+      readonly lanes: number;
+      readonly registers: number;
+      readonly reduce: LaneReduction;
+      readonly tail: "fused-chain" | "mul-add-chain";
+    }
+  | { readonly kind: "merged-pair"; readonly fused: boolean; readonly unroll: number }
+  | {
+      readonly kind: "folded-lanes";
+      readonly fused: boolean;
+      readonly wide: number;
+      readonly narrow: number;
+      readonly reduce: LaneReduction;
+      readonly tail: Exclude<LaneTail, "in-lanes">;
+    }
+  | {
+      readonly kind: "packet-cascade";
+      readonly fused: boolean;
+      readonly packets: readonly number[];
+      readonly reduce: LaneReduction;
+      readonly tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail;
+    }
+  | {
+      readonly kind: "k-blocked";
+      readonly block: number;
+      readonly inner: Accumulation;
+      readonly carry: BlockCarry;
+      readonly rest: Accumulation;
+      readonly restCarry: BlockCarry;
+    }
+  | { readonly kind: "redux-2acc"; readonly fused: boolean; readonly packet: number; readonly tail: FoldLeftTail }
+  // MKL's kernels, measured by the probe (mkl-accumulation.ts).
   | MklSseAccumulation
   | MklAvx512DotAccumulation
   | MklAvx512Axpy8Accumulation
@@ -38,10 +90,55 @@ export type Accumulation =
   | MklAvx512HornerAccumulation;
 
 /**
- * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
- * reduction), or a chain after the reduction, fused or as separate multiply and add.
+ * How a `k-blocked` accumulation's blocks meet the running value: `init` feeds it to the block's
+ * accumulation as its start (its first register, or lane 0); `add` sums the block on its own from +0
+ * and then adds it, fl(running + block).
  */
-export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain";
+export type BlockCarry = "init" | "add";
+
+/**
+ * A scalar loop `s += a·b` that gcc vectorised as an in-order ("fold-left") reduction: the products of
+ * the first foldLeft·⌊len/foldLeft⌋ terms are rounded on their own and added one by one, the rest go
+ * through the scalar loop, which -ffp-contract=fast made one FMA each. (Measured with the order probe.)
+ */
+export interface FoldLeftTail {
+  readonly foldLeft: number;
+  /** Terms before the vectorised loop, rounded products added in order (a redux's first coefficient). */
+  readonly lead?: number;
+}
+
+/*
+ * Kinds added for Eigen 3.4 (see libraries/eigen.ts):
+ * - `merged-pair`: two accumulators, even t to the first and odd t to the second, over
+ *   unroll·⌊len/unroll⌋; the two are added (first + second) BEFORE the rest, which then continues the
+ *   merged value in order (gebp's 1pX4 micro-kernel: C* and D* registers, padd, remaining k).
+ * - `folded-lanes`: `wide` lanes (product t to lane t mod wide) over wide·⌊len/wide⌋, with wide = 4·narrow;
+ *   folded to `narrow` lanes as v[r] = (w[r] + w[r+n]) + (w[r+2n] + w[r+3n]); then the narrow lanes go on
+ *   (t mod narrow) over narrow·⌊len/narrow⌋; reduced by `reduce`; then the rest as a chain (gebp's
+ *   last-rows path through the swapped traits: four accumulator packets, padd(padd(C0,C1),padd(C2,C3))).
+ * - `k-blocked`: the k range in blocks of `block` inside one micro-kernel call (ATLAS's copy path: its
+ *   KB-blocked kernel calls on one tile), each full block by `inner`, the len mod block rest by `rest`,
+ *   each meeting the running value (which starts at init) as its BlockCarry says.
+ * - `redux-2acc`: Eigen's vectorised redux (a dot product of contiguous vectors): two packet
+ *   accumulators take alternate packets of products, the first two as plain products, later ones by
+ *   multiply-add, over 2P-blocks; then added lane by lane, one more packet (if a whole one is left)
+ *   multiply-added, the lanes halved, and the rest as a FoldLeftTail.
+ * - `packet-cascade`: for each packet width P in order, P lanes over as many whole P-steps as fit in
+ *   what is left, reduced by `reduce` and added to the running sum (the first one is the sum; with no
+ *   packets the sum starts at init); then the rest as a chain, or as a FoldLeftTail
+ *   (general_matrix_vector_product<RowMajor>'s rows: Packet, then half and quarter for the last one).
+ */
+
+/**
+ * Where the k mod lanes rest goes: `in-lanes` (a masked load feeds it into lanes 0.. before the
+ * reduction), or a chain after the reduction, fused or as separate multiply and add, or `lane-0`:
+ * every rest product fused into lane 0, in order, before the reduction (a scalar vmovss load and a
+ * full-width FMA whose upper lanes add 0·0, as in BLIS's sup rd kernels), or `half-then-mul-add`:
+ * a vectorised epilogue of lanes/2 products when at least that many remain (their products summed by
+ * `reduce` over lanes/2, then added to the reduced value), the rest multiply-then-add (gcc's
+ * vectoriser epilogue in BLIS's reference dotxf).
+ */
+export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain" | "lane-0" | "half-then-mul-add";
 
 /**
  * How SIMD lanes are summed into one value.
@@ -52,17 +149,31 @@ export type LaneTail = "in-lanes" | "fused-chain" | "mul-add-chain";
  */
 export type LaneReduction = "halving" | "adjacent" | "sequential" | "blis-generic-4";
 
-/** One FMA step with the common case inlined: only a binary32 midpoint needs the full fma32. */
-function fmaStep(a: number, b: number, s: number): number {
+/** A binary64 scratch viewed as two int32 words, to read the low word of a sum's bits. */
+const bits64 = new Float64Array(1);
+const words64 = new Int32Array(bits64.buffer);
+/** Index of the low 32 bits of a binary64 in words64 (0 on little-endian machines). */
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/**
+ * RN32(a·b + s) for binary32 a, b, s, the same value as fma32(a, b, s), with the common case in a few
+ * instructions. a·b is exact in binary64 and x = RN64(a·b + s) rounds once; RN32(x) can differ from the
+ * correctly rounded result only when x is a binary32 midpoint (see fma32). Every midpoint has its 28
+ * lowest significand bits zero in binary64: a normal binary32 midpoint has 25 significant bits; a
+ * subnormal one is a multiple of 2^-150 below 2^-126, whose binary64 ulp is at most 2^-179, so 29 or
+ * more low bits are zero. (x is never a binary64 subnormal: it is a multiple of 2^-298.) So when any of
+ * those 28 bits is set, RN32(x) is the answer; otherwise (about 1 in 2^28 random sums, and every exact
+ * zero, infinity and NaN) the full fma32 decides.
+ */
+export function fmaStep(a: number, b: number, s: number): number {
   const x = a * b + s;
-  const r = fround(x);
-  if (r === x) return r;
-  const o = 2 * x - r;
-  return fround(o) === o ? fma32(a, b, s) : r;
+  bits64[0] = x;
+  return (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a, b, s) : fround(x);
 }
 
 /** Σ a[ai+t]·b[bi+t], t < len, in the stated order, starting from `init` (the first register's start). */
 export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Accumulation, init: number): number {
+  let u = 0;
   if (acc.kind === "chain") return chain(a, ai, b, bi, len, acc.fused, init);
   if (acc.kind === "mkl-sse") return mklSseSum(a, ai, b, bi, len, acc, init);
   if (acc.kind === "mkl-avx512-dot") return mklAvx512Dot(a, ai, b, bi, len, acc, init);
@@ -98,7 +209,16 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (let w = 1; w < acc.accumulators; w++) s = fround(s + regs[w]!);
     return s;
   }
+  if (acc.kind === "register-lanes") return registerLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "pipelined-pair") return pipelinedPair(a, ai, b, bi, len, acc.unroll, acc.fused, init);
+  if (acc.kind === "group-tree") return groupTree(a, ai, b, bi, len, acc.group, acc.tree, acc.wide === true, init);
+  if (acc.kind === "merged-pair") return mergedPair(a, ai, b, bi, len, acc.fused, acc.unroll, init);
+  if (acc.kind === "folded-lanes") return foldedLanes(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "packet-cascade") return packetCascade(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "k-blocked") return kBlocked(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "redux-2acc") return redux2acc(a, ai, b, bi, len, acc, init);
   if (len < acc.minLength) return chain(a, ai, b, bi, len, acc.fused, init);
+  if (acc.tail === "lane-0") return lanesWithLane0Tail(a, ai, b, bi, len, acc.lanes, acc.fused, acc.reduce, init);
   const L = acc.lanes, inLanes = acc.tail === "in-lanes";
   const body = len - (len % L), end = inLanes ? len : body;
   const lanes = scratch(L);
@@ -111,8 +231,178 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
     for (let l = 0; t < end; t++, l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t]! * b[bi + t]!));
   }
-  const s = reduceLanes(lanes, acc.reduce, L);
+  let s = reduceLanes(lanes, acc.reduce, L);
+  if (acc.tail === "half-then-mul-add" && len - body >= L / 2) {
+    const h = L / 2, v = scratch(h);
+    for (let l = 0; l < h; l++) v[l] = fround(a[ai + body + l]! * b[bi + body + l]!);
+    s = fround(s + reduceLanes(v, acc.reduce === "blis-generic-4" ? "halving" : acc.reduce, h));
+    return chain(a, ai + body + h, b, bi + body + h, len - body - h, false, s);
+  }
   return inLanes ? s : chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+}
+
+/** `lanes` with tail `lane-0` (see LaneTail). */
+function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, L: number, fused: boolean, reduce: LaneReduction, init: number): number {
+  const body = len - (len % L);
+  const lanes = scratch(L);
+  lanes[0] = init;
+  if (fused) for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
+  else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
+  lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
+  return reduceLanes(lanes, reduce, L);
+}
+
+const compiledTrees = new Map<string, Int32Array>();
+/** A group tree in postfix as codes: −1 the running value, −2 an addition, i ≥ 0 product i. */
+function compileTree(tree: string, group: number): Int32Array {
+  let code = compiledTrees.get(tree);
+  if (code !== undefined) return code;
+  const tokens = tree.trim().split(/\s+/);
+  code = Int32Array.from(tokens, (t) => (t === "c" ? -1 : t === "+" ? -2 : Number(t)));
+  let depth = 0;
+  const seen = new Set<number>();
+  for (const op of code) {
+    if (op === -2) depth--;
+    else depth++;
+    if (op >= 0) {
+      if (!(op < group) || seen.has(op)) throw new Error(`group tree "${tree}": product ${op} out of range or repeated`);
+      seen.add(op);
+    }
+    if (depth < 1) throw new Error(`group tree "${tree}" is not a postfix sum`);
+  }
+  if (depth !== 1 || seen.size !== group || !code.includes(-1)) throw new Error(`group tree "${tree}" must sum c and products 0..${group - 1} once each`);
+  compiledTrees.set(tree, code);
+  return code;
+}
+
+/** The `group-tree` accumulation (see Accumulation). */
+function groupTree(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, group: number, tree: string, wide: boolean, init: number): number {
+  const code = compileTree(tree, group);
+  const stack = scratch(code.length);
+  const body = len - (len % group);
+  let s = init;
+  for (let t = 0; t < body; t += group) {
+    let sp = 0;
+    for (const op of code) {
+      if (op === -1) stack[sp++] = s;
+      else if (op === -2) { sp--; stack[sp - 1] = wide ? stack[sp - 1]! + stack[sp]! : fround(stack[sp - 1]! + stack[sp]!); }
+      else stack[sp++] = fround(a[ai + t + op]! * b[bi + t + op]!);
+    }
+    s = wide ? fround(stack[0]!) : stack[0]!;
+  }
+  return chain(a, ai + body, b, bi + body, len - body, false, s);
+}
+
+/** The `pipelined-pair` accumulation (see Accumulation). */
+function pipelinedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, unroll: number, fused: boolean, init: number): number {
+  const body = len - (len % unroll);
+  if (body === 0) return chain(a, ai, b, bi, len, fused, init);
+  let even = init, odd = 0;
+  for (let t = 0; t < body; t += 2) {
+    even = step(a[ai + t]!, b[bi + t]!, even, fused);
+    if (t + 1 < body - 1) odd = step(a[ai + t + 1]!, b[bi + t + 1]!, odd, fused);
+  }
+  const s = fround(odd + even);
+  return chain(a, ai + body - 1, b, bi + body - 1, len - body + 1, fused, s);
+}
+
+/** The `register-lanes` accumulation (see Accumulation). */
+function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "register-lanes" }>, init: number): number {
+  const L = acc.lanes, R = acc.registers, W = L * R;
+  const body = len - (len % W);
+  const regs = scratch(W);
+  regs[0] = init;
+  if (acc.fused) for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
+  else for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fround(regs[q]! + fround(a[ai + t + q]! * b[bi + t + q]!));
+  for (let l = 0; l < L; l++) {
+    let s = regs[l]!;
+    for (let r = 1; r < R; r++) s = fround(s + regs[r * L + l]!);
+    regs[l] = s;
+  }
+  const s = reduceLanes(regs, acc.reduce, L);
+  return chain(a, ai + body, b, bi + body, len - body, acc.tail === "fused-chain", s);
+}
+
+function mergedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, unroll: number, init: number): number {
+  const body = len - (len % unroll);
+  let s0 = init, s1 = 0;
+  for (let t = 0; t < body; t += 2) {
+    s0 = step(a[ai + t]!, b[bi + t]!, s0, fused);
+    s1 = step(a[ai + t + 1]!, b[bi + t + 1]!, s1, fused);
+  }
+  return chain(a, ai + body, b, bi + body, len - body, fused, fround(s0 + s1));
+}
+
+function foldedLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "folded-lanes" }>, init: number): number {
+  const W = acc.wide, n = acc.narrow;
+  const w = new Float64Array(W);
+  w[0] = init;
+  const wideEnd = len - (len % W);
+  let t = 0;
+  for (; t < wideEnd; t++) w[t % W] = step(a[ai + t]!, b[bi + t]!, w[t % W]!, acc.fused);
+  const v = new Float64Array(n);
+  for (let r = 0; r < n; r++) v[r] = fround(fround(w[r]! + w[r + n]!) + fround(w[r + 2 * n]! + w[r + 3 * n]!));
+  const narrowEnd = len - (len % n);
+  for (; t < narrowEnd; t++) v[t % n] = step(a[ai + t]!, b[bi + t]!, v[t % n]!, acc.fused);
+  const s = reduceLanes(v, acc.reduce, n);
+  return chain(a, ai + t, b, bi + t, len - t, acc.tail === "fused-chain", s);
+}
+
+function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "packet-cascade" }>, init: number): number {
+  let t = 0, s = acc.packets.length === 0 ? init : 0;
+  acc.packets.forEach((P, i) => {
+    const lanes = new Float64Array(P);
+    if (i === 0) lanes[0] = init;
+    for (; t + P <= len; t += P) for (let l = 0; l < P; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, acc.fused);
+    const r = reduceLanes(lanes, acc.reduce, P);
+    s = i === 0 ? r : fround(s + r);
+  });
+  return finishTail(a, ai, b, bi, len, t, acc.tail, s);
+}
+
+/** The rest from t on, as a chain (fused or not) or as a FoldLeftTail. */
+function finishTail(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, t: number, tail: Exclude<LaneTail, "in-lanes"> | FoldLeftTail, s: number): number {
+  if (typeof tail === "string") return chain(a, ai + t, b, bi + t, len - t, tail === "fused-chain", s);
+  const lead = Math.min(tail.lead ?? 0, len - t);
+  s = chain(a, ai + t, b, bi + t, lead, false, s);
+  t += lead;
+  const unfused = (len - t) - ((len - t) % tail.foldLeft);
+  s = chain(a, ai + t, b, bi + t, unfused, false, s);
+  t += unfused;
+  return chain(a, ai + t, b, bi + t, len - t, true, s);
+}
+
+function redux2acc(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "redux-2acc" }>, init: number): number {
+  const P = acc.packet, aligned = len - (len % P);
+  if (aligned === 0) return finishTail(a, ai, b, bi, len, 0, { ...acc.tail, lead: 1 }, init);
+  const r0 = new Float64Array(P), r1 = new Float64Array(P);
+  const prod = (t: number): number => fround(a[ai + t]! * b[bi + t]!);
+  for (let l = 0; l < P; l++) r0[l] = prod(l);
+  if (aligned > P) {
+    for (let l = 0; l < P; l++) r1[l] = prod(P + l);
+    const end2 = aligned - (aligned % (2 * P));
+    for (let t = 2 * P; t < end2; t += 2 * P) {
+      for (let l = 0; l < P; l++) {
+        r0[l] = step(a[ai + t + l]!, b[bi + t + l]!, r0[l]!, acc.fused);
+        r1[l] = step(a[ai + t + P + l]!, b[bi + t + P + l]!, r1[l]!, acc.fused);
+      }
+    }
+    for (let l = 0; l < P; l++) r0[l] = fround(r0[l]! + r1[l]!);
+    if (aligned > end2) for (let l = 0; l < P; l++) r0[l] = step(a[ai + end2 + l]!, b[bi + end2 + l]!, r0[l]!, acc.fused);
+  }
+  r0[0] = fround(r0[0]! + init);
+  return finishTail(a, ai, b, bi, len, aligned, acc.tail, reduceLanes(r0, "halving", P));
+}
+
+function kBlocked(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "k-blocked" }>, init: number): number {
+  let s = init, t = 0;
+  const part = (n: number, inner: Accumulation, carry: BlockCarry): void => {
+    s = carry === "init" ? blockSum(a, ai + t, b, bi + t, n, inner, s) : fround(s + blockSum(a, ai + t, b, bi + t, n, inner, 0));
+    t += n;
+  };
+  for (; t + acc.block <= len;) part(acc.block, acc.inner, acc.carry);
+  if (t < len) part(len - t, acc.rest, acc.restCarry);
+  return s;
 }
 
 function step(a: number, b: number, s: number, fused: boolean): number {
@@ -179,3 +469,249 @@ export function chainSum4(a: Float32Array, ai: number, b: Float32Array, bi: numb
   }
   out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
 }
+
+/**
+ * The block sums of a rectangle of elements at once, in exactly the order blockSum gives each of them:
+ * element (r, s), r0 ≤ r < r1, s0 ≤ s < s1, sums a[aOff + r·lda + t]·b[bOff + s·ldb + t] over t < len,
+ * starting from v[s·ld + r] and leaving its block sum there. Independent elements are interleaved
+ * (register blocks of 4×2, 8×1, … that share their loads) only so that their dependency chains overlap
+ * in the CPU; the accumulation kinds without a blocked kernel here run element by element through
+ * blockSum.
+ */
+export function tileSums(
+  acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number,
+  r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number,
+): void {
+  if (acc.kind === "chain") {
+    if (acc.fused) chainTileFma(a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+    else chainTileMulAdd(a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+    return;
+  }
+  if (acc.kind === "interleaved" && acc.fused && acc.accumulators === 2 && acc.unroll % 2 === 0) {
+    const body = len - (len % acc.unroll);
+    for (let s = s0; s < s1; s++) {
+      let r = r0;
+      for (; r + 4 <= r1; r += 4) evenOdd4x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, body, len, v, s * ld + r);
+      for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+    }
+    return;
+  }
+  if (acc.kind === "lanes") {
+    if (len < acc.minLength) {
+      tileSums({ kind: "chain", fused: acc.fused }, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+      return;
+    }
+    if (acc.fused && acc.lanes === 16 && acc.tail === "in-lanes") {
+      for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
+        const e = s * ld + r;
+        v[e] = lanes16Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v[e]!, acc.reduce);
+      }
+      return;
+    }
+    if (!acc.fused && acc.lanes === 4 && (acc.tail === "mul-add-chain" || acc.tail === "half-then-mul-add")) {
+      const half = acc.tail === "half-then-mul-add";
+      for (let s = s0; s < s1; s++) {
+        let r = r0;
+        for (; r + 2 <= r1; r += 2) lanes4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce, half);
+        for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+      }
+      return;
+    }
+  }
+  for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
+    const e = s * ld + r;
+    v[e] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[e]!);
+  }
+}
+
+/** Fused chains over a rectangle: 4×2 blocks over column pairs, 8×1 and 4×1 on a single column, 1×4 for leftover rows. */
+function chainTileFma(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  let s = s0;
+  for (; s + 2 <= s1; s += 2) {
+    let r = r0;
+    for (; r + 4 <= r1; r += 4) chain4x2Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
+    for (; r < r1; r++) { chain1x1Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); chain1x1Fma(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
+  }
+  for (; s < s1; s++) {
+    let r = r0;
+    for (; r + 8 <= r1; r += 8) chain8x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r + 4 <= r1; r += 4) chain4x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r < r1; r++) chain1x1Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
+  }
+}
+
+/** Multiply-then-add chains over a rectangle, blocked as chainTileFma. */
+function chainTileMulAdd(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  let s = s0;
+  for (; s + 2 <= s1; s += 2) {
+    let r = r0;
+    for (; r + 4 <= r1; r += 4) chain4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
+    for (; r < r1; r++) { chain1x1MulAdd(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); chain1x1MulAdd(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
+  }
+  for (; s < s1; s++) {
+    let r = r0;
+    for (; r + 8 <= r1; r += 8) chain8x1MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r + 4 <= r1; r += 4) chain4x1MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r < r1; r++) chain1x1MulAdd(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
+  }
+}
+
+/** Four rows of one column with two fused registers each (even t, odd t) over `body`, the rest into the even one, then even + odd. */
+function evenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+  let t = 0;
+  for (; t < body; t += 2) {
+    const y = b[b0 + t]!, z = b[b0 + t + 1]!;
+    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
+    u = a[a0 + t + 1]! * z + o0; bits64[0] = u; o0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t + 1]!, z, o0) : fround(u); u = a[a1 + t + 1]! * z + o1; bits64[0] = u; o1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t + 1]!, z, o1) : fround(u); u = a[a2 + t + 1]! * z + o2; bits64[0] = u; o2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t + 1]!, z, o2) : fround(u); u = a[a3 + t + 1]! * z + o3; bits64[0] = u; o3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t + 1]!, z, o3) : fround(u);
+  }
+  for (; t < len; t++) {
+    const y = b[b0 + t]!;
+    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
+  }
+  v[e] = fround(e0 + o0); v[e + 1] = fround(e1 + o1); v[e + 2] = fround(e2 + o2); v[e + 3] = fround(e3 + o3);
+}
+
+const laneScratch = new Float64Array(16);
+
+/** 16 fused lanes over t (lane t mod 16, the len mod 16 rest in lanes 0..), lane 0 starting at init, then reduced. */
+function lanes16Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number, how: LaneReduction): number {
+  let u = 0;
+  let l0 = init, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0, l9 = 0, l10 = 0, l11 = 0, l12 = 0, l13 = 0, l14 = 0, l15 = 0;
+  let t = 0;
+  for (; t + 16 <= len; t += 16) {
+    const p = ai + t, q = bi + t;
+    u = a[p]! * b[q]! + l0; bits64[0] = u; l0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p]!, b[q]!, l0) : fround(u); u = a[p + 1]! * b[q + 1]! + l1; bits64[0] = u; l1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 1]!, b[q + 1]!, l1) : fround(u); u = a[p + 2]! * b[q + 2]! + l2; bits64[0] = u; l2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 2]!, b[q + 2]!, l2) : fround(u); u = a[p + 3]! * b[q + 3]! + l3; bits64[0] = u; l3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 3]!, b[q + 3]!, l3) : fround(u);
+    u = a[p + 4]! * b[q + 4]! + l4; bits64[0] = u; l4 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 4]!, b[q + 4]!, l4) : fround(u); u = a[p + 5]! * b[q + 5]! + l5; bits64[0] = u; l5 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 5]!, b[q + 5]!, l5) : fround(u); u = a[p + 6]! * b[q + 6]! + l6; bits64[0] = u; l6 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 6]!, b[q + 6]!, l6) : fround(u); u = a[p + 7]! * b[q + 7]! + l7; bits64[0] = u; l7 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 7]!, b[q + 7]!, l7) : fround(u);
+    u = a[p + 8]! * b[q + 8]! + l8; bits64[0] = u; l8 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 8]!, b[q + 8]!, l8) : fround(u); u = a[p + 9]! * b[q + 9]! + l9; bits64[0] = u; l9 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 9]!, b[q + 9]!, l9) : fround(u); u = a[p + 10]! * b[q + 10]! + l10; bits64[0] = u; l10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 10]!, b[q + 10]!, l10) : fround(u); u = a[p + 11]! * b[q + 11]! + l11; bits64[0] = u; l11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 11]!, b[q + 11]!, l11) : fround(u);
+    u = a[p + 12]! * b[q + 12]! + l12; bits64[0] = u; l12 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 12]!, b[q + 12]!, l12) : fround(u); u = a[p + 13]! * b[q + 13]! + l13; bits64[0] = u; l13 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 13]!, b[q + 13]!, l13) : fround(u); u = a[p + 14]! * b[q + 14]! + l14; bits64[0] = u; l14 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 14]!, b[q + 14]!, l14) : fround(u); u = a[p + 15]! * b[q + 15]! + l15; bits64[0] = u; l15 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 15]!, b[q + 15]!, l15) : fround(u);
+  }
+  const w = laneScratch;
+  w[0] = l0; w[1] = l1; w[2] = l2; w[3] = l3; w[4] = l4; w[5] = l5; w[6] = l6; w[7] = l7;
+  w[8] = l8; w[9] = l9; w[10] = l10; w[11] = l11; w[12] = l12; w[13] = l13; w[14] = l14; w[15] = l15;
+  for (let l = 0; t < len; t++, l++) w[l] = fmaStep(a[ai + t]!, b[bi + t]!, w[l]!);
+  return reduceLanes(w, how, 16);
+}
+
+const laneScratch2 = new Float64Array(4);
+
+/** Two rows of one column, 4 multiply-then-add lanes each, reduced, then the len mod 4 rest as a multiply-then-add
+ * chain (with `half`, a pair p + q first when two or more remain: the `half-then-mul-add` tail). */
+function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction, half: boolean): void {
+  const a1 = a0 + lda;
+  let p0 = v[e]!, p1 = 0, p2 = 0, p3 = 0, q0 = v[e + 1]!, q1 = 0, q2 = 0, q3 = 0;
+  const body = len - (len % 4);
+  for (let t = 0; t < body; t += 4) {
+    const y0 = b[b0 + t]!, y1 = b[b0 + t + 1]!, y2 = b[b0 + t + 2]!, y3 = b[b0 + t + 3]!;
+    p0 = fround(p0 + fround(a[a0 + t]! * y0)); p1 = fround(p1 + fround(a[a0 + t + 1]! * y1));
+    p2 = fround(p2 + fround(a[a0 + t + 2]! * y2)); p3 = fround(p3 + fround(a[a0 + t + 3]! * y3));
+    q0 = fround(q0 + fround(a[a1 + t]! * y0)); q1 = fround(q1 + fround(a[a1 + t + 1]! * y1));
+    q2 = fround(q2 + fround(a[a1 + t + 2]! * y2)); q3 = fround(q3 + fround(a[a1 + t + 3]! * y3));
+  }
+  const w = laneScratch2;
+  w[0] = p0; w[1] = p1; w[2] = p2; w[3] = p3;
+  let sp = reduceLanes(w, how, 4);
+  w[0] = q0; w[1] = q1; w[2] = q2; w[3] = q3;
+  let sq = reduceLanes(w, how, 4);
+  let t0 = body;
+  if (half && len - body >= 2) {
+    const y0 = b[b0 + body]!, y1 = b[b0 + body + 1]!;
+    sp = fround(sp + fround(fround(a[a0 + body]! * y0) + fround(a[a0 + body + 1]! * y1)));
+    sq = fround(sq + fround(fround(a[a1 + body]! * y0) + fround(a[a1 + body + 1]! * y1)));
+    t0 = body + 2;
+  }
+  for (let t = t0; t < len; t++) {
+    const y = b[b0 + t]!;
+    sp = fround(sp + fround(a[a0 + t]! * y));
+    sq = fround(sq + fround(a[a1 + t]! * y));
+  }
+  v[e] = sp; v[e + 1] = sq;
+}
+
+function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
+    u = x0 * y1 + c01; bits64[0] = u; c01 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y1, c01) : fround(u); u = x1 * y1 + c11; bits64[0] = u; c11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y1, c11) : fround(u); u = x2 * y1 + c21; bits64[0] = u; c21 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y1, c21) : fround(u); u = x3 * y1 + c31; bits64[0] = u; c31 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y1, c31) : fround(u);
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
+}
+
+function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, x4 = a[a4 + t]!, x5 = a[a5 + t]!, x6 = a[a6 + t]!, x7 = a[a7 + t]!, y0 = b[b0 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u); u = x4 * y0 + c40; bits64[0] = u; c40 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x4, y0, c40) : fround(u); u = x5 * y0 + c50; bits64[0] = u; c50 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x5, y0, c50) : fround(u); u = x6 * y0 + c60; bits64[0] = u; c60 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x6, y0, c60) : fround(u); u = x7 * y0 + c70; bits64[0] = u; c70 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x7, y0, c70) : fround(u);
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
+}
+
+function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
+}
+
+function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let u = 0;
+  let c00 = v[e]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, y0 = b[b0 + t]!;
+    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u);
+  }
+  v[e] = c00;
+}
+
+function chain4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
+    c00 = fround(c00 + fround(x0 * y0)); c10 = fround(c10 + fround(x1 * y0)); c20 = fround(c20 + fround(x2 * y0)); c30 = fround(c30 + fround(x3 * y0));
+    c01 = fround(c01 + fround(x0 * y1)); c11 = fround(c11 + fround(x1 * y1)); c21 = fround(c21 + fround(x2 * y1)); c31 = fround(c31 + fround(x3 * y1));
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
+}
+
+function chain8x1MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, x4 = a[a4 + t]!, x5 = a[a5 + t]!, x6 = a[a6 + t]!, x7 = a[a7 + t]!, y0 = b[b0 + t]!;
+    c00 = fround(c00 + fround(x0 * y0)); c10 = fround(c10 + fround(x1 * y0)); c20 = fround(c20 + fround(x2 * y0)); c30 = fround(c30 + fround(x3 * y0)); c40 = fround(c40 + fround(x4 * y0)); c50 = fround(c50 + fround(x5 * y0)); c60 = fround(c60 + fround(x6 * y0)); c70 = fround(c70 + fround(x7 * y0));
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
+}
+
+function chain4x1MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
+    c00 = fround(c00 + fround(x0 * y0)); c10 = fround(c10 + fround(x1 * y0)); c20 = fround(c20 + fround(x2 * y0)); c30 = fround(c30 + fround(x3 * y0));
+  }
+  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
+}
+
+function chain1x1MulAdd(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  let c00 = v[e]!;
+  for (let t = 0; t < len; t++) {
+    const x0 = a[a0 + t]!, y0 = b[b0 + t]!;
+    c00 = fround(c00 + fround(x0 * y0));
+  }
+  v[e] = c00;
+}
+
+

@@ -16,7 +16,7 @@ export interface LibraryShape {
   readonly alpha: number;
   readonly beta: number;
   /** The library's leading dimensions (lda = the call's ldb, ldb = the call's lda), for paths that
-   * depend on them (MKL's m = 1 kernel); absent when a caller builds a shape by hand. */
+   * depend on them (MKL's m = 1 kernels); absent when a caller builds a shape by hand. */
   readonly lda?: number;
   readonly ldb?: number;
 }
@@ -28,17 +28,24 @@ export interface LibraryShape {
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
- *   (OpenBLAS's AVX-512 small kernels).
+ *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
+ *   `alpha * s + beta * C` contracted by the compiler).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
- * - `beta-fused-first-block`: the first k-block meets C as fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
- *   C unread); later blocks as in `scale-then-add-blocks` (MKL's AVX-512 blocked path, measured).
+ * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
+ *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
+ *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
+ *   With `edge` = {rows, cols}, an element in the last M mod rows rows or the last N mod cols columns
+ *   of C_lib instead gets C := fl(fl(α·blk) + fl(β·C)) for the first block: BLIS's partial register
+ *   tiles (the macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds it with
+ *   xpbys_mxn, frame code without FMA), and the gemv or reference kernel that finishes a sup
+ *   problem's odd last column (β·y first, then α·ρ added).
  */
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
-  | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean }
+  | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
   | { readonly kind: "accumulate-into-c" }
-  | { readonly kind: "beta-fused-first-block"; readonly fusedAlpha: boolean };
+  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
 export interface Tile {
@@ -47,6 +54,9 @@ export interface Tile {
   readonly s0: number;
   readonly s1: number;
   readonly accumulation: Accumulation;
+  /** How this tile's elements meet C when it differs from the plan's (a sum-then-epilogue plan only:
+   * e.g. a kernel whose vector and scalar stores round the epilogue differently). */
+  readonly meetC?: MeetC;
 }
 
 /**

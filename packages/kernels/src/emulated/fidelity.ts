@@ -37,7 +37,8 @@ export const FIDELITY_K_EDGES: readonly number[] = [
 /**
  * The default suite: the paper's MLP layer shapes (nn.Linear layout, β = 0 and β = 1 with a bias
  * in C) at batch 1 and 64, the backward products, a k sweep across FIDELITY_K_EDGES, every transpose
- * combination with padded strides, and `randomCount` seeded random shapes with sides up to 512.
+ * combination with padded strides, `randomCount` seeded random shapes with sides up to 512, and the
+ * k sweep again at batch 1 (m = 1, the attack's call; appended last so earlier cases keep their seeds).
  */
 export function fidelitySuite(randomCount = 24, seed = 2024): FidelityCase[] {
   const out: FidelityCase[] = [];
@@ -65,6 +66,8 @@ export function fidelitySuite(randomCount = 24, seed = 2024): FidelityCase[] {
     const transA = next(2) === 1, transB = next(2) === 1, beta = [0, 1, -1.5][next(3) - 1]!;
     add(`random ${i}`, transA, transB, next(512), next(512), next(512), beta, next(4) === 1 ? 0.5 : 1, next(3) - 1);
   }
+  // One sample alone (the attack's call): libraries often take a gemv path there, with its own tails.
+  for (const k of FIDELITY_K_EDGES) add(`k sweep batch 1 k=${k}`, false, true, 1, 37, k, 1);
   return out;
 }
 

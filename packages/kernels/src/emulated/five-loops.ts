@@ -1,10 +1,15 @@
 import type { GemmCall } from "../kernel.js";
 import { fma32 } from "../fp32/fma.js";
-import { blockSum, chainSum4 } from "./accumulation.js";
-import type { EmulationDeclaration, GemmPlan, LibraryShape } from "./declaration.js";
+import { tileSums } from "./accumulation.js";
+import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC } from "./declaration.js";
 import { splitLength } from "./k-split.js";
 
 const fround = Math.fround;
+
+/** Scratch reused across calls (the engine is synchronous and runFiveLoops never re-enters itself). */
+let accBuffer = new Float32Array(1024);
+let sumBuffer = new Float64Array(1024);
+let meetBuffer = new Uint8Array(1024);
 
 /**
  * The one loop nest every emulation runs (BLIS's names): jc over N in nc blocks, pc over K in kc
@@ -19,84 +24,107 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const { m, n, k, alpha, beta, c, ldc } = call;
   const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda };
   const plan = decl.plan(shape);
+  const meet = plan.meetC;
   const pa = packedA ?? packLibraryA(call);
-  const pb = packLibraryB(call, plan.meetC.kind === "accumulate-into-c" ? alpha : 1);
+  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" ? alpha : 1);
   const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
-  const M = n, N = m, K = k;
-  // acc holds each element's running value: C after β (scale/accumulate modes) or the block sum.
-  const acc = new Float32Array(M * N);
-  const meet = plan.meetC;
-  if (meet.kind !== "sum-then-epilogue" && beta !== 0) {
-    for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
-      const v = c[cOff + s * ldc + r]!;
-      acc[s * M + r] = beta === 1 || meet.kind === "beta-fused-first-block" ? v : fround(beta * v);
+  const M = n, N = m, K = k, size = M * N;
+  if (accBuffer.length < size) {
+    accBuffer = new Float32Array(size);
+    sumBuffer = new Float64Array(size);
+    meetBuffer = new Uint8Array(size);
+  }
+  // acc holds each element's running value: C after β (scale/accumulate modes) or the sum of the blocks
+  // so far; v one block's sums (starting from acc in accumulate mode).
+  const acc = accBuffer, v = sumBuffer;
+  if (meet.kind !== "sum-then-epilogue") {
+    if (beta === 0) acc.fill(0, 0, size);
+    else {
+      for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
+        const x = c[cOff + s * ldc + r]!;
+        // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
+        acc[s * M + r] = beta === 1 || meet.kind === "fma-beta-first-block" ? x : fround(beta * x);
+      }
     }
   }
-  const init4 = new Float64Array(4), out4 = new Float64Array(4);
-  let pc = 0;
-  /** How one block value meets the element's running value (see MeetC). */
-  const meetOne = (e: number, blk: number): void => {
-    if (meet.kind === "accumulate-into-c") acc[e] = blk;
-    else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
-    else if (meet.kind === "beta-fused-first-block" && pc === 0) acc[e] = beta === 0 ? fround(alpha * blk) : fma32(beta, acc[e]!, fround(alpha * blk));
-    // The Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
-    else if (alpha === 1) acc[e] = acc[e]! + blk;
-    else acc[e] = meet.fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
-  };
-  const kBlocks = splitLength(K, plan.kc);
-  for (const [jc, nBlock] of offsets(splitLength(N, plan.nc))) {
-    for (const [pc0, kBlock] of offsets(kBlocks)) {
-      pc = pc0;
-      for (const [ic, mBlock] of offsets(splitLength(M, plan.mc))) {
-        const ctx = { shape, mBlock, nBlock, kBlock, firstIc: ic === 0 };
+  const accumulate = meet.kind === "accumulate-into-c";
+  const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
+  // Tiles whose elements meet C their own way (see Tile.meetC): meetBuffer[e] = 1 + index in overrides.
+  const overrides: MeetC[] = [];
+  const nBlocks = splitLength(N, plan.nc), kBlocks = splitLength(K, plan.kc), mBlocks = splitLength(M, plan.mc);
+  for (let jb = 0, jc = 0; jb < nBlocks.length; jc += nBlocks[jb++]!) {
+    const nBlock = nBlocks[jb]!;
+    for (let kb = 0, pc = 0; kb < kBlocks.length; pc += kBlocks[kb++]!) {
+      const kBlock = kBlocks[kb]!;
+      for (let ib = 0, ic = 0; ib < mBlocks.length; ic += mBlocks[ib++]!) {
+        const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
         for (const t of plan.tiles(ctx)) {
-          const chain = t.accumulation.kind === "chain";
-          for (let s = jc + t.s0; s < jc + t.s1; s++) {
-            const bi = bBase + s * ldb + pc;
-            for (let r = ic + t.r0; r < ic + t.r1; r++) {
-              const ai = aBase + r * lda + pc;
-              if (chain && r + 4 <= ic + t.r1) {
-                // Rows r..r+3 of column s together (same order per element, see chainSum4).
-                for (let q = 0; q < 4; q++) init4[q] = meet.kind === "accumulate-into-c" ? acc[s * M + r + q]! : 0;
-                chainSum4(bp, bi, ap, ai, lda, kBlock, t.accumulation.fused, init4, out4);
-                for (let q = 0; q < 4; q++) meetOne(s * M + r + q, out4[q]!);
-                r += 3;
-              } else {
-                const init = meet.kind === "accumulate-into-c" ? acc[s * M + r]! : 0;
-                meetOne(s * M + r, blockSum(ap, ai, bp, bi, kBlock, t.accumulation, init));
+          const r0 = ic + t.r0, r1 = ic + t.r1, s0 = jc + t.s0, s1 = jc + t.s1;
+          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : 0;
+          tileSums(t.accumulation, ap, aBase + pc, lda, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+          for (let s = s0; s < s1; s++) {
+            for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
+              const blk = v[e]!;
+              // Each Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
+              if (accumulate) acc[e] = blk;
+              else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
+              else if (meet.kind === "fma-beta-first-block") {
+                const t = alpha === 1 ? blk : fround(alpha * blk);
+                if (pc !== 0 || beta === 1) acc[e] = acc[e]! + t;
+                else if (beta === 0) acc[e] = t;
+                else if (meet.edge !== undefined && onEdge(r, s, M, N, meet.edge)) acc[e] = t + fround(beta * acc[e]!);
+                else acc[e] = fma32(beta, acc[e]!, t);
               }
+              else if (alpha === 1) acc[e] = acc[e]! + blk;
+              else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }
+          if (t.meetC !== undefined || overrides.length > 0) markMeet(plan, t.meetC, overrides, r0, r1, s0, s1, M, size);
         }
       }
     }
   }
-  writeBack(plan, call, acc);
+  writeBack(plan, call, acc, overrides);
 }
 
-function writeBack(plan: GemmPlan, call: GemmCall, acc: Float32Array): void {
+/** Whether C_lib(r, s) lies in a partial register tile (see MeetC `fma-beta-first-block`). */
+function onEdge(r: number, s: number, M: number, N: number, tile: { rows: number; cols: number }): boolean {
+  return (M % tile.rows !== 0 && r >= M - (M % tile.rows)) || (N % tile.cols !== 0 && s >= N - (N % tile.cols));
+}
+
+/** Records which elements meet C by their tile's own rule (meetBuffer[e] = 0: the plan's). */
+function markMeet(plan: GemmPlan, own: MeetC | undefined, overrides: MeetC[], r0: number, r1: number, s0: number, s1: number, M: number, size: number): void {
+  if (own !== undefined && (plan.meetC.kind !== "sum-then-epilogue" || own.kind !== "sum-then-epilogue")) {
+    throw new Error(`${plan.path}: a tile may only change a sum-then-epilogue plan's epilogue`);
+  }
+  if (overrides.length === 0) meetBuffer.fill(0, 0, size); // first override of this call: nothing marked yet
+  let code = 0;
+  if (own !== undefined) {
+    code = overrides.indexOf(own) + 1;
+    if (code === 0) code = overrides.push(own);
+  }
+  for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) meetBuffer[s * M + r] = code;
+}
+
+function writeBack(plan: GemmPlan, call: GemmCall, acc: Float32Array, overrides: readonly MeetC[]): void {
   const { m, n, alpha, beta, c, ldc } = call;
   const cOff = call.cOffset ?? 0, M = n;
+  if (plan.meetC.kind !== "sum-then-epilogue") {
+    for (let s = 0; s < m; s++) for (let r = 0; r < n; r++) c[cOff + s * ldc + r] = acc[s * M + r]!;
+    return;
+  }
   for (let s = 0; s < m; s++) {
     for (let r = 0; r < n; r++) {
-      const i = cOff + s * ldc + r, v = acc[s * M + r]!;
-      if (plan.meetC.kind !== "sum-then-epilogue") c[i] = v;
-      else {
-        const t = alpha === 1 ? v : fround(alpha * v);
-        if (beta === 0) c[i] = t;
-        else if (plan.meetC.betaFused) c[i] = fma32(beta, c[i]!, t);
-        else c[i] = fround(t + (beta === 1 ? c[i]! : fround(beta * c[i]!)));
-      }
+      const i = cOff + s * ldc + r, e = s * M + r, x = acc[e]!;
+      const mc = overrides.length > 0 && meetBuffer[e] !== 0 ? overrides[meetBuffer[e]! - 1]! : plan.meetC;
+      const t = alpha === 1 ? x : fround(alpha * x);
+      if (beta === 0) c[i] = t;
+      else if (mc.kind !== "sum-then-epilogue") throw new Error("unreachable");
+      else if (mc.alphaFused) c[i] = fma32(alpha, x, beta === 1 ? c[i]! : fround(beta * c[i]!));
+      else if (mc.betaFused) c[i] = fma32(beta, c[i]!, t);
+      else c[i] = fround(t + (beta === 1 ? c[i]! : fround(beta * c[i]!)));
     }
-  }
-}
-
-function* offsets(lengths: number[]): Iterable<[number, number]> {
-  let o = 0;
-  for (const len of lengths) {
-    yield [o, len];
-    o += len;
   }
 }
 
@@ -128,8 +156,8 @@ function packLibraryB(call: GemmCall, scale: number): Panel {
   const out = new Float32Array(m * k);
   for (let s = 0; s < m; s++) {
     for (let p = 0; p < k; p++) {
-      const v = a[off + (transA ? p * lda + s : s * lda + p)]!;
-      out[s * k + p] = scale === 1 ? v : fround(scale * v);
+      const x = a[off + (transA ? p * lda + s : s * lda + p)]!;
+      out[s * k + p] = scale === 1 ? x : fround(scale * x);
     }
   }
   return { data: out, offset: 0, ld: k };

@@ -204,8 +204,8 @@ export function mklAvx512Axpy8(a: Float32Array, ai: number, b: Float32Array, bi:
  * mod 8). K in chunks of 16: per lane s = fma(a_t, b_t, fl(a_{t+8}·b_{t+8})) for the chunk's first
  * and second halves; the chunks' s are added lane-wise in order (unfused). Then the K mod 16 rest:
  * - `quad` (rows in groups of four): every rest product FMA'd into its lane, in order;
- * - `single` (the M mod 4 rows): the rest's first 8 (or fewer) products multiplied and added to their
- *   lanes, the remaining ones FMA'd.
+ * - `single` (the M mod 4 rows): when the rest has 8 or more products, its first 8 multiplied and added
+ *   to their lanes, the remaining ones FMA'd; a rest under 8 is all FMA'd (1x1x321: product 320 fused).
  * The lanes are summed ((L0 + L1) + (L4 + L5)) + ((L2 + L3) + (L6 + L7)).
  */
 export interface MklAvx2DotAccumulation {
@@ -228,7 +228,7 @@ export function mklAvx2Dot(a: Float32Array, ai: number, b: Float32Array, bi: num
     }
   }
   let t = 16 * chunks;
-  if (acc.variant === "single") for (const end = Math.min(len, t + 8); t < end; t++) v[t & 7] = fround(v[t & 7]! + fround(a[ai + t]! * b[bi + t]!));
+  if (acc.variant === "single" && len - t >= 8) for (const end = t + 8; t < end; t++) v[t & 7] = fround(v[t & 7]! + fround(a[ai + t]! * b[bi + t]!));
   for (; t < len; t++) v[t & 7] = fmaStep(a[ai + t]!, b[bi + t]!, v[t & 7]!);
   return fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
 }

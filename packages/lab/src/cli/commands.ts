@@ -8,8 +8,9 @@ import { command as gemm } from "../commands/gemm.js";
 import { command as compare } from "../commands/compare.js";
 import { command as fidelity } from "../commands/fidelity.js";
 import { command as probe } from "../commands/probe.js";
+import { command as derive } from "../commands/derive.js";
 import { command as defend } from "../commands/defend.js";
 import { command as experiment } from "../commands/experiment.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [demo, attack, experiment, train, evaluate, defend, backends, gemm, compare, fidelity, probe];
+export const commands: readonly Command[] = [demo, attack, experiment, train, evaluate, defend, backends, gemm, compare, fidelity, probe, derive];

@@ -5,14 +5,15 @@ import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
-import { finishedSamples, parseIndexList, runSample, setupAttack, type SampleSettings, type TargetRule } from "../chimera-run.js";
+import { runSampleJobs, workersFlag, type SetupSpec } from "../sample-pool.js";
+import { finishedSamples, parseIndexList, runSample, sampleMethods, setupAttack, type SampleMethod, type SampleSettings, type TargetRule } from "../chimera-run.js";
 
 export const command: Command = {
   name: "attack",
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
   help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
-                      [--method M] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--json]
+                      [--method M] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--json]
 
 Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
 backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
@@ -32,7 +33,9 @@ with the same flags skips the images already there.
   --iterations N   joint iterations N (default 3000)
   --method M       algorithm1 (default), or a §4.5 baseline: binary-search (bisect toward the next
                    image of the second target's class) or boundary-samples (iterative FGSM that
-                   swaps sides and halves its step at each crossing; up to --iterations steps)
+                   swaps sides and halves its step at each crossing; up to --iterations steps) or
+                   carlini-wagner (a C&W L2 adversarial example, κ = 0, toward the second target,
+                   tested once on the backends)
   --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
   --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
                    GAP (default: test every new quantized input)
@@ -40,6 +43,8 @@ with the same flags skips the images already there.
   --data-dir DIR   the full Fashion-MNIST test set from DIR
   --weights PATH   safetensors weights (default: the committed ones)
   --out DIR        results folder (default results/attack/<backends>)
+  --workers N      worker threads, each running whole images (default: the number of cores,
+                   os.availableParallelism(), at most one per image); results are the same for any N
   --json           print {backends, model, n, found, successRate, meanIterations, meanSeconds,
                    realBackends, rechecked, transferRate (Chimeras found on emulations that are Chimeras
                    on the real libraries too; null when those libraries are not here),
@@ -47,7 +52,7 @@ with the same flags skips the images already there.
 
 Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
   booleanFlags: ["fixture", "ablation"],
-  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out"],
+  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out", "workers"],
   async run(args, io) {
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
     const backendIds = stringFlag(args, "backends").split(",").map((s) => s.trim()).filter(Boolean);
@@ -57,11 +62,11 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
     const screen = optionalFlag(args, "screen");
     const method = stringFlag(args, "method", "algorithm1");
-    if (method !== "algorithm1" && method !== "binary-search" && method !== "boundary-samples") {
-      throw new UsageError(`--method must be algorithm1, binary-search or boundary-samples, got "${method}"`);
+    if (!(sampleMethods as readonly string[]).includes(method)) {
+      throw new UsageError(`--method must be one of ${sampleMethods.join(", ")}, got "${method}"`);
     }
     const settings: SampleSettings = {
-      method,
+      method: method as SampleMethod,
       seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
       targets: targets as TargetRule,
       warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
@@ -92,12 +97,14 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
     const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
     let finished = 0;
-    for (const i of todo) {
-      const r = runSample(setup, i, settings);
+    const weights = optionalFlag(args, "weights");
+    const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
+    // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
+    await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
       appendJsonl(log, r);
-      done.set(i, r);
-      progress.update(++finished, `found ${images.filter((j) => done.get(j)?.found).length}/${images.length - todo.length + finished}`);
-    }
+      done.set(j.index, r);
+      progress.update(++finished, `found ${images.filter((k) => done.get(k)?.found).length}/${images.length - todo.length + finished}`);
+    });
     const rows = images.map((i) => done.get(i)!);
     const found = rows.filter((r) => r.found);
     const seconds = rows.reduce((s, r) => s + r.seconds, 0);

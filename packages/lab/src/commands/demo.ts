@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FASHION_MNIST_CLASSES, toFloat01, writeNpyFile } from "@chimera/tensor";
 import { allBackends, releaseKernel } from "../backends.js";
-import { fidelityPairs } from "../fidelity-pairs.js";
+import { fidelityPairs, pairedBackend } from "../fidelity-pairs.js";
 import type { Command } from "../cli/command.js";
 import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
 import { resultsDir } from "../paths.js";
@@ -26,10 +26,11 @@ function defaultBackends(): string[] {
 
 /** For each emulated backend whose real library is available here, that library's label of the image. */
 function recheckOnNative(setup: ReturnType<typeof setupAttack>, image: Float32Array): Array<{ emulated: string; real: string; label: number }> {
-  const available = new Map(allBackends().filter((b) => b.available).map((b) => [b.id, b]));
+  const available = allBackends().filter((b) => b.available);
   const out: Array<{ emulated: string; real: string; label: number }> = [];
   for (const k of setup.backends) {
-    const real = available.get(fidelityPairs[k.info.id] ?? "");
+    const pair = fidelityPairs[k.info.id];
+    const real = pair === undefined ? undefined : pairedBackend(available, pair);
     if (!real) continue;
     const kernel = real.create();
     try {

@@ -1,20 +1,40 @@
 import type { Command } from "../cli/command.js";
 import { UsageError } from "../cli/args.js";
 import { experiments } from "../experiments/index.js";
+import type { Experiment } from "../experiments/experiment.js";
 import { commonFlags, paperSamples } from "../experiments/experiment-options.js";
 
 const width = Math.max(...experiments.map((e) => e.name.length));
 
 /**
+ * The boolean flags the experiments declare. A name that is boolean in one experiment and takes a
+ * value in another could not be parsed before the experiment is known: that is a programming error.
+ */
+export function experimentBooleanFlags(list: readonly Experiment[]): string[] {
+  const booleans = new Set(list.flatMap((e) => e.booleanFlags ?? []));
+  for (const e of list) {
+    for (const b of e.booleanFlags ?? []) {
+      if (!(e.flags ?? []).includes(b)) throw new Error(`experiment ${e.name}: boolean flag --${b} is not among its flags`);
+    }
+    for (const f of e.flags ?? []) {
+      if (booleans.has(f) && !(e.booleanFlags ?? []).includes(f)) {
+        throw new Error(`experiment ${e.name}: --${f} takes a value here but is boolean in another experiment`);
+      }
+    }
+  }
+  return [...booleans];
+}
+
+/**
  * `chimera experiment NAME`: runs one of the paper's experiments from the list in
  * experiments/index.ts. Every flag any experiment declares is parsed; flags the chosen experiment
- * does not declare are usage errors naming it. A flag an experiment declares takes a value; --fixture
- * is the one boolean (the Experiment interface lists names only), so a new boolean goes in booleanFlags.
+ * does not declare are usage errors naming it. A flag takes a value unless some experiment lists it
+ * in its booleanFlags.
  */
 export const command: Command = {
   name: "experiment",
   summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
-  help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--json]
+  help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--json]
                           [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
 Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
@@ -28,6 +48,8 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --backends LIST  backend ids (see chimera backends); each experiment has its own default
   --seed S         picks the test images and the random targets (default 0)
   --out DIR        results folder (default results/experiments/<name>)
+  --workers N      worker threads, each running whole samples (default: the number of cores,
+                   os.availableParallelism(), at most one per sample); results are the same for any N
   --json           print the summary as one JSON document
   --warmup W       Algorithm 1's warm-up steps (default 2000)
   --iterations N   Algorithm 1's joint iterations (default 3000)
@@ -35,9 +57,13 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --data-dir DIR   the Fashion-MNIST test set in DIR (default: the installed one, else the fixture)
   --model NAME     fmnist-mlp (default)
   --weights PATH   safetensors weights (default: the committed ones)
+  --perturbations N  fig6: draws per distance (default 100)
+  --from DIR       fig6: measure the pockets of the Chimeras already in DIR (a fig5, table2 or
+                   chimera attack results folder) instead of searching
+  --d D            table3: the keyed noise's size in ULP (default 1000)
 
 Example: chimera experiment fig5 --samples 20 --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex`,
-  booleanFlags: ["fixture"],
+  booleanFlags: experimentBooleanFlags(experiments),
   knownFlags: [...new Set([...commonFlags, ...experiments.flatMap((e) => e.flags ?? [])])],
   async run(args, io) {
     const [name, ...extra] = args.positional;

@@ -1,8 +1,8 @@
-import { emulatedKernels, fidelitySuite, measureFidelity, type FidelityCase } from "@chimera/kernels";
+import { classOf, derivedKernel, sameClass, emulatedKernels, fidelitySuite, measureFidelity, type FidelityCase, type Kernel } from "@chimera/kernels";
 import type { Command } from "../cli/command.js";
 import { numberFlag, optionalFlag, UsageError } from "../cli/args.js";
-import { allBackends, releaseKernel } from "../backends.js";
-import { fidelityPairs } from "../fidelity-pairs.js";
+import { allBackends, readDerivedOrder, releaseKernel } from "../backends.js";
+import { fidelityPairs, pairedBackend } from "../fidelity-pairs.js";
 
 function shapeName(c: FidelityCase): string {
   return `${c.name}: ${c.transA ? "T" : "N"}${c.transB ? "T" : "N"} ${c.m}x${c.n}x${c.k}` +
@@ -16,33 +16,47 @@ export const command: Command = {
 
 Runs every emulation and the native library it models on the same seeded inputs, call by call,
 over a suite of gemm calls: the paper's MLP layer shapes at batch 1 and 64 (forward with and without
-the bias in C, and the backward products), k from 1 to 4096 across every block boundary, all four
+the bias in C, and the backward products), k from 1 to 4096 across every block boundary (at m = 3 and at batch 1), all four
 transpose layouts with padded strides, and N random shapes with sides up to 512. Prints the fraction
 of bit-identical output elements per emulation and the shapes where it is below 100%.
 
-  --backends IDS   emulated backend ids (default: every emulation with a native counterpart)
+  --backends IDS   emulated backend ids (default: every emulation with a native counterpart), or
+                   derived:FILE (a derived order from chimera derive; measured against the backend it was
+                   derived from, on the suite's calls of the classes it covers, alpha 1, beta 0 or 1)
   --random N       random shapes in the suite (default 24)
   --json           print an array of {id, real, bitIdentical, casesIdentical, elements, failingShapes}
-                   (failingShapes: [{shape, bitIdentical}]); real is null when the library is missing
+                   (failingShapes: [{shape, bitIdentical}]), with calls (suite size); real is null when the
+                   library is missing
 
 Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
   knownFlags: ["backends", "random"],
   async run(args, io) {
     const wanted = optionalFlag(args, "backends")?.split(",").map((s) => s.trim()).filter(Boolean) ?? Object.keys(fidelityPairs);
-    for (const id of wanted) {
-      if (!emulatedKernels.some((k) => k.info.id === id)) throw new UsageError(`"${id}" is not an emulated backend; emulations: ${emulatedKernels.map((k) => k.info.id).join(", ")}`);
-      if (!fidelityPairs[id]) throw new UsageError(`no native counterpart is known for "${id}"`);
-    }
     const suite = fidelitySuite(numberFlag(args, "random", 24, { min: 0, max: 1000, integer: true }));
+    // Each emulation, the native id it models, and the calls it answers.
+    const jobs = wanted.map((id) => {
+      if (id.startsWith("derived:")) {
+        const order = readDerivedOrder(id.slice("derived:".length));
+        const kernel: Kernel = derivedKernel(order);
+        // A derived order answers the classes it has rules for, at alpha = 1 and beta 0 or 1 (what a probe sees).
+        const covered = suite.filter((c) => c.alpha === 1 && (c.beta === 0 || c.beta === 1) &&
+          order.rules.some((r) => sameClass(r.when, classOf(c))));
+        return { id: kernel.info.id, emulated: kernel, realId: order.backend.id, suite: covered };
+      }
+      const emulated = emulatedKernels.find((k) => k.info.id === id);
+      if (!emulated) throw new UsageError(`"${id}" is not an emulated backend; emulations: ${emulatedKernels.map((k) => k.info.id).join(", ")} (or derived:FILE from chimera derive)`);
+      if (!fidelityPairs[id]) throw new UsageError(`no native counterpart is known for "${id}"`);
+      return { id, emulated: emulated as Kernel, realId: fidelityPairs[id]!, suite };
+    });
     const natives = allBackends();
     const reports = [];
-    for (const id of wanted) {
-      const emulated = emulatedKernels.find((k) => k.info.id === id)!, realId = fidelityPairs[id]!;
-      const entry = natives.find((b) => b.id === realId);
+    for (const { id, emulated, realId: pairId, suite } of jobs) {
+      const entry = pairedBackend(natives, pairId);
+      const realId = entry?.id ?? pairId;
       if (!entry?.available) {
         const reason = entry?.reason ?? "not in the native catalog";
         io.err(`fidelity: ${id}: ${realId} is unavailable here (${reason}); skipped\n`);
-        reports.push({ id, real: null, reason, bitIdentical: null, casesIdentical: null, elements: 0, failingShapes: [] });
+        reports.push({ id, real: null, reason, calls: suite.length, bitIdentical: null, casesIdentical: null, elements: 0, failingShapes: [] });
         continue;
       }
       const real = entry.create();
@@ -52,7 +66,7 @@ Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
         const seconds = (performance.now() - t0) / 1000;
         io.err(`fidelity: ${id} vs ${realId}: ${(100 * r.bitIdentical).toFixed(4)}% bit-identical, ${seconds.toFixed(1)} s\n`);
         reports.push({
-          id, real: realId, bitIdentical: r.bitIdentical, casesIdentical: r.casesIdentical, elements: r.elements,
+          id, real: realId, calls: suite.length, bitIdentical: r.bitIdentical, casesIdentical: r.casesIdentical, elements: r.elements,
           failingShapes: r.failingShapes.map((f) => ({ shape: shapeName(f.case), bitIdentical: f.bitIdentical })),
         });
       } finally {
@@ -63,13 +77,13 @@ Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
       io.out(JSON.stringify(reports, null, 2) + "\n");
       return 0;
     }
-    io.out(`suite: ${suite.length} gemm calls\n`);
+    io.out(`suite: ${suite.length} gemm calls (a derived order is measured on the calls of the classes it covers)\n`);
     for (const r of reports) {
       if (r.real === null) {
         io.out(`${r.id}: no real library here (${r.reason})\n`);
         continue;
       }
-      io.out(`${r.id} vs ${r.real}: ${(100 * r.bitIdentical!).toFixed(4)}% of ${r.elements} elements bit-identical, ` +
+      io.out(`${r.id} vs ${r.real}: ${(100 * r.bitIdentical!).toFixed(4)}% of ${r.elements} elements (${r.calls} calls) bit-identical, ` +
         `${(100 * r.casesIdentical!).toFixed(1)}% of calls entirely\n`);
       for (const f of r.failingShapes) io.out(`    ${(100 * f.bitIdentical).toFixed(2).padStart(6)}%  ${f.shape}\n`);
     }

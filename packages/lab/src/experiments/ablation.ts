@@ -1,5 +1,5 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
+import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
 import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
 
@@ -13,12 +13,13 @@ export const ablation: Experiment = {
   name: "ablation",
   summary: "§4.4 ablation: gradients at quantized vs unquantized inputs",
   flags: searchFlags,
+  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("ablation", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
     const arms: Arm[] = pairsOf(o.backendIds).flatMap(([a, b]) => (["quantized", "unquantized"] as const).map((gradientAt) => ({
       id: `${a}__${b}__${gradientAt}`, backends: [a, b], settings: algorithm1Settings(o, { gradientAt }),
     })));
-    const { outcomes, data, samples } = runArms(o, arms, io);
+    const { outcomes, data, samples } = await runArms(o, arms, io);
     const rows = pairsOf(o.backendIds).map(([a, b]) => {
       const q = outcomes.find((x) => x.id === `${a}__${b}__quantized`)!, u = outcomes.find((x) => x.id === `${a}__${b}__unquantized`)!;
       return { backends: [a, b], quantized: q, unquantized: u, ratio: u.found ? q.found / u.found : null };

@@ -2,12 +2,16 @@ import { join } from "node:path";
 import type { ParsedArgs } from "../cli/command.js";
 import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
 import { resultsDir } from "../paths.js";
+import { workersFlag } from "../sample-pool.js";
 
 /** The flags every experiment accepts (besides --json): the sample count, backends, seed and output folder. */
-export const commonFlags = ["samples", "backends", "seed", "out"] as const;
+export const commonFlags = ["samples", "backends", "seed", "out", "workers"] as const;
 
 /** Flags of the experiments that run a search: its budget and where the test images come from. */
 export const searchFlags = ["model", "warmup", "iterations", "data-dir", "fixture", "weights"] as const;
+
+/** The boolean ones among searchFlags. */
+export const searchBooleanFlags = ["fixture"] as const;
 
 /** The paper's sample count per backend pair for FMNIST (§4.3). */
 export const paperSamples = 1024;
@@ -25,6 +29,8 @@ export interface ExperimentOptions {
   /** The test set: --data-dir, else the committed fixture with --fixture, else the installed test set. */
   data: { dataDir?: string; fixture: boolean };
   weights?: string;
+  /** Worker threads for the samples (--workers; default os.availableParallelism()). */
+  workers: number;
 }
 
 /** Reads the common and search flags; `defaultBackends` applies when --backends is absent. */
@@ -47,6 +53,7 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
     iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },
     ...(weights ? { weights } : {}),
+    workers: workersFlag(args),
   };
 }
 

@@ -10,8 +10,13 @@ export interface Experiment {
   readonly name: string;
   /** One line for `chimera experiment --help`. */
   readonly summary: string;
-  /** Flags this experiment accepts besides the common ones (--samples, --backends, --seed, --out, --json). */
+  /** Flags this experiment accepts besides the common ones (--samples, --backends, --seed, --out, --workers, --json). */
   readonly flags?: readonly string[];
+  /**
+   * The flags among `flags` that take no value (e.g. "fixture"); `chimera experiment` parses them as
+   * booleans. A name may not be boolean in one experiment and take a value in another.
+   */
+  readonly booleanFlags?: readonly string[];
   /** Runs it; returns the exit code. With args.json, prints one JSON document (the summary) on stdout. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }

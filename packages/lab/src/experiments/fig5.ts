@@ -1,5 +1,5 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
+import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
 import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
 import { heatmapSvg } from "./svg-heatmap.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
@@ -19,11 +19,12 @@ export const fig5: Experiment = {
   name: "fig5",
   summary: "Figure 5: pairwise success rates of Algorithm 1, as an SVG heatmap",
   flags: searchFlags,
+  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("fig5", args, fig5DefaultBackends);
     const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: algorithm1Settings(o) }));
     const t0 = performance.now();
-    const { outcomes, data, samples } = runArms(o, arms, io);
+    const { outcomes, data, samples } = await runArms(o, arms, io);
     const seconds = (performance.now() - t0) / 1000;
     const rate = (a: string, b: string) => outcomes.find((x) => (x.backends[0] === a && x.backends[1] === b) || (x.backends[0] === b && x.backends[1] === a))?.successRate ?? null;
     const matrix = o.backendIds.map((a) => o.backendIds.map((b) => (a === b ? null : rate(a, b))));

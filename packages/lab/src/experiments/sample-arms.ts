@@ -6,6 +6,7 @@ import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import type { ExperimentOptions } from "./experiment-options.js";
+import { runSampleJobs, type SetupSpec } from "../sample-pool.js";
 
 /** One setting an experiment measures: a set of backends and a search method, run on every sample. */
 export interface Arm {
@@ -49,14 +50,17 @@ export function sampleIndices(n: number, size: number, seed: number): number[] {
  * Runs every arm on the same `samples` random test images, appending each finished sample to
  * `<out>/<arm>.jsonl` at once; samples already there are skipped, so a killed run resumes without
  * losing or repeating one. `<out>/config.json` pins the settings: a rerun with others is an error.
+ * Samples run on `o.workers` worker threads; the records, and so the outcomes, do not depend on it
+ * (only the order of lines in the JSONL files and the seconds do).
  */
-export function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandIO): { outcomes: ArmOutcome[]; records: Map<string, SampleRecord[]>; data: string; samples: number[]; setupOf: (backends: readonly string[]) => AttackSetup } {
-  const setups = new Map<string, AttackSetup>();
-  const setupOf = (backends: readonly string[]): AttackSetup => {
+export async function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandIO): Promise<{ outcomes: ArmOutcome[]; records: Map<string, SampleRecord[]>; data: string; samples: number[]; setupOf: (backends: readonly string[]) => AttackSetup }> {
+  const setups = new Map<string, { setup: AttackSetup; spec: SetupSpec }>();
+  const loaded = (backends: readonly string[]) => {
     const key = backends.join(",");
     if (!setups.has(key)) setups.set(key, loadSetup(o, backends, io));
     return setups.get(key)!;
   };
+  const setupOf = (backends: readonly string[]): AttackSetup => loaded(backends).setup;
   const data = setupOf(arms[0]!.backends).data;
   if (o.samples > data.n) {
     throw new Error(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
@@ -78,13 +82,15 @@ export function runArms(o: ExperimentOptions, arms: readonly Arm[], io: CommandI
   // The bar counts this run's samples only, so its rate and ETA are not skewed by resumed ones.
   const progress = new Progress(io, `experiment ${o.name}`, todo.length, "sample");
   let finished = 0, found = 0;
-  for (const { arm, i } of todo) {
-    const r = runSample(setupOf(arm.backends), i, arm.settings);
-    appendJsonl(join(o.out, `${arm.id}.jsonl`), r);
-    done.get(arm.id)!.set(i, r);
+  const spec = loaded(arms[0]!.backends).spec;
+  const jobs = todo.map(({ arm, i }) => ({ arm, setup: { ...spec, backends: arm.backends }, index: i, settings: arm.settings }));
+  // Workers run whole samples; only this thread appends, so a kill loses at most the samples in flight.
+  await runSampleJobs(jobs, o.workers, (j) => runSample(setupOf(j.arm.backends), j.index, j.settings), (j, r) => {
+    appendJsonl(join(o.out, `${j.arm.id}.jsonl`), r);
+    done.get(j.arm.id)!.set(j.index, r);
     if (r.found) found++;
     progress.update(++finished, `found ${found} this run`);
-  }
+  });
   const records = new Map(arms.map((a) => [a.id, samples.map((i) => done.get(a.id)!.get(i)!)]));
   const outcomes = arms.map((a) => outcomeOf(a, records.get(a.id)!, join(o.out, `${a.id}.jsonl`)));
   return { outcomes, records, data: data.source, samples, setupOf };
@@ -105,14 +111,18 @@ function outcomeOf(a: Arm, rows: readonly SampleRecord[], jsonl: string): ArmOut
  * --data-dir, or the fixture with --fixture, or the installed test set; when none is installed (and
  * $CHIMERA_FMNIST_DIR does not name one) the fixture, with a note.
  */
-function loadSetup(o: ExperimentOptions, backends: readonly string[], io: CommandIO): AttackSetup {
+function loadSetup(o: ExperimentOptions, backends: readonly string[], io: CommandIO): { setup: AttackSetup; spec: SetupSpec } {
   const common = o.weights ? { weights: o.weights } : {};
-  if (o.data.dataDir || o.data.fixture || process.env.CHIMERA_FMNIST_DIR) return setupAttack(o.model, backends, { ...common, ...o.data });
+  const load = (data: { dataDir?: string; fixture: boolean }) => {
+    const spec: SetupSpec = { model: o.model, backends: [...backends], ...common, ...data };
+    return { setup: setupAttack(o.model, backends, spec), spec };
+  };
+  if (o.data.dataDir || o.data.fixture || process.env.CHIMERA_FMNIST_DIR) return load(o.data);
   try {
-    return setupAttack(o.model, backends, { ...common, fixture: false });
+    return load({ fixture: false });
   } catch (e) {
     if (!/fashion|mnist|ENOENT|no such file/i.test((e as Error).message)) throw e;
     io.err(`no installed Fashion-MNIST test set (${(e as Error).message}); using the committed fixture\n`);
-    return setupAttack(o.model, backends, { ...common, fixture: true });
+    return load({ fixture: true });
   }
 }

@@ -8,7 +8,8 @@ import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
-import { finishedSamples, runSample, setupAttack, type SampleRecord, type SampleSettings } from "../chimera-run.js";
+import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
+import { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "../sample-pool.js";
 
 /**
  * The model behind keyed noise, as the attack sees it: logits f(x + ζ_d(x, s)) and, straight through
@@ -20,6 +21,7 @@ export function noisyAttackModel(model: AttackModel, noise: KeyedNoise): AttackM
     classes: model.classes,
     logits: (x, kernel) => model.logits(noise.apply(x), kernel),
     lossGradient: (x, targets, kernel) => model.lossGradient(noise.apply(x), targets, kernel),
+    logitsGradient: (x, seed, kernel) => model.logitsGradient(noise.apply(x), seed, kernel),
   };
 }
 
@@ -37,6 +39,21 @@ interface DefendedRecord extends SampleRecord {
 }
 
 /**
+ * Table 3's defended arm on test image `index`: the attacker runs Algorithm 1 on f(x + ζ_d(x, s'))
+ * with its own key s' (derived from the seed and the image), then the defender, with key s (from
+ * the seed), judges the image it found; success = a Chimera under s.
+ */
+export function runDefendedSample(setup: AttackSetup, index: number, settings: SampleSettings, defense: { d: number; seed: number }): DefendedRecord {
+  const { d, seed } = defense;
+  const defender = noisyAttackModel(setup.model, new KeyedNoise(derivedKey(`defender/${seed}`), d));
+  const attacker = noisyAttackModel(setup.model, new KeyedNoise(derivedKey(`attacker/${seed}/${index}`), d));
+  const r = runSample({ ...setup, model: attacker }, index, settings);
+  const x = uint8ImageDomain.decode(Buffer.from(r.image, "base64"));
+  const defenderLabels = verdicts(defender, x, setup.backends).labels;
+  return { ...r, defenderLabels, success: isChimera(defenderLabels) };
+}
+
+/**
  * Table 3 (§5.2): the attack success rate without and with the keyed-noise defense.
  *
  * Without: Algorithm 1 on the plain model; success = a Chimera example found. With: the adaptive
@@ -51,6 +68,7 @@ export const experiment: Experiment = {
   name: "table3",
   summary: "attack success without and with the keyed-noise defense (paper Table 3); resumable",
   flags: ["d", "warmup", "iterations", "data-dir", "fixture"],
+  booleanFlags: ["fixture"],
   async run(args, io) {
     const backendIds = stringFlag(args, "backends", "openblas-0.3.21-haswell,openblas-0.3.21-skylakex").split(",").map((s) => s.trim()).filter(Boolean);
     const d = numberFlag(args, "d", 1000, { min: 0, max: 2 ** 31 - 1, integer: true });
@@ -73,30 +91,26 @@ export const experiment: Experiment = {
     }
     writeFileSync(configPath, config);
 
-    const defender = noisyAttackModel(setup.model, new KeyedNoise(derivedKey(`defender/${seed}`), d));
     const plainLog = join(out, "plain.jsonl"), defendedLog = join(out, "defended.jsonl");
     const plainDone = finishedSamples(plainLog), defendedDone = finishedSamples(defendedLog) as Map<number, DefendedRecord>;
-    const todo = 2 * samples - [...plainDone.keys()].filter((i) => i < samples).length - [...defendedDone.keys()].filter((i) => i < samples).length;
-    const progress = new Progress(io, `table3 d=${d} ${backendIds.join(" vs ")}`, todo, "search");
-    let finished = 0;
+    const spec: SetupSpec = { model: "fmnist-mlp", backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}) };
+    const jobs: SampleJob[] = [];
     for (let i = 0; i < samples; i++) {
-      if (!plainDone.has(i)) {
-        const r = runSample(setup, i, settings);
-        appendJsonl(plainLog, r);
-        plainDone.set(i, r);
-        progress.update(++finished);
-      }
-      if (!defendedDone.has(i)) {
-        const attacker = noisyAttackModel(setup.model, new KeyedNoise(derivedKey(`attacker/${seed}/${i}`), d));
-        const r = runSample({ ...setup, model: attacker }, i, settings);
-        const x = uint8ImageDomain.decode(Buffer.from(r.image, "base64"));
-        const defenderLabels = verdicts(defender, x, setup.backends).labels;
-        const rec: DefendedRecord = { ...r, defenderLabels, success: isChimera(defenderLabels) };
-        appendJsonl(defendedLog, rec);
-        defendedDone.set(i, rec);
-        progress.update(++finished);
-      }
+      if (!plainDone.has(i)) jobs.push({ setup: spec, index: i, settings });
+      if (!defendedDone.has(i)) jobs.push({ setup: spec, index: i, settings, defense: { d, seed } });
     }
+    const progress = new Progress(io, `table3 d=${d} ${backendIds.join(" vs ")}`, jobs.length, "search");
+    let finished = 0;
+    await runSampleJobs(jobs, workersFlag(args), (j) => (j.defense ? runDefendedSample(setup, j.index, settings, j.defense) : runSample(setup, j.index, settings)), (j, r) => {
+      if (j.defense) {
+        appendJsonl(defendedLog, r);
+        defendedDone.set(j.index, r as DefendedRecord);
+      } else {
+        appendJsonl(plainLog, r);
+        plainDone.set(j.index, r);
+      }
+      progress.update(++finished);
+    });
     const plainRows = [...Array(samples).keys()].map((i) => plainDone.get(i)!);
     const defendedRows = [...Array(samples).keys()].map((i) => defendedDone.get(i)!);
     const plainFound = plainRows.filter((r) => r.found).length;

@@ -1,25 +1,17 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
+import { refGemvAxpyf, refGemvDotxf, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
 
 /** bli_sgemm_generic_ref: the k loop outermost, every ab(i,j) one multiply-then-add chain (the
  * vectorisation gcc applies runs across i and j, never across k). */
 const chain: Accumulation = { kind: "chain", fused: false };
-/** bli_sdotxf_generic_ref as gcc 12 vectorises it under -funsafe-math-optimizations (CRVECFLAGS of
- * config/generic/make_defs.mk): four SSE lanes over k, folded (L0+L2)+(L1+L3), the k mod 4 rest
- * multiplied and added in order. Measured, not read: the source is a plain loop. */
-const dotxfLanes: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
-
-/** frame/compat/bla_gemm.c: n == 1 becomes gemv; with TRANSA = 'T' that is the dotxf variant. */
-const gemvDotxf: GemmPlan = {
-  path: "bla_gemm.c (n == 1) → bli_sgemv_ex → bli_sgemv_unf_var1 → bli_sdotxf_generic_ref",
-  nc: { kind: "whole" },
-  kc: { kind: "whole" },
-  mc: { kind: "whole" },
-  // dotxf: y := β·y (β = 0 writes 0), then y := y + α·r (axpys, no FMA on the generic target).
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
-  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => dotxfLanes),
-};
+/** The gemv routes (row-major m = 1): dotxf as four SSE lanes over k folded (L0+L2)+(L1+L3), then one
+ * pair, then one scalar; axpyf (fuse 8) with the vector rows' tree ((p0+p1)+(p2+p3)) + ((p4+p5)+c)) +
+ * (p6+p7) over 4·⌊M/4⌋ rows, the scalar rows' tree for the rest. Measured with the order probe. */
+const gemv: RefGemvOrders = { dotLanes: 4, axpyRows: [{ width: 4, tree: "0 1 + 2 3 + + 4 5 + c + + 6 7 + +" }], axpyScalarTree: scalarAxpyTree };
+const gemvDotxf = refGemvDotxf(gemv);
+const gemvAxpyf = refGemvAxpyf(gemv);
 
 /** The packed large-matrix path: ref_kernels/bli_cntx_ref.c float blocksizes MR 4, NR 16, KC 256,
  * MC 256, NC 4096; sup thresholds 0 (sup disabled). The micro-kernel gets β for the first k-block
@@ -43,15 +35,17 @@ export const blisGeneric: EmulationDeclaration = {
   version: "0.9.0",
   variant: "generic",
   description:
-    "row-major m=1 with transB=true goes to gemv/dotxf: four lanes over k folded (L0+L2)+(L1+L3), then the k mod 4 rest, multiply then add; otherwise kc=256 k-blocks, one multiply-then-add chain per block, each block added to C",
-  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for row-major transB=true and the packed path; row-major m=1 with transB=false and n=1 (other gemv routes) unverified",
+    "row-major m=1 goes to gemv: with transB=true dotxf, four lanes over k folded (L0+L2)+(L1+L3), then a pair, then a scalar, multiply then add; with transB=false axpyf, groups of 8 k folded into y by a fixed tree (vector and scalar rows differ); otherwise kc=256 k-blocks, one multiply-then-add chain per block, each block added to C",
+  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for the gemv routes of row-major m=1 and the packed path; n=1 (gemv on B) unverified",
   sources: [
     "BLIS config/generic/bli_cntx_init_generic.c @ 0.9.0",
     "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0",
     "BLIS config/generic/make_defs.mk @ 0.9.0",
     "BLIS frame/compat/bla_gemm.c @ 0.9.0",
     "BLIS ref_kernels/1f/bli_dotxf_ref.c @ 0.9.0",
+    "BLIS ref_kernels/1f/bli_axpyf_ref.c @ 0.9.0",
+    "BLIS frame/2/gemv/bli_gemv_unf_var1.c, bli_gemv_unf_var2.c @ 0.9.0",
     "BLIS ref_kernels/3/bli_gemm_ref.c @ 0.9.0",
   ],
-  plan: (shape) => (shape.N === 1 && shape.transA ? gemvDotxf : large),
+  plan: (shape) => (shape.N === 1 ? (shape.transA ? gemvDotxf : gemvAxpyf) : large),
 };

@@ -3,13 +3,23 @@ import { makeEmulatedKernel } from "../emulated-kernel.js";
 import type { EmulatedKernel } from "../emulated-kernel.js";
 import { netlib } from "./netlib.js";
 import { blisGeneric } from "./blis-generic.js";
-import { eigenO3 } from "./eigen-o3.js";
+import { blisHaswell, blisSkx, blisZen, blisZen2, blisZen3 } from "./blis-x86.js";
+import { blisPenryn, blisSandybridge } from "./blis-sse-avx.js";
+import { eigenNative, eigenO3 } from "./eigen.js";
+import { atlas } from "./atlas.js";
 import { openblasHaswell } from "./openblas-haswell.js";
+import { openblasNehalem, openblasSandybridge, openblasZen } from "./openblas-x86-other.js";
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
+import { cublas } from "./cublas.js";
+import { accelerate } from "./accelerate.js";
 import { mklAvx, mklAvx2, mklAvx512, mklGeneric, mklSse42 } from "./mkl.js";
 
-/** Every library declaration, in the order of issue #4's priorities. */
-export const emulatedDeclarations: readonly EmulationDeclaration[] = [netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, mklGeneric, mklAvx512, mklAvx2, mklSse42, mklAvx];
+/** Every library declaration, in the order of issue #4's priorities (the unverified GPU/Apple ones last). */
+export const emulatedDeclarations: readonly EmulationDeclaration[] = [
+  netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas, blisZen3, blisHaswell, blisSkx,
+  blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem,
+  mklGeneric, mklAvx512, mklAvx2, mklSse42, mklAvx, cublas, accelerate,
+];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);

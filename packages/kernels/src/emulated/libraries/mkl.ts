@@ -156,7 +156,7 @@ function avx512Blocked(s: LibraryShape): GemmPlan {
     nc: { kind: "whole" },
     kc: { kind: "mkl-halve-ceil", size: 384 },
     mc: { kind: "whole" },
-    meetC: fusedBeta ? { kind: "beta-fused-first-block", fusedAlpha: false } : { kind: "scale-then-add-blocks", fusedAlpha: false },
+    meetC: fusedBeta ? { kind: "fma-beta-first-block" } : { kind: "scale-then-add-blocks", fusedAlpha: false },
     tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
   };
 }
@@ -295,7 +295,7 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
     // β = −1.5 against the library on whole outputs (scratch comparisons, one k-block): large calls
     // scale C first (64x72x50, 128x240x207: fl(β·C) + blk on every element), smaller ones fuse β into
     // the first block (16x236x207, 48x240x50: fma(β, C, blk) on every element).
-    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false } : { kind: "beta-fused-first-block", fusedAlpha: false },
+    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false } : { kind: "fma-beta-first-block" },
     tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big),
   };
 }

@@ -1,0 +1,167 @@
+import type { Accumulation } from "../accumulation.js";
+import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+
+/**
+ * ATLAS 3.10.3 as Debian's libatlas3-base ships it (atlas/libblas.so.3.10.3, the generic x86-64 build:
+ * SSE2, no FMA). Everything here was MEASURED with the order probe and the native bridge on this
+ * machine; the generated kernels and the tuned crossovers are build products that no source file
+ * states. What the ATLAS sources do say (src/blas/gemm/ATL_gemmXX.c): a call goes either to a
+ * no-copy driver (ATL_NCmm*) or to a copy driver (ATL_mmJIK / ATL_mmIJK / ATL_mmJITcp) that packs
+ * MB×KB and KB×NB blocks and writes C at the end; the choice depends on M·N against a tuned
+ * crossover divided by K (DOCOPY); and K may be cut by the CacheEdge.
+ */
+
+/** MB = NB = KB = 48: the block edge every probed tree shows (4-lane dot products over 48-term blocks,
+ *  full 48×48 tiles vs partial ones), e.g. `probe --backend atlas-3.10.3-base --shape 64x128x784 --trans-b`. */
+const NB = 48;
+/** The copy driver runs only for K ≥ 576 = 12·NB (measured: K = 575 no-copy, 576 copy, for 200×200,
+ *  128×1 and every transpose pair). */
+const COPY_MIN_K = 576;
+/** Copy iff M·N ≥ ⌊X / K⌋ (ATL_gemmXX.c's DOCOPY test, K > 3·NB, M, N ≤ 3·NB); X measured by bisection
+ *  on K at six M×N pairs: library TRANSA = 'T' (the row-major call's transB, nn.Linear's layout)
+ *  69113 ≤ X < 69135, 'N' 23035 ≤ X < 23052. Taken as 1440·NB and 480·NB; applied to every regime (only
+ *  the M, N ≤ 3·NB one was bisected; 200×200 copies from K = 576 as this predicts). */
+const COPY_X = { transA: 69120, noTransA: 23040 } as const;
+
+/** The CacheEdge K cut CE_maxK = 56·KB = 2688 (measured: 3x37x4095 reads (chain[0..2687] + C) +
+ *  chain[2688..4094]; 128x64 and 200x200 copy calls first cut at K = 2689, every transpose pair). */
+const CE_K = 2688;
+
+/** SSE2 4-lane dot product over k (lane t mod 4), folded (L0+L2)+(L1+L3), multiply then add. */
+const lanes4: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
+const chain: Accumulation = { kind: "chain", fused: false };
+
+/**
+ * A full NB×NB tile: 48-term blocks of four lanes, the running value (C or the work block) loaded into
+ * lane 0 of the next block; the K mod 48 rest, when a multiple of 4, as four lanes of its own added
+ * after, otherwise one chain continuing the running value (the K-cleanup kernels).
+ */
+function fullTile(K: number): Accumulation {
+  const rest4 = K % 4 === 0;
+  return { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: rest4 ? lanes4 : chain, restCarry: rest4 ? "add" : "init" };
+}
+/** A tile partial in M or in N: each 48-term block its own 4-lane sum added to the running
+ *  value, the K mod 48 rest one chain continuing it. */
+const partialTile: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "add", rest: chain, restCarry: "init" };
+
+/** Which kernel a tile of the M×N grid of NB blocks gets: full, partial in M only, partial in N only, both;
+ *  a partial-in-M kernel may differ row by row. */
+function* atlasTiles(mBlock: number, nBlock: number, full: Accumulation, mPartial: (rows: number, row: number) => Accumulation, nPartial: Accumulation): Iterable<Tile> {
+  if (mBlock < NB && nBlock === NB) {
+    for (let r = 0; r < mBlock;) {
+      const accumulation = mPartial(mBlock, r);
+      let r1 = r + 1;
+      while (r1 < mBlock && mPartial(mBlock, r1) === accumulation) r1++;
+      yield { r0: r, r1, s0: 0, s1: nBlock, accumulation };
+      r = r1;
+    }
+    return;
+  }
+  const accumulation = mBlock === NB ? (nBlock === NB ? full : nPartial) : chain;
+  yield { r0: 0, r1: mBlock, s0: 0, s1: nBlock, accumulation };
+}
+
+/** A no-copy tile partial in M with a multiple of 12 rows: the blocked kernel with the running value in
+ *  lane 0, the K mod 48 rest one chain. */
+const shortM: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: chain, restCarry: "init" };
+/** The 14-row cleanup kernel (run for 14, 28 and 42 rows): like shortM, but the rows at offsets 0, 1, 4,
+ *  5, 8, 9 of every 14 fold their lanes (L0+L1)+(L2+L3) (measured on 48x28x128, 48x76x303 and
+ *  48x90x100, independent of K and ldb). */
+const shortMAdjacent: Accumulation = {
+  kind: "k-blocked", block: NB, carry: "init", rest: chain, restCarry: "init",
+  inner: { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "adjacent", tail: "mul-add-chain" },
+};
+/** Row offsets, modulo 14, whose lanes fold adjacent in the 14-row cleanup kernel (rows 14, 28, 42). */
+const ADJACENT_14 = new Set([0, 1, 4, 5, 8, 9]);
+type CleanupKind = "lane0" | "added" | "chain" | "14";
+/** The cleanup kernel of a no-copy tile partial in M, by its row count (a table of generated kernels,
+ *  measured row count by row count, 1..47, against the library on 48 x (48 + r) x {60, 98, 100} calls,
+ *  padded and not, the same for all four transpose pairs): lane0 = shortM, added = partialTile,
+ *  14 = the 14-row kernel (shortM, ADJACENT_14 rows folding adjacent); absent = one chain. */
+const CLEANUP: Record<number, CleanupKind> = {
+  4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "14", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
+  28: "14", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 42: "14", 44: "added",
+};
+function cleanup(kind: CleanupKind, row: number): Accumulation {
+  return kind === "14" ? (ADJACENT_14.has(row % 14) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
+}
+const blocks = { kind: "fixed", size: NB } as const;
+
+/** The copy driver: tiles computed into a work block from +0, C := β·C, then C += α·W (C is the last leaf
+ *  of every probed tree). K beyond the CacheEdge is cut in chunks of CE_K, each chunk's work block added
+ *  to C in turn (ATL_gemmXX.c's Kp loop with bet = ONE after the first). */
+function copyPlan(K: number): GemmPlan {
+  const full = fullTile(K);
+  return {
+    path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
+    nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
+  };
+}
+
+/** K < 576, or DOCOPY false: the kernels run on C in place, every element starting from β·C (its trees
+ *  read chain[0, C, 1..] or (block + C): the first term then C, the same bits as C first). Full tiles as
+ *  in the copy driver; a tile partial in M runs the cleanup kernel of its row count (CLEANUP), one partial
+ *  in N the blocked cleanup; with DOCOPY false both are one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
+ *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
+function noCopyPlan(s: LibraryShape): GemmPlan {
+  // With DOCOPY false (the true no-copy driver) every partial tile is one chain; with DOCOPY true but
+  // K < 576 the tiles partial in N get the blocked cleanup and those partial in M the kernel of their
+  // row count (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does, for all four pairs).
+  const copyTest = doCopy(s);
+  const full = fullTile(s.K), nPartial = copyTest ? partialTile : chain;
+  const mPartial = (rows: number, row: number): Accumulation => cleanup(copyTest ? CLEANUP[rows] ?? "chain" : "chain", row);
+  return {
+    path: "ATL_sgemm → kernels on C in place (K < 576 or no-copy ATL_NCmm*), NB = 48",
+    nc: blocks, kc: { kind: "whole" }, mc: blocks,
+    meetC: { kind: "accumulate-into-c" },
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
+  };
+}
+
+function copies(s: LibraryShape): boolean {
+  const X = s.transA ? COPY_X.transA : COPY_X.noTransA;
+  return s.K >= COPY_MIN_K && s.M * s.N >= Math.floor(X / s.K);
+}
+
+/**
+ * ATL_gemmXX.c's DOCOPY test, M·N ≥ ⌊X/K⌋, with X per regime and transpose pair, bisected on this build
+ * with α = 0.5 (where a false DOCOPY shows: the no-copy driver then adds β·C after the scaled sum):
+ * K ≤ 3·NB: NN [134460, 134880), TN [43100, 43320), NT [69100, 69360), TT [105900, 106100);
+ * K > 3·NB with M, N ≤ 3·NB: COPY_X; with N ≤ 3·NB < M: NN, TN, TT in [60200, 120200), NT < 60200
+ * (taken as 69120 and 23040); M > 3·NB: ≤ 150000 (taken as COPY_X).
+ */
+function doCopy(s: LibraryShape): boolean {
+  const pair = `${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`;
+  const small = 3 * NB;
+  let X: number;
+  if (s.K <= small) X = ({ NN: 134640, TN: 43200, NT: 69180, TT: 106000 } as Record<string, number>)[pair]!;
+  else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : COPY_X.transA;
+  else X = s.transA ? COPY_X.transA : COPY_X.noTransA;
+  return s.M * s.N >= Math.floor(X / s.K);
+}
+
+/** The no-copy driver with α ≠ 1: the same tile kernels from +0, then C := α·s + β·C. */
+function noCopyScaledPlan(s: LibraryShape): GemmPlan {
+  return { ...noCopyPlan(s), path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: C after the scaled sum), NB = 48", meetC: { kind: "sum-then-epilogue" } };
+}
+
+function plan(s: LibraryShape): GemmPlan {
+  if (copies(s)) return copyPlan(s.K);
+  return s.alpha !== 1 && !doCopy(s) ? noCopyScaledPlan(s) : noCopyPlan(s);
+}
+
+export const atlas: EmulationDeclaration = {
+  library: "atlas",
+  version: "3.10.3",
+  variant: "",
+  description:
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails; with alpha != 1 then C is added after the scaled sum); multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the default fidelity suite but one call (random 0, 413x76x303 with beta -1.5), and 79 of 80 calls (99.93% of elements) of a random sweep over all transposes, alpha in {1, 0.5}, beta in {0, 1, -1.5}; the one miss class: the 14-row cleanup kernel (tiles of 14, 28, 42 rows) with beta other than 0 or 1. NB, crossovers, CacheEdge cut and the cleanup table are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified",
+  sources: [
+    "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
+    "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
+  ],
+  plan,
+};
