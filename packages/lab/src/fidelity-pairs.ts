@@ -27,6 +27,11 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
   "blis-0.9.0-penryn": "blis-0.9.0-penryn-serial",
   "eigen-3.4-native": "eigen-3.4.0-native",
   "atlas-3.10.3": "atlas-3.10.3-base",
+  "mkl-2020.4-generic": "mkl-2020.4-auto-sequential",
+  "mkl-2020.4-avx512": "mkl-2020.4-avx512-sequential",
+  "mkl-2020.4-avx2": "mkl-2020.4-avx2-sequential",
+  "mkl-2020.4-sse42": "mkl-2020.4-sse42-sequential",
+  "mkl-2020.4-avx": "mkl-2020.4-avx-sequential",
   "cublas-12-sm80-unverified": "cublas-unknown-pedantic",
   "accelerate-unverified-m1-amx": "accelerate-system-default",
 };

@@ -1,4 +1,9 @@
 import { fma32 } from "../fp32/fma.js";
+import {
+  mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklAvx512Horner, mklEvenOdd, mklSseSum,
+  type MklAvx2DotAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation,
+  type MklAvx512HornerAccumulation, type MklEvenOddAccumulation, type MklSseAccumulation,
+} from "./mkl-accumulation.js";
 
 const fround = Math.fround;
 
@@ -75,7 +80,14 @@ export type Accumulation =
       readonly rest: Accumulation;
       readonly restCarry: BlockCarry;
     }
-  | { readonly kind: "redux-2acc"; readonly fused: boolean; readonly packet: number; readonly tail: FoldLeftTail };
+  | { readonly kind: "redux-2acc"; readonly fused: boolean; readonly packet: number; readonly tail: FoldLeftTail }
+  // MKL's kernels, measured by the probe (mkl-accumulation.ts).
+  | MklSseAccumulation
+  | MklAvx512DotAccumulation
+  | MklAvx512Axpy8Accumulation
+  | MklAvx2DotAccumulation
+  | MklEvenOddAccumulation
+  | MklAvx512HornerAccumulation;
 
 /**
  * How a `k-blocked` accumulation's blocks meet the running value: `init` feeds it to the block's
@@ -163,6 +175,12 @@ export function fmaStep(a: number, b: number, s: number): number {
 export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Accumulation, init: number): number {
   let u = 0;
   if (acc.kind === "chain") return chain(a, ai, b, bi, len, acc.fused, init);
+  if (acc.kind === "mkl-sse") return mklSseSum(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-avx512-dot") return mklAvx512Dot(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-avx512-axpy8") return mklAvx512Axpy8(a, ai, b, bi, len, init);
+  if (acc.kind === "mkl-avx2-dot") return mklAvx2Dot(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-even-odd") return mklEvenOdd(a, ai, b, bi, len, acc, init);
+  if (acc.kind === "mkl-avx512-horner") return mklAvx512Horner(a, ai, b, bi, len, acc, init);
   if (acc.kind === "interleaved") {
     const u = acc.unroll, body = len - (len % u);
     if (acc.accumulators === 2 && u % 2 === 0) {

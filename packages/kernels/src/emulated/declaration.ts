@@ -15,6 +15,10 @@ export interface LibraryShape {
   readonly transB: boolean;
   readonly alpha: number;
   readonly beta: number;
+  /** The library's leading dimensions (lda = the call's ldb, ldb = the call's lda), for paths that
+   * depend on them (MKL's m = 1 kernels); absent when a caller builds a shape by hand. */
+  readonly lda?: number;
+  readonly ldb?: number;
 }
 
 /**

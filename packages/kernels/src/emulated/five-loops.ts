@@ -22,7 +22,7 @@ let meetBuffer = new Uint8Array(1024);
  */
 export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
-  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta };
+  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda };
   const plan = decl.plan(shape);
   const meet = plan.meetC;
   const pa = packedA ?? packLibraryA(call);

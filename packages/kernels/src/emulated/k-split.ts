@@ -1,3 +1,5 @@
+import { mklHalveOnce, type MklHalveOnceSplit } from "./mkl-accumulation.js";
+
 /**
  * How a library cuts a length (k for the pc loop, m for the ic loop) into blocks.
  *
@@ -12,12 +14,14 @@ export type Split =
   | { readonly kind: "whole" }
   | { readonly kind: "fixed"; readonly size: number }
   | { readonly kind: "halve-rest"; readonly size: number; readonly align: number }
-  | { readonly kind: "fixed-max"; readonly size: number; readonly max: number };
+  | { readonly kind: "fixed-max"; readonly size: number; readonly max: number }
+  | MklHalveOnceSplit;
 
 /** The block lengths `split` cuts `length` into, in loop order. */
 export function splitLength(length: number, split: Split): number[] {
   if (length === 0) return [];
   if (split.kind === "whole") return [length];
+  if (split.kind === "mkl-halve-once" || split.kind === "mkl-halve-ceil" || split.kind === "mkl-whole-halve-fixed") return mklHalveOnce(length, split);
   const out: number[] = [];
   let rest = length;
   while (rest > 0) {

@@ -12,11 +12,13 @@ import { openblasNehalem, openblasSandybridge, openblasZen } from "./openblas-x8
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
 import { cublas } from "./cublas.js";
 import { accelerate } from "./accelerate.js";
+import { mklAvx, mklAvx2, mklAvx512, mklGeneric, mklSse42 } from "./mkl.js";
 
 /** Every library declaration, in the order of issue #4's priorities (the unverified GPU/Apple ones last). */
 export const emulatedDeclarations: readonly EmulationDeclaration[] = [
   netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas, blisZen3, blisHaswell, blisSkx,
-  blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem, cublas, accelerate,
+  blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem,
+  mklGeneric, mklAvx512, mklAvx2, mklSse42, mklAvx, cublas, accelerate,
 ];
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
