@@ -55,8 +55,11 @@ describe("emulated kernels: properties against independent oracles", () => {
       }
     });
 
-    it(`${id}: k = 1 gives fl(a·b) (+ bias) exactly, like the reference kernel`, () => {
-      for (const beta of [0, 1]) {
+    // With β = 0 every order gives fl(a·b) at k = 1. With a bias in C it is the library's choice:
+    // MKL's avx2/avx512 paths (m > 1) and BLIS's zen dot route (m = 1) fuse the product into C, which
+    // the fidelity tests check against the libraries themselves.
+    it(`${id}: k = 1 gives fl(a·b) exactly, like the reference kernel`, () => {
+      for (const beta of [0]) {
         const call = shape(false, true, 4, 9, 1, beta, 7);
         expect(Array.from(run(kernel, call))).to.deep.equal(Array.from(run(referenceKernel, call)));
       }

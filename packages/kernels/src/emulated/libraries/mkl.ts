@@ -200,9 +200,23 @@ const avx512SmallM: GemmPlan = {
 };
 
 /**
- * MKL 2020.4's AVX-512 code path (libmkl_avx512). Not modelled: K = 1 on the blocked path, where the
- * library computes fma(a, b, β·C) (probe: 3x37x1 --trans-b --beta 1 gives (*0 1)); the small-m path for
- * layouts other than row-major transB = true.
+ * K = 1 with more than one row (library N > 1) on the avx2 and avx512 paths: the library computes
+ * fma(a, b, β·C), the product fused into C (probe: 3x37x1 and 64x37x1, --trans-b or not, --beta 1 give
+ * (*0 1); 1x37x1 gives (0 1), the m = 1 route). Modelled as a fused chain that starts from β·C; α ≠ 1
+ * and β ∉ {0, 1} unverified.
+ */
+const fusedIntoC: GemmPlan = {
+  path: "k = 1: C := fma(a, b, β·C) (measured)",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "accumulate-into-c" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "chain", fused: true })),
+};
+
+/**
+ * MKL 2020.4's AVX-512 code path (libmkl_avx512). Not modelled: the small-m path for layouts other
+ * than row-major transB = true.
  */
 export const mklAvx512: EmulationDeclaration = {
   library: "mkl",
@@ -210,10 +224,11 @@ export const mklAvx512: EmulationDeclaration = {
   variant: "avx512",
   description:
     "libmkl_avx512: m=1 16-lane FMA dot products (rows in fours: product 0 heads lane 0, full vectors, halving sum, then the rest in a masked pass; M mod 4 rows: two or one accumulators, product 0 added last); small m with k >= 24m 16 lanes over 64-product chunks nested from the end; otherwise k-blocks of 384 (384<rest<768 takes ceil(rest/2)) with one FMA chain each, added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx512-sequential (the default suite but k = 1); the small-m path for layouts other than transB=true unverified",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx512-sequential (the whole default suite); the small-m path for layouts other than transB=true unverified",
   sources: MKL_SOURCES,
   plan: (s) => (s.N === 1 && s.transA ? avx512M1
     : s.N === 1 && s.M > 1 ? avx512M1Axpy
+    : s.K === 1 ? fusedIntoC
     : s.N < 16 && 24 * s.N <= s.K && s.M > 1 && s.transA ? avx512SmallM
     : avx512Blocked(s)),
 };
@@ -302,8 +317,8 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
 
 /**
  * MKL 2020.4's AVX2 code path (libmkl_avx2): m = 1 (both layouts) and the blocked path, which small m
- * takes too (the suite's 3x37xK all match). Not modelled: K = 1 (the library computes fma(a, b, β·C));
- * how β ∉ {0, 1} meets one-column edges; tile rests other than those measured.
+ * takes too (the suite's 3x37xK all match); K = 1 as fusedIntoC. Not modelled: how β ∉ {0, 1} meets
+ * one-column edges; tile rests other than those measured.
  */
 export const mklAvx2: EmulationDeclaration = {
   library: "mkl",
@@ -311,9 +326,9 @@ export const mklAvx2: EmulationDeclaration = {
   variant: "avx2",
   description:
     "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (99.9977% of the default suite; k = 1 and beta not in {0, 1} on one-column edges miss)",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy : avx2Blocked(s)),
+  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy : s.K === 1 ? fusedIntoC : avx2Blocked(s)),
 };
 
 /** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
