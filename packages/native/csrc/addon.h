@@ -6,8 +6,9 @@
 #include "blas-library.h"
 #include "napi-args.h"
 
-/* Operand scratch, reused across calls (the addon runs on the JS thread only). */
-extern aligned_scratch scratch_a, scratch_b, scratch_c;
+/* Operand scratch, reused across calls, one set per OS thread: Node worker threads may call in-process libraries at the same time, each staging its
+ * own operands (a process-wide scratch let one thread's copy overwrite another's mid-call). */
+extern _Thread_local aligned_scratch scratch_a, scratch_b, scratch_c;
 
 /* The library opened under handle `h`, or NULL after throwing. */
 const blas_library *library_at(napi_env env, const char *op, int h);

@@ -8,6 +8,7 @@
 #include "addon.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #ifdef __linux__
 #include <link.h>
 #endif
@@ -16,9 +17,11 @@
 
 #define MAX_LIBRARIES 64
 
-aligned_scratch scratch_a, scratch_b, scratch_c;
+_Thread_local aligned_scratch scratch_a, scratch_b, scratch_c;
+/* Shared by every thread of the process: entries are only appended, under open_lock. */
 static blas_library libraries[MAX_LIBRARIES];
 static int library_count;
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const blas_library *library_at(napi_env env, const char *op, int h) {
   if (h < 0 || h >= library_count) {
@@ -36,14 +39,17 @@ napi_value native_open(napi_env env, napi_callback_info info) {
   char path[4096];
   if (argc != 1 || arg_string(env, v[0], "open", "path", path, sizeof path)) return throw_error(env, "open", "path must be a string");
   int h = -1;
+  char err[4600];
+  err[0] = '\0';
+  pthread_mutex_lock(&open_lock);
   for (int i = 0; i < library_count; i++)
     if (strcmp(libraries[i].path, path) == 0) h = i;
   if (h < 0) {
-    if (library_count == MAX_LIBRARIES) return throw_error(env, "open", "too many libraries open (%d)", MAX_LIBRARIES);
-    char err[4600];
-    if (blas_library_open(&libraries[library_count], path, err, sizeof err)) return throw_error(env, "open", "%s", err);
-    h = library_count++;
+    if (library_count == MAX_LIBRARIES) snprintf(err, sizeof err, "too many libraries open (%d)", MAX_LIBRARIES);
+    else if (blas_library_open(&libraries[library_count], path, err, sizeof err) == 0) h = library_count++;
   }
+  pthread_mutex_unlock(&open_lock);
+  if (h < 0) return throw_error(env, "open", "%s", err);
   napi_value out;
   napi_create_int32(env, h, &out);
   return out;
