@@ -630,48 +630,133 @@ function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Arra
   v[e] = sp; v[e + 1] = sq;
 }
 
+/*
+ * The fused chain kernels below run in two parts so that the hot loop holds no call. A fast loop takes
+ * each step as RN32(RN64(x·y + c)) and leaves (exits, its accumulators written back to v) at the first
+ * step whose binary64 sum u may be a binary32 midpoint, the only case where that double rounding can
+ * differ from fma32 (see fmaStep). The test needs no memory traffic: u is a midpoint only if it has at
+ * most 25 significant bits, i.e. u equals its Veltkamp split to 25 bits, h = p − (p − u) with
+ * p = u·(2^28 + 1) (exact for |u| < 2^996; a sum of binary32 values and a product is below 2^257), and
+ * u ≠ RN32(u) (so an exact sum such as x·0 + c stays in the fast loop). Inf and NaN give h = NaN and stay
+ * too: there RN32(u) is fma32's answer. A slow step (fmaSteps) then finishes that step with fma32 for the
+ * accumulators not yet updated, and the fast loop goes on from the next step. Kept apart from the fast
+ * loop, the fma32 calls never enter its code: a call there (even a never-taken one, once it has type
+ * feedback) makes V8 spill the accumulators around it, and the kernel ran at less than half the speed.
+ * The fast loop returns t·8 + j for an exit at step t, accumulator j (the order written in the loop),
+ * or −1 at the end.
+ */
+const SPLIT25 = 268435457; // 2^28 + 1: Veltkamp's constant that splits a binary64 to 25 significant bits
+
+/** The accumulators j.. (row j mod rows, column ⌊j/rows⌋ of a rows×cols block) of step t, with fma32. */
+function fmaSteps(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, j: number, rows: number, count: number, v: Float64Array, e: number, ld: number): void {
+  for (; j < count; j++) {
+    const row = j % rows, col = (j - row) / rows, i = e + col * ld + row;
+    v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + col * ldb + t]!, v[i]!);
+  }
+}
+
 function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast4x2Fma(a, a0, lda, b, b0, ldb, t, len, v, e, ld);
+    if (q < 0) return;
+    t = q >> 3;
+    fmaSteps(a, a0, lda, b, b0, ldb, t, q & 7, 4, 8, v, e, ld);
+    t++;
+  }
+}
+
+function fast4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, len: number, v: Float64Array, e: number, ld: number): number {
+  let u = 0, p = 0, r = 0, j = -1;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
-  for (let t = 0; t < len; t++) {
+  loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
-    u = x0 * y1 + c01; bits64[0] = u; c01 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y1, c01) : fround(u); u = x1 * y1 + c11; bits64[0] = u; c11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y1, c11) : fround(u); u = x2 * y1 + c21; bits64[0] = u; c21 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y1, c21) : fround(u); u = x3 * y1 + c31; bits64[0] = u; c31 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y1, c31) : fround(u);
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } c30 = r;
+    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 4; break loop; } c01 = r;
+    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 5; break loop; } c11 = r;
+    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } c21 = r;
+    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } c31 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
+  return j < 0 ? -1 : t * 8 + j;
 }
 
 function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast8x1Fma(a, a0, lda, b, b0, t, len, v, e);
+    if (q < 0) return;
+    t = q >> 3;
+    fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 8, 8, v, e, 0);
+    t++;
+  }
+}
+
+function fast8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
+  let u = 0, p = 0, r = 0, j = -1;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
-  for (let t = 0; t < len; t++) {
-    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, x4 = a[a4 + t]!, x5 = a[a5 + t]!, x6 = a[a6 + t]!, x7 = a[a7 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u); u = x4 * y0 + c40; bits64[0] = u; c40 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x4, y0, c40) : fround(u); u = x5 * y0 + c50; bits64[0] = u; c50 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x5, y0, c50) : fround(u); u = x6 * y0 + c60; bits64[0] = u; c60 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x6, y0, c60) : fround(u); u = x7 * y0 + c70; bits64[0] = u; c70 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x7, y0, c70) : fround(u);
+  loop: for (; t < len; t++) {
+    const y0 = b[b0 + t]!;
+    let x = a[a0 + t]!;
+    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
+    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
+    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
+    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
+    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
+    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
+    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
+    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } c70 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
+  return j < 0 ? -1 : t * 8 + j;
 }
 
 function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast4x1Fma(a, a0, lda, b, b0, t, len, v, e);
+    if (q < 0) return;
+    t = q >> 3;
+    fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 4, 4, v, e, 0);
+    t++;
+  }
+}
+
+function fast4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
+  let u = 0, p = 0, r = 0, j = -1;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
-  for (let t = 0; t < len; t++) {
+  loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } c30 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
+  return j < 0 ? -1 : t * 8 + j;
 }
 
 function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast1x1Fma(a, a0, b, b0, t, len, v, e);
+    if (q < 0) return;
+    t = q >> 3;
+    v[e] = fma32(a[a0 + t]!, b[b0 + t]!, v[e]!);
+    t++;
+  }
+}
+
+function fast1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
+  let u = 0, p = 0, r = 0, j = -1;
   let c00 = v[e]!;
-  for (let t = 0; t < len; t++) {
-    const x0 = a[a0 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u);
+  for (; t < len; t++) {
+    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break; } c00 = r;
   }
   v[e] = c00;
+  return j < 0 ? -1 : t * 8 + j;
 }
 
 function chain4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
