@@ -225,6 +225,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   lanes[0] = init;
   let t = 0;
   if (acc.fused) {
+    if (L === 8) t = lanes8Fma(a, ai, b, bi, end, lanes);
     for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
     for (let l = 0; t < end; t++, l++) lanes[l] = fmaStep(a[ai + t]!, b[bi + t]!, lanes[l]!);
   } else {
@@ -246,8 +247,10 @@ function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: nu
   const body = len - (len % L);
   const lanes = scratch(L);
   lanes[0] = init;
-  if (fused) for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
-  else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
+  if (fused) {
+    const t0 = L === 8 ? lanes8Fma(a, ai, b, bi, body, lanes) : 0;
+    for (let t = t0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
+  } else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
   lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
   return reduceLanes(lanes, reduce, L);
 }
@@ -409,10 +412,18 @@ function step(a: number, b: number, s: number, fused: boolean): number {
   return fused ? fmaStep(a, b, s) : fround(s + fround(a * b));
 }
 
+/** The running value of a fused `chain`, for chain1x1Fma. */
+const chainCell = new Float64Array(1);
+
 function chain(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, init: number): number {
+  if (fused) {
+    if (len === 0) return init;
+    chainCell[0] = init;
+    chain1x1Fma(a, ai, b, bi, len, chainCell, 0);
+    return chainCell[0]!;
+  }
   let s = init;
-  if (fused) for (let t = 0; t < len; t++) s = fmaStep(a[ai + t]!, b[bi + t]!, s);
-  else for (let t = 0; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
+  for (let t = 0; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   return s;
 }
 
@@ -653,6 +664,39 @@ function fmaSteps(a: Float32Array, a0: number, lda: number, b: Float32Array, b0:
     const row = j % rows, col = (j - row) / rows, i = e + col * ld + row;
     v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + col * ldb + t]!, v[i]!);
   }
+}
+
+/**
+ * 8 fused lanes over t < 8·⌊end/8⌋ (product t to lane t mod 8), starting from and leaving their values in
+ * w[0..7]; returns 8·⌊end/8⌋. A call-free fast loop with fma32 steps out of line, as the chain kernels.
+ */
+function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, end: number, w: Float64Array): number {
+  const body = end - (end % 8);
+  for (let t = 0; ;) {
+    const q = fastLanes8Fma(a, ai, b, bi, t, body, w);
+    if (q < 0) return body;
+    t = q >> 3;
+    for (let l = q & 7; l < 8; l++) w[l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[l]!);
+    t += 8;
+  }
+}
+
+function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, w: Float64Array): number {
+  let u = 0, p = 0, r = 0, j = -1;
+  let l0 = w[0]!, l1 = w[1]!, l2 = w[2]!, l3 = w[3]!, l4 = w[4]!, l5 = w[5]!, l6 = w[6]!, l7 = w[7]!;
+  loop: for (; t < body; t += 8) {
+    const x = ai + t, y = bi + t;
+    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } l3 = r;
+    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 4; break loop; } l4 = r;
+    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 5; break loop; } l5 = r;
+    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } l6 = r;
+    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } l7 = r;
+  }
+  w[0] = l0; w[1] = l1; w[2] = l2; w[3] = l3; w[4] = l4; w[5] = l5; w[6] = l6; w[7] = l7;
+  return j < 0 ? -1 : t * 8 + j;
 }
 
 function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
