@@ -225,7 +225,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   lanes[0] = init;
   let t = 0;
   if (acc.fused) {
-    if (L === 8) t = lanes8Fma(a, ai, b, bi, end, lanes);
+    t = fusedLanesBody(a, ai, b, bi, end, L, lanes);
     for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
     for (let l = 0; t < end; t++, l++) lanes[l] = fmaStep(a[ai + t]!, b[bi + t]!, lanes[l]!);
   } else {
@@ -248,7 +248,7 @@ function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: nu
   const lanes = scratch(L);
   lanes[0] = init;
   if (fused) {
-    const t0 = L === 8 ? lanes8Fma(a, ai, b, bi, body, lanes) : 0;
+    const t0 = fusedLanesBody(a, ai, b, bi, body, L, lanes);
     for (let t = t0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
   } else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
   lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
@@ -589,19 +589,10 @@ const laneScratch = new Float64Array(16);
 
 /** 16 fused lanes over t (lane t mod 16, the len mod 16 rest in lanes 0..), lane 0 starting at init, then reduced. */
 function lanes16Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number, how: LaneReduction): number {
-  let u = 0;
-  let l0 = init, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0, l9 = 0, l10 = 0, l11 = 0, l12 = 0, l13 = 0, l14 = 0, l15 = 0;
-  let t = 0;
-  for (; t + 16 <= len; t += 16) {
-    const p = ai + t, q = bi + t;
-    u = a[p]! * b[q]! + l0; bits64[0] = u; l0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p]!, b[q]!, l0) : fround(u); u = a[p + 1]! * b[q + 1]! + l1; bits64[0] = u; l1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 1]!, b[q + 1]!, l1) : fround(u); u = a[p + 2]! * b[q + 2]! + l2; bits64[0] = u; l2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 2]!, b[q + 2]!, l2) : fround(u); u = a[p + 3]! * b[q + 3]! + l3; bits64[0] = u; l3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 3]!, b[q + 3]!, l3) : fround(u);
-    u = a[p + 4]! * b[q + 4]! + l4; bits64[0] = u; l4 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 4]!, b[q + 4]!, l4) : fround(u); u = a[p + 5]! * b[q + 5]! + l5; bits64[0] = u; l5 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 5]!, b[q + 5]!, l5) : fround(u); u = a[p + 6]! * b[q + 6]! + l6; bits64[0] = u; l6 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 6]!, b[q + 6]!, l6) : fround(u); u = a[p + 7]! * b[q + 7]! + l7; bits64[0] = u; l7 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 7]!, b[q + 7]!, l7) : fround(u);
-    u = a[p + 8]! * b[q + 8]! + l8; bits64[0] = u; l8 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 8]!, b[q + 8]!, l8) : fround(u); u = a[p + 9]! * b[q + 9]! + l9; bits64[0] = u; l9 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 9]!, b[q + 9]!, l9) : fround(u); u = a[p + 10]! * b[q + 10]! + l10; bits64[0] = u; l10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 10]!, b[q + 10]!, l10) : fround(u); u = a[p + 11]! * b[q + 11]! + l11; bits64[0] = u; l11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 11]!, b[q + 11]!, l11) : fround(u);
-    u = a[p + 12]! * b[q + 12]! + l12; bits64[0] = u; l12 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 12]!, b[q + 12]!, l12) : fround(u); u = a[p + 13]! * b[q + 13]! + l13; bits64[0] = u; l13 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 13]!, b[q + 13]!, l13) : fround(u); u = a[p + 14]! * b[q + 14]! + l14; bits64[0] = u; l14 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 14]!, b[q + 14]!, l14) : fround(u); u = a[p + 15]! * b[q + 15]! + l15; bits64[0] = u; l15 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 15]!, b[q + 15]!, l15) : fround(u);
-  }
   const w = laneScratch;
-  w[0] = l0; w[1] = l1; w[2] = l2; w[3] = l3; w[4] = l4; w[5] = l5; w[6] = l6; w[7] = l7;
-  w[8] = l8; w[9] = l9; w[10] = l10; w[11] = l11; w[12] = l12; w[13] = l13; w[14] = l14; w[15] = l15;
+  w.fill(0);
+  w[0] = init;
+  let t = fusedLanesBody(a, ai, b, bi, len, 16, w);
   for (let l = 0; t < len; t++, l++) w[l] = fmaStep(a[ai + t]!, b[bi + t]!, w[l]!);
   return reduceLanes(w, how, 16);
 }
@@ -667,24 +658,33 @@ function fmaSteps(a: Float32Array, a0: number, lda: number, b: Float32Array, b0:
 }
 
 /**
- * 8 fused lanes over t < 8·⌊end/8⌋ (product t to lane t mod 8), starting from and leaving their values in
- * w[0..7]; returns 8·⌊end/8⌋. A call-free fast loop with fma32 steps out of line, as the chain kernels.
+ * L fused lanes (L a multiple of 8) over t < L·⌊end/L⌋, product t to lane t mod L, starting from and
+ * leaving their values in w[0..L−1]; returns L·⌊end/L⌋. The lanes are independent, so they run 8 at a
+ * time (lanes o..o+7 over the whole body, then the next 8), each 8 through a call-free fast loop with
+ * fma32 steps out of line, as the chain kernels. Any other L does nothing and returns 0.
  */
-function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, end: number, w: Float64Array): number {
-  const body = end - (end % 8);
+function fusedLanesBody(a: Float32Array, ai: number, b: Float32Array, bi: number, end: number, L: number, w: Float64Array): number {
+  if (L % 8 !== 0) return 0;
+  const body = end - (end % L);
+  for (let o = 0; o < L; o += 8) lanes8Fma(a, ai + o, b, bi + o, body, L, w, o);
+  return body;
+}
+
+/** Lanes w[o..o+7]: lane o + l takes products t + l for t = 0, stride, 2·stride, … < body. */
+function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, stride: number, w: Float64Array, o: number): void {
   for (let t = 0; ;) {
-    const q = fastLanes8Fma(a, ai, b, bi, t, body, w);
-    if (q < 0) return body;
+    const q = fastLanes8Fma(a, ai, b, bi, t, body, stride, w, o);
+    if (q < 0) return;
     t = q >> 3;
-    for (let l = q & 7; l < 8; l++) w[l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[l]!);
-    t += 8;
+    for (let l = q & 7; l < 8; l++) w[o + l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[o + l]!);
+    t += stride;
   }
 }
 
-function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, w: Float64Array): number {
+function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, stride: number, w: Float64Array, o: number): number {
   let u = 0, p = 0, r = 0, j = -1;
-  let l0 = w[0]!, l1 = w[1]!, l2 = w[2]!, l3 = w[3]!, l4 = w[4]!, l5 = w[5]!, l6 = w[6]!, l7 = w[7]!;
-  loop: for (; t < body; t += 8) {
+  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, l4 = w[o + 4]!, l5 = w[o + 5]!, l6 = w[o + 6]!, l7 = w[o + 7]!;
+  loop: for (; t < body; t += stride) {
     const x = ai + t, y = bi + t;
     u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } l0 = r;
     u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } l1 = r;
@@ -695,7 +695,7 @@ function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number,
     u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } l6 = r;
     u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } l7 = r;
   }
-  w[0] = l0; w[1] = l1; w[2] = l2; w[3] = l3; w[4] = l4; w[5] = l5; w[6] = l6; w[7] = l7;
+  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
   return j < 0 ? -1 : t * 8 + j;
 }
 
