@@ -352,14 +352,16 @@ function foldedLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, l
 }
 
 function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "packet-cascade" }>, init: number): number {
-  let t = 0, s = acc.packets.length === 0 ? init : 0;
-  acc.packets.forEach((P, i) => {
-    const lanes = new Float64Array(P);
+  const packets = acc.packets;
+  let t = 0, s = packets.length === 0 ? init : 0;
+  for (let i = 0; i < packets.length; i++) {
+    const P = packets[i]!, lanes = scratch(P);
     if (i === 0) lanes[0] = init;
+    if (acc.fused) t += fusedLanesBody(a, ai + t, b, bi + t, len - t, P, lanes);
     for (; t + P <= len; t += P) for (let l = 0; l < P; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, acc.fused);
     const r = reduceLanes(lanes, acc.reduce, P);
     s = i === 0 ? r : fround(s + r);
-  });
+  }
   return finishTail(a, ai, b, bi, len, t, acc.tail, s);
 }
 
@@ -639,13 +641,15 @@ function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Arra
  * differ from fma32 (see fmaStep). The test needs no memory traffic: u is a midpoint only if it has at
  * most 25 significant bits, i.e. u equals its Veltkamp split to 25 bits, h = p − (p − u) with
  * p = u·(2^28 + 1) (exact for |u| < 2^996; a sum of binary32 values and a product is below 2^257), and
- * u ≠ RN32(u) (so an exact sum such as x·0 + c stays in the fast loop). Inf and NaN give h = NaN and stay
+ * u ≠ RN32(u) (so an exact sum such as x·0 + c stays in the fast loop; tested first). Inf and NaN give h = NaN and stay
  * too: there RN32(u) is fma32's answer. A slow step (fmaSteps) then finishes that step with fma32 for the
  * accumulators not yet updated, and the fast loop goes on from the next step. Kept apart from the fast
  * loop, the fma32 calls never enter its code: a call there (even a never-taken one, once it has type
  * feedback) makes V8 spill the accumulators around it, and the kernel ran at less than half the speed.
- * The fast loop returns t·8 + j for an exit at step t, accumulator j (the order written in the loop),
- * or −1 at the end.
+ * The fast loop returns t·8 + j for an exit at step t, accumulator j (the order written in the loop);
+ * t at or past the end means it ran to the end. (Every operation of the fast loop runs on the common
+ * path, so that V8 has type feedback for all of it before it optimises: an operation first reached at a
+ * rare exit would deoptimise the kernel then, once per site.)
  */
 const SPLIT25 = 268435457; // 2^28 + 1: Veltkamp's constant that splits a binary64 to 25 significant bits
 
@@ -674,133 +678,133 @@ function fusedLanesBody(a: Float32Array, ai: number, b: Float32Array, bi: number
 function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, stride: number, w: Float64Array, o: number): void {
   for (let t = 0; ;) {
     const q = fastLanes8Fma(a, ai, b, bi, t, body, stride, w, o);
-    if (q < 0) return;
     t = q >> 3;
+    if (t >= body) return;
     for (let l = q & 7; l < 8; l++) w[o + l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[o + l]!);
     t += stride;
   }
 }
 
 function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, stride: number, w: Float64Array, o: number): number {
-  let u = 0, p = 0, r = 0, j = -1;
+  let u = 0, p = 0, r = 0, j = 0;
   let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, l4 = w[o + 4]!, l5 = w[o + 5]!, l6 = w[o + 6]!, l7 = w[o + 7]!;
   loop: for (; t < body; t += stride) {
     const x = ai + t, y = bi + t;
-    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } l0 = r;
-    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } l1 = r;
-    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } l2 = r;
-    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } l3 = r;
-    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 4; break loop; } l4 = r;
-    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 5; break loop; } l5 = r;
-    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } l6 = r;
-    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } l7 = r;
+    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } l3 = r;
+    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } l4 = r;
+    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } l5 = r;
+    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } l6 = r;
+    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } l7 = r;
   }
   w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
-  return j < 0 ? -1 : t * 8 + j;
+  return t * 8 + j;
 }
 
 function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
   for (let t = 0; ;) {
     const q = fast4x2Fma(a, a0, lda, b, b0, ldb, t, len, v, e, ld);
-    if (q < 0) return;
     t = q >> 3;
+    if (t >= len) return;
     fmaSteps(a, a0, lda, b, b0, ldb, t, q & 7, 4, 8, v, e, ld);
     t++;
   }
 }
 
 function fast4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, len: number, v: Float64Array, e: number, ld: number): number {
-  let u = 0, p = 0, r = 0, j = -1;
+  let u = 0, p = 0, r = 0, j = 0;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
   loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
-    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } c00 = r;
-    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } c10 = r;
-    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } c20 = r;
-    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } c30 = r;
-    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 4; break loop; } c01 = r;
-    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 5; break loop; } c11 = r;
-    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } c21 = r;
-    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } c31 = r;
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } c30 = r;
+    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } c01 = r;
+    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } c11 = r;
+    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } c21 = r;
+    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } c31 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
-  return j < 0 ? -1 : t * 8 + j;
+  return t * 8 + j;
 }
 
 function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
   for (let t = 0; ;) {
     const q = fast8x1Fma(a, a0, lda, b, b0, t, len, v, e);
-    if (q < 0) return;
     t = q >> 3;
+    if (t >= len) return;
     fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 8, 8, v, e, 0);
     t++;
   }
 }
 
 function fast8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = -1;
+  let u = 0, p = 0, r = 0, j = 0;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
   loop: for (; t < len; t++) {
     const y0 = b[b0 + t]!;
     let x = a[a0 + t]!;
-    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
-    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
-    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
-    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
-    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
-    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
-    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
-    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 7; break loop; } c70 = r;
+    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
+    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
+    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
+    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
+    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
+    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
+    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
+    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } c70 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
-  return j < 0 ? -1 : t * 8 + j;
+  return t * 8 + j;
 }
 
 function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
   for (let t = 0; ;) {
     const q = fast4x1Fma(a, a0, lda, b, b0, t, len, v, e);
-    if (q < 0) return;
     t = q >> 3;
+    if (t >= len) return;
     fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 4, 4, v, e, 0);
     t++;
   }
 }
 
 function fast4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = -1;
+  let u = 0, p = 0, r = 0, j = 0;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
   loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break loop; } c00 = r;
-    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 1; break loop; } c10 = r;
-    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 2; break loop; } c20 = r;
-    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 3; break loop; } c30 = r;
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } c30 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
-  return j < 0 ? -1 : t * 8 + j;
+  return t * 8 + j;
 }
 
 function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
   for (let t = 0; ;) {
     const q = fast1x1Fma(a, a0, b, b0, t, len, v, e);
-    if (q < 0) return;
     t = q >> 3;
+    if (t >= len) return;
     v[e] = fma32(a[a0 + t]!, b[b0 + t]!, v[e]!);
     t++;
   }
 }
 
 function fast1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = -1;
+  let u = 0, p = 0, r = 0, j = 0;
   let c00 = v[e]!;
   for (; t < len; t++) {
-    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); if (p - (p - u) === u && r !== u) { j = 0; break; } c00 = r;
+    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break; } c00 = r;
   }
   v[e] = c00;
-  return j < 0 ? -1 : t * 8 + j;
+  return t * 8 + j;
 }
 
 function chain4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
