@@ -186,10 +186,10 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     if (acc.accumulators === 2 && u % 2 === 0) {
       let s0 = init, s1 = 0;
       if (acc.fused) {
-        for (let t = 0; t < body; t += 2) {
-          s0 = fmaStep(a[ai + t]!, b[bi + t]!, s0);
-          s1 = fmaStep(a[ai + t + 1]!, b[bi + t + 1]!, s1);
-        }
+        const w = pairScratch;
+        w[0] = s0; w[1] = 0;
+        fusedPair(a, ai, b, bi, body, w);
+        s0 = w[0]!; s1 = w[1]!;
       } else {
         for (let t = 0; t < body; t += 2) {
           s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
@@ -315,7 +315,7 @@ function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number,
   const body = len - (len % W);
   const regs = scratch(W);
   regs[0] = init;
-  if (acc.fused) for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
+  if (acc.fused) for (let t = fusedLanesBody(a, ai, b, bi, body, W, regs); t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
   else for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fround(regs[q]! + fround(a[ai + t + q]! * b[bi + t + q]!));
   for (let l = 0; l < L; l++) {
     let s = regs[l]!;
@@ -329,9 +329,16 @@ function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number,
 function mergedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, unroll: number, init: number): number {
   const body = len - (len % unroll);
   let s0 = init, s1 = 0;
-  for (let t = 0; t < body; t += 2) {
-    s0 = step(a[ai + t]!, b[bi + t]!, s0, fused);
-    s1 = step(a[ai + t + 1]!, b[bi + t + 1]!, s1, fused);
+  if (fused) {
+    const w = pairScratch;
+    w[0] = s0; w[1] = 0;
+    fusedPair(a, ai, b, bi, body, w);
+    s0 = w[0]!; s1 = w[1]!;
+  } else {
+    for (let t = 0; t < body; t += 2) {
+      s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
+      s1 = fround(s1 + fround(a[ai + t + 1]! * b[bi + t + 1]!));
+    }
   }
   return chain(a, ai + body, b, bi + body, len - body, fused, fround(s0 + s1));
 }
@@ -571,20 +578,66 @@ function chainTileMulAdd(a: Float32Array, aOff: number, lda: number, b: Float32A
 
 /** Four rows of one column with two fused registers each (even t, odd t) over `body`, the rest into the even one, then even + odd. */
 function evenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  const o = oddScratch;
+  o[0] = 0; o[1] = 0; o[2] = 0; o[3] = 0;
+  for (let t = 0; ;) {
+    const q = fastEvenOdd4x1Fma(a, a0, lda, b, b0, t, body, v, e, o);
+    t = q >> 3;
+    if (t >= body) break;
+    for (let j = q & 7; j < 8; j++) {
+      const row = j & 3, i = e + row;
+      if (j < 4) v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + t]!, v[i]!);
+      else o[row] = fma32(a[a0 + row * lda + t + 1]!, b[b0 + t + 1]!, o[row]!);
+    }
+    t += 2;
+  }
+  if (body < len) chain4x1Fma(a, a0 + body, lda, b, b0 + body, len - body, v, e);
+  v[e] = fround(v[e]! + o[0]!); v[e + 1] = fround(v[e + 1]! + o[1]!); v[e + 2] = fround(v[e + 2]! + o[2]!); v[e + 3] = fround(v[e + 3]! + o[3]!);
+}
+
+/** The even registers in v[e..e+3], the odd ones in o[0..3]; exits as the chain kernels (j < 4: even row j at t, else odd row j − 4 at t + 1). */
+function fastEvenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, v: Float64Array, e: number, o: Float64Array): number {
+  let u = 0, p = 0, r = 0, j = 0;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = 0, o1 = 0, o2 = 0, o3 = 0;
-  let t = 0;
-  for (; t < body; t += 2) {
+  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = o[0]!, o1 = o[1]!, o2 = o[2]!, o3 = o[3]!;
+  loop: for (; t < body; t += 2) {
     const y = b[b0 + t]!, z = b[b0 + t + 1]!;
-    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
-    u = a[a0 + t + 1]! * z + o0; bits64[0] = u; o0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t + 1]!, z, o0) : fround(u); u = a[a1 + t + 1]! * z + o1; bits64[0] = u; o1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t + 1]!, z, o1) : fround(u); u = a[a2 + t + 1]! * z + o2; bits64[0] = u; o2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t + 1]!, z, o2) : fround(u); u = a[a3 + t + 1]! * z + o3; bits64[0] = u; o3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t + 1]!, z, o3) : fround(u);
+    u = a[a0 + t]! * y + e0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } e0 = r;
+    u = a[a1 + t]! * y + e1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } e1 = r;
+    u = a[a2 + t]! * y + e2; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } e2 = r;
+    u = a[a3 + t]! * y + e3; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } e3 = r;
+    u = a[a0 + t + 1]! * z + o0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } o0 = r;
+    u = a[a1 + t + 1]! * z + o1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } o1 = r;
+    u = a[a2 + t + 1]! * z + o2; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } o2 = r;
+    u = a[a3 + t + 1]! * z + o3; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } o3 = r;
   }
-  for (; t < len; t++) {
-    const y = b[b0 + t]!;
-    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
+  v[e] = e0; v[e + 1] = e1; v[e + 2] = e2; v[e + 3] = e3; o[0] = o0; o[1] = o1; o[2] = o2; o[3] = o3;
+  return t * 8 + j;
+}
+
+const oddScratch = new Float64Array(4);
+const pairScratch = new Float64Array(2);
+
+/** Two fused registers w[0] (even t) and w[1] (odd t) over t < body (even), as the chain kernels. */
+function fusedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, w: Float64Array): void {
+  for (let t = 0; ;) {
+    const q = fastPairFma(a, ai, b, bi, t, body, w);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let l = q & 7; l < 2; l++) w[l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[l]!);
+    t += 2;
   }
-  v[e] = fround(e0 + o0); v[e + 1] = fround(e1 + o1); v[e + 2] = fround(e2 + o2); v[e + 3] = fround(e3 + o3);
+}
+
+function fastPairFma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, w: Float64Array): number {
+  let u = 0, p = 0, r = 0, j = 0;
+  let l0 = w[0]!, l1 = w[1]!;
+  loop: for (; t < body; t += 2) {
+    u = a[ai + t]! * b[bi + t]! + l0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } l0 = r;
+    u = a[ai + t + 1]! * b[bi + t + 1]! + l1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } l1 = r;
+  }
+  w[0] = l0; w[1] = l1;
+  return t * 8 + j;
 }
 
 const laneScratch = new Float64Array(16);
