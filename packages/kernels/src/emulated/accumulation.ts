@@ -597,19 +597,19 @@ function evenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array
 
 /** The even registers in v[e..e+3], the odd ones in o[0..3]; exits as the chain kernels (j < 4: even row j at t, else odd row j − 4 at t + 1). */
 function fastEvenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, v: Float64Array, e: number, o: Float64Array): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
   let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = o[0]!, o1 = o[1]!, o2 = o[2]!, o3 = o[3]!;
   loop: for (; t < body; t += 2) {
     const y = b[b0 + t]!, z = b[b0 + t + 1]!;
-    u = a[a0 + t]! * y + e0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } e0 = r;
-    u = a[a1 + t]! * y + e1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } e1 = r;
-    u = a[a2 + t]! * y + e2; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } e2 = r;
-    u = a[a3 + t]! * y + e3; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } e3 = r;
-    u = a[a0 + t + 1]! * z + o0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } o0 = r;
-    u = a[a1 + t + 1]! * z + o1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } o1 = r;
-    u = a[a2 + t + 1]! * z + o2; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } o2 = r;
-    u = a[a3 + t + 1]! * z + o3; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } o3 = r;
+    u = a[a0 + t]! * y + e0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } e0 = r;
+    u = a[a1 + t]! * y + e1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } e1 = r;
+    u = a[a2 + t]! * y + e2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } e2 = r;
+    u = a[a3 + t]! * y + e3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } e3 = r;
+    u = a[a0 + t + 1]! * z + o0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } o0 = r;
+    u = a[a1 + t + 1]! * z + o1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } o1 = r;
+    u = a[a2 + t + 1]! * z + o2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } o2 = r;
+    u = a[a3 + t + 1]! * z + o3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } o3 = r;
   }
   v[e] = e0; v[e + 1] = e1; v[e + 2] = e2; v[e + 3] = e3; o[0] = o0; o[1] = o1; o[2] = o2; o[3] = o3;
   return t * 8 + j;
@@ -630,11 +630,11 @@ function fusedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, bod
 }
 
 function fastPairFma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, w: Float64Array): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   let l0 = w[0]!, l1 = w[1]!;
   loop: for (; t < body; t += 2) {
-    u = a[ai + t]! * b[bi + t]! + l0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } l0 = r;
-    u = a[ai + t + 1]! * b[bi + t + 1]! + l1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } l1 = r;
+    u = a[ai + t]! * b[bi + t]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[ai + t + 1]! * b[bi + t + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
   }
   w[0] = l0; w[1] = l1;
   return t * 8 + j;
@@ -694,15 +694,17 @@ function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Arra
  * differ from fma32 (see fmaStep). The test needs no memory traffic: u is a midpoint only if it has at
  * most 25 significant bits, i.e. u equals its Veltkamp split to 25 bits, h = p − (p − u) with
  * p = u·(2^28 + 1) (exact for |u| < 2^996; a sum of binary32 values and a product is below 2^257), and
- * u ≠ RN32(u) (so an exact sum such as x·0 + c stays in the fast loop; tested first). Inf and NaN give h = NaN and stay
+ * u ≠ RN32(u) (so an exact sum such as x·0 + c stays in the fast loop). Inf and NaN give h = NaN and stay
  * too: there RN32(u) is fma32's answer. A slow step (fmaSteps) then finishes that step with fma32 for the
  * accumulators not yet updated, and the fast loop goes on from the next step. Kept apart from the fast
  * loop, the fma32 calls never enter its code: a call there (even a never-taken one, once it has type
  * feedback) makes V8 spill the accumulators around it, and the kernel ran at less than half the speed.
  * The fast loop returns t·8 + j for an exit at step t, accumulator j (the order written in the loop);
- * t at or past the end means it ran to the end. (Every operation of the fast loop runs on the common
- * path, so that V8 has type feedback for all of it before it optimises: an operation first reached at a
- * rare exit would deoptimise the kernel then, once per site.)
+ * t at or past the end means it ran to the end. (The comparison u ≠ RN32(u) is written as its own
+ * statement, m = r !== u, so that the interpreter evaluates it at every step and V8 has its type feedback
+ * before it optimises; the optimised code still evaluates it only after h = u. Reached only behind h = u, it
+ * had no feedback when the kernel was first optimised and deoptimised it at the first exact sum, once per
+ * site; tested first, it cost a quarter of the speed.)
  */
 const SPLIT25 = 268435457; // 2^28 + 1: Veltkamp's constant that splits a binary64 to 25 significant bits
 
@@ -739,18 +741,18 @@ function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, bod
 }
 
 function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, stride: number, w: Float64Array, o: number): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, l4 = w[o + 4]!, l5 = w[o + 5]!, l6 = w[o + 6]!, l7 = w[o + 7]!;
   loop: for (; t < body; t += stride) {
     const x = ai + t, y = bi + t;
-    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } l0 = r;
-    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } l1 = r;
-    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } l2 = r;
-    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } l3 = r;
-    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } l4 = r;
-    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } l5 = r;
-    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } l6 = r;
-    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } l7 = r;
+    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
+    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } l4 = r;
+    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } l5 = r;
+    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } l6 = r;
+    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = r;
   }
   w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
   return t * 8 + j;
@@ -767,19 +769,19 @@ function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, 
 }
 
 function fast4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, len: number, v: Float64Array, e: number, ld: number): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
   loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
-    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } c00 = r;
-    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } c10 = r;
-    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } c20 = r;
-    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } c30 = r;
-    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } c01 = r;
-    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } c11 = r;
-    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } c21 = r;
-    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } c31 = r;
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r;
+    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } c01 = r;
+    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } c11 = r;
+    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } c21 = r;
+    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } c31 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
   return t * 8 + j;
@@ -796,20 +798,20 @@ function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, 
 }
 
 function fast8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
   loop: for (; t < len; t++) {
     const y0 = b[b0 + t]!;
     let x = a[a0 + t]!;
-    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
-    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
-    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
-    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
-    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
-    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
-    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
-    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 7; break loop; } c70 = r;
+    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
+    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
+    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
+    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
+    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
+    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
+    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
+    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } c70 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
   return t * 8 + j;
@@ -826,15 +828,15 @@ function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, 
 }
 
 function fast4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
   loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break loop; } c00 = r;
-    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 1; break loop; } c10 = r;
-    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 2; break loop; } c20 = r;
-    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 3; break loop; } c30 = r;
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
   return t * 8 + j;
@@ -851,10 +853,10 @@ function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, l
 }
 
 function fast1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = 0;
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   let c00 = v[e]!;
   for (; t < len; t++) {
-    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); if (r !== u && p - (p - u) === u) { j = 0; break; } c00 = r;
+    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break; } c00 = r;
   }
   v[e] = c00;
   return t * 8 + j;
