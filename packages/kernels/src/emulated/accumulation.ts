@@ -163,7 +163,8 @@ const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
  * subnormal one is a multiple of 2^-150 below 2^-126, whose binary64 ulp is at most 2^-179, so 29 or
  * more low bits are zero. (x is never a binary64 subnormal: it is a multiple of 2^-298.) So when any of
  * those 28 bits is set, RN32(x) is the answer; otherwise (about 1 in 2^28 random sums, and every exact
- * zero, infinity and NaN) the full fma32 decides.
+ * zero, infinity and NaN) the full fma32 decides. The tile kernels below do not call it in their hot
+ * loops: they test for a midpoint without memory traffic and take fma32 out of line (see fast4x2Fma).
  */
 export function fmaStep(a: number, b: number, s: number): number {
   const x = a * b + s;
