@@ -522,6 +522,14 @@ export function tileSums(
       tileSums({ kind: "chain", fused: acc.fused }, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
       return;
     }
+    if (acc.fused && acc.lanes === 8 && acc.tail !== "in-lanes" && acc.tail !== "half-then-mul-add") {
+      for (let s = s0; s < s1; s++) {
+        let r = r0;
+        for (; r + 2 <= r1; r += 2) lanes8x2Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce, acc.tail);
+        for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+      }
+      return;
+    }
     if (acc.fused && acc.lanes === 16 && acc.tail === "in-lanes") {
       for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
         const e = s * ld + r;
@@ -756,6 +764,62 @@ function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number,
     u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = r;
   }
   w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
+  return t * 8 + j;
+}
+
+const pairLanes = new Float64Array(16);
+
+/**
+ * Two rows of one column (elements e and e + 1), each 8 fused lanes over 8·⌊len/8⌋ then its tail
+ * (`lane-0`: the rest fused into lane 0 before the reduction; a chain after it otherwise), as blockSum
+ * gives each: the two rows share their loads of b, four lanes of each at a time.
+ */
+function lanes8x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction, tail: Exclude<LaneTail, "in-lanes" | "half-then-mul-add">): void {
+  const w = pairLanes, body = len - (len % 8);
+  w.fill(0);
+  w[0] = v[e]!; w[8] = v[e + 1]!;
+  lanes4x2Fma(a, a0, lda, b, b0, body, w, 0);
+  lanes4x2Fma(a, a0 + 4, lda, b, b0 + 4, body, w, 4);
+  for (let i = 0; i < 2; i++) {
+    if (i === 1) for (let l = 0; l < 8; l++) w[l] = w[8 + l]!;
+    const ai = a0 + i * lda;
+    if (tail === "lane-0") {
+      w[0] = chain(a, ai + body, b, b0 + body, len - body, true, w[0]!);
+      v[e + i] = reduceLanes(w, how, 8);
+    } else v[e + i] = chain(a, ai + body, b, b0 + body, len - body, tail === "fused-chain", reduceLanes(w, how, 8));
+  }
+}
+
+/** Lanes o..o+3 of two rows (w[o..o+3] and w[8+o..8+o+3]): lane o + l takes products t + l, t = 0, 8, … < body. */
+function lanes4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, w: Float64Array, o: number): void {
+  for (let t = 0; ;) {
+    const q = fastLanes4x2Fma(a, a0, lda, b, b0, t, body, w, o);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let j = q & 7; j < 8; j++) {
+      const row = j >> 2, l = j & 3, i = o + 8 * row + l;
+      w[i] = fma32(a[a0 + row * lda + t + l]!, b[b0 + t + l]!, w[i]!);
+    }
+    t += 8;
+  }
+}
+
+function fastLanes4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, w: Float64Array, o: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  const a1 = a0 + lda;
+  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, k0 = w[o + 8]!, k1 = w[o + 9]!, k2 = w[o + 10]!, k3 = w[o + 11]!;
+  loop: for (; t < body; t += 8) {
+    const y0 = b[b0 + t]!, y1 = b[b0 + t + 1]!, y2 = b[b0 + t + 2]!, y3 = b[b0 + t + 3]!, x = a0 + t, z = a1 + t;
+    u = a[x]! * y0 + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * y1 + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * y2 + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * y3 + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
+    u = a[z]! * y0 + k0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } k0 = r;
+    u = a[z + 1]! * y1 + k1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } k1 = r;
+    u = a[z + 2]! * y2 + k2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } k2 = r;
+    u = a[z + 3]! * y3 + k3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } k3 = r;
+  }
+  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 8] = k0; w[o + 9] = k1; w[o + 10] = k2; w[o + 11] = k3;
   return t * 8 + j;
 }
 
