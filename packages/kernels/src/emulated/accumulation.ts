@@ -163,7 +163,8 @@ const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
  * subnormal one is a multiple of 2^-150 below 2^-126, whose binary64 ulp is at most 2^-179, so 29 or
  * more low bits are zero. (x is never a binary64 subnormal: it is a multiple of 2^-298.) So when any of
  * those 28 bits is set, RN32(x) is the answer; otherwise (about 1 in 2^28 random sums, and every exact
- * zero, infinity and NaN) the full fma32 decides.
+ * zero, infinity and NaN) the full fma32 decides. The tile kernels below do not call it in their hot
+ * loops: they test for a midpoint without memory traffic and take fma32 out of line (see fast4x2Fma).
  */
 export function fmaStep(a: number, b: number, s: number): number {
   const x = a * b + s;
@@ -186,10 +187,10 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
     if (acc.accumulators === 2 && u % 2 === 0) {
       let s0 = init, s1 = 0;
       if (acc.fused) {
-        for (let t = 0; t < body; t += 2) {
-          s0 = fmaStep(a[ai + t]!, b[bi + t]!, s0);
-          s1 = fmaStep(a[ai + t + 1]!, b[bi + t + 1]!, s1);
-        }
+        const w = pairScratch;
+        w[0] = s0; w[1] = 0;
+        fusedPair(a, ai, b, bi, body, w);
+        s0 = w[0]!; s1 = w[1]!;
       } else {
         for (let t = 0; t < body; t += 2) {
           s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
@@ -225,6 +226,7 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
   lanes[0] = init;
   let t = 0;
   if (acc.fused) {
+    t = fusedLanesBody(a, ai, b, bi, end, L, lanes);
     for (; t + L <= end; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
     for (let l = 0; t < end; t++, l++) lanes[l] = fmaStep(a[ai + t]!, b[bi + t]!, lanes[l]!);
   } else {
@@ -246,8 +248,10 @@ function lanesWithLane0Tail(a: Float32Array, ai: number, b: Float32Array, bi: nu
   const body = len - (len % L);
   const lanes = scratch(L);
   lanes[0] = init;
-  if (fused) for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
-  else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
+  if (fused) {
+    const t0 = fusedLanesBody(a, ai, b, bi, body, L, lanes);
+    for (let t = t0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fmaStep(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!);
+  } else for (let t = 0; t < body; t += L) for (let l = 0; l < L; l++) lanes[l] = fround(lanes[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
   lanes[0] = chain(a, ai + body, b, bi + body, len - body, fused, lanes[0]!);
   return reduceLanes(lanes, reduce, L);
 }
@@ -312,7 +316,7 @@ function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number,
   const body = len - (len % W);
   const regs = scratch(W);
   regs[0] = init;
-  if (acc.fused) for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
+  if (acc.fused) for (let t = fusedLanesBody(a, ai, b, bi, body, W, regs); t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fmaStep(a[ai + t + q]!, b[bi + t + q]!, regs[q]!);
   else for (let t = 0; t < body; t += W) for (let q = 0; q < W; q++) regs[q] = fround(regs[q]! + fround(a[ai + t + q]! * b[bi + t + q]!));
   for (let l = 0; l < L; l++) {
     let s = regs[l]!;
@@ -326,9 +330,16 @@ function registerLanes(a: Float32Array, ai: number, b: Float32Array, bi: number,
 function mergedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, unroll: number, init: number): number {
   const body = len - (len % unroll);
   let s0 = init, s1 = 0;
-  for (let t = 0; t < body; t += 2) {
-    s0 = step(a[ai + t]!, b[bi + t]!, s0, fused);
-    s1 = step(a[ai + t + 1]!, b[bi + t + 1]!, s1, fused);
+  if (fused) {
+    const w = pairScratch;
+    w[0] = s0; w[1] = 0;
+    fusedPair(a, ai, b, bi, body, w);
+    s0 = w[0]!; s1 = w[1]!;
+  } else {
+    for (let t = 0; t < body; t += 2) {
+      s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
+      s1 = fround(s1 + fround(a[ai + t + 1]! * b[bi + t + 1]!));
+    }
   }
   return chain(a, ai + body, b, bi + body, len - body, fused, fround(s0 + s1));
 }
@@ -349,14 +360,16 @@ function foldedLanes(a: Float32Array, ai: number, b: Float32Array, bi: number, l
 }
 
 function packetCascade(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: Extract<Accumulation, { kind: "packet-cascade" }>, init: number): number {
-  let t = 0, s = acc.packets.length === 0 ? init : 0;
-  acc.packets.forEach((P, i) => {
-    const lanes = new Float64Array(P);
+  const packets = acc.packets;
+  let t = 0, s = packets.length === 0 ? init : 0;
+  for (let i = 0; i < packets.length; i++) {
+    const P = packets[i]!, lanes = scratch(P);
     if (i === 0) lanes[0] = init;
+    if (acc.fused) t += fusedLanesBody(a, ai + t, b, bi + t, len - t, P, lanes);
     for (; t + P <= len; t += P) for (let l = 0; l < P; l++) lanes[l] = step(a[ai + t + l]!, b[bi + t + l]!, lanes[l]!, acc.fused);
     const r = reduceLanes(lanes, acc.reduce, P);
     s = i === 0 ? r : fround(s + r);
-  });
+  }
   return finishTail(a, ai, b, bi, len, t, acc.tail, s);
 }
 
@@ -409,10 +422,18 @@ function step(a: number, b: number, s: number, fused: boolean): number {
   return fused ? fmaStep(a, b, s) : fround(s + fround(a * b));
 }
 
+/** The running value of a fused `chain`, for chain1x1Fma. */
+const chainCell = new Float64Array(1);
+
 function chain(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, init: number): number {
+  if (fused) {
+    if (len === 0) return init;
+    chainCell[0] = init;
+    chain1x1Fma(a, ai, b, bi, len, chainCell, 0);
+    return chainCell[0]!;
+  }
   let s = init;
-  if (fused) for (let t = 0; t < len; t++) s = fmaStep(a[ai + t]!, b[bi + t]!, s);
-  else for (let t = 0; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
+  for (let t = 0; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   return s;
 }
 
@@ -501,6 +522,14 @@ export function tileSums(
       tileSums({ kind: "chain", fused: acc.fused }, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
       return;
     }
+    if (acc.fused && acc.lanes === 8 && acc.tail !== "in-lanes" && acc.tail !== "half-then-mul-add") {
+      for (let s = s0; s < s1; s++) {
+        let r = r0;
+        for (; r + 2 <= r1; r += 2) lanes8x2Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce, acc.tail);
+        for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+      }
+      return;
+    }
     if (acc.fused && acc.lanes === 16 && acc.tail === "in-lanes") {
       for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
         const e = s * ld + r;
@@ -558,39 +587,76 @@ function chainTileMulAdd(a: Float32Array, aOff: number, lda: number, b: Float32A
 
 /** Four rows of one column with two fused registers each (even t, odd t) over `body`, the rest into the even one, then even + odd. */
 function evenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  const o = oddScratch;
+  o[0] = 0; o[1] = 0; o[2] = 0; o[3] = 0;
+  for (let t = 0; ;) {
+    const q = fastEvenOdd4x1Fma(a, a0, lda, b, b0, t, body, v, e, o);
+    t = q >> 3;
+    if (t >= body) break;
+    for (let j = q & 7; j < 8; j++) {
+      const row = j & 3, i = e + row;
+      if (j < 4) v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + t]!, v[i]!);
+      else o[row] = fma32(a[a0 + row * lda + t + 1]!, b[b0 + t + 1]!, o[row]!);
+    }
+    t += 2;
+  }
+  if (body < len) chain4x1Fma(a, a0 + body, lda, b, b0 + body, len - body, v, e);
+  v[e] = fround(v[e]! + o[0]!); v[e + 1] = fround(v[e + 1]! + o[1]!); v[e + 2] = fround(v[e + 2]! + o[2]!); v[e + 3] = fround(v[e + 3]! + o[3]!);
+}
+
+/** The even registers in v[e..e+3], the odd ones in o[0..3]; exits as the chain kernels (j < 4: even row j at t, else odd row j − 4 at t + 1). */
+function fastEvenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, v: Float64Array, e: number, o: Float64Array): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = 0, o1 = 0, o2 = 0, o3 = 0;
-  let t = 0;
-  for (; t < body; t += 2) {
+  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = o[0]!, o1 = o[1]!, o2 = o[2]!, o3 = o[3]!;
+  loop: for (; t < body; t += 2) {
     const y = b[b0 + t]!, z = b[b0 + t + 1]!;
-    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
-    u = a[a0 + t + 1]! * z + o0; bits64[0] = u; o0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t + 1]!, z, o0) : fround(u); u = a[a1 + t + 1]! * z + o1; bits64[0] = u; o1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t + 1]!, z, o1) : fround(u); u = a[a2 + t + 1]! * z + o2; bits64[0] = u; o2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t + 1]!, z, o2) : fround(u); u = a[a3 + t + 1]! * z + o3; bits64[0] = u; o3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t + 1]!, z, o3) : fround(u);
+    u = a[a0 + t]! * y + e0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } e0 = r;
+    u = a[a1 + t]! * y + e1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } e1 = r;
+    u = a[a2 + t]! * y + e2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } e2 = r;
+    u = a[a3 + t]! * y + e3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } e3 = r;
+    u = a[a0 + t + 1]! * z + o0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } o0 = r;
+    u = a[a1 + t + 1]! * z + o1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } o1 = r;
+    u = a[a2 + t + 1]! * z + o2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } o2 = r;
+    u = a[a3 + t + 1]! * z + o3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } o3 = r;
   }
-  for (; t < len; t++) {
-    const y = b[b0 + t]!;
-    u = a[a0 + t]! * y + e0; bits64[0] = u; e0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a0 + t]!, y, e0) : fround(u); u = a[a1 + t]! * y + e1; bits64[0] = u; e1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a1 + t]!, y, e1) : fround(u); u = a[a2 + t]! * y + e2; bits64[0] = u; e2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a2 + t]!, y, e2) : fround(u); u = a[a3 + t]! * y + e3; bits64[0] = u; e3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[a3 + t]!, y, e3) : fround(u);
+  v[e] = e0; v[e + 1] = e1; v[e + 2] = e2; v[e + 3] = e3; o[0] = o0; o[1] = o1; o[2] = o2; o[3] = o3;
+  return t * 8 + j;
+}
+
+const oddScratch = new Float64Array(4);
+const pairScratch = new Float64Array(2);
+
+/** Two fused registers w[0] (even t) and w[1] (odd t) over t < body (even), as the chain kernels. */
+function fusedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, w: Float64Array): void {
+  for (let t = 0; ;) {
+    const q = fastPairFma(a, ai, b, bi, t, body, w);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let l = q & 7; l < 2; l++) w[l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[l]!);
+    t += 2;
   }
-  v[e] = fround(e0 + o0); v[e + 1] = fround(e1 + o1); v[e + 2] = fround(e2 + o2); v[e + 3] = fround(e3 + o3);
+}
+
+function fastPairFma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, w: Float64Array): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  let l0 = w[0]!, l1 = w[1]!;
+  loop: for (; t < body; t += 2) {
+    u = a[ai + t]! * b[bi + t]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[ai + t + 1]! * b[bi + t + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+  }
+  w[0] = l0; w[1] = l1;
+  return t * 8 + j;
 }
 
 const laneScratch = new Float64Array(16);
 
 /** 16 fused lanes over t (lane t mod 16, the len mod 16 rest in lanes 0..), lane 0 starting at init, then reduced. */
 function lanes16Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number, how: LaneReduction): number {
-  let u = 0;
-  let l0 = init, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0, l8 = 0, l9 = 0, l10 = 0, l11 = 0, l12 = 0, l13 = 0, l14 = 0, l15 = 0;
-  let t = 0;
-  for (; t + 16 <= len; t += 16) {
-    const p = ai + t, q = bi + t;
-    u = a[p]! * b[q]! + l0; bits64[0] = u; l0 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p]!, b[q]!, l0) : fround(u); u = a[p + 1]! * b[q + 1]! + l1; bits64[0] = u; l1 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 1]!, b[q + 1]!, l1) : fround(u); u = a[p + 2]! * b[q + 2]! + l2; bits64[0] = u; l2 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 2]!, b[q + 2]!, l2) : fround(u); u = a[p + 3]! * b[q + 3]! + l3; bits64[0] = u; l3 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 3]!, b[q + 3]!, l3) : fround(u);
-    u = a[p + 4]! * b[q + 4]! + l4; bits64[0] = u; l4 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 4]!, b[q + 4]!, l4) : fround(u); u = a[p + 5]! * b[q + 5]! + l5; bits64[0] = u; l5 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 5]!, b[q + 5]!, l5) : fround(u); u = a[p + 6]! * b[q + 6]! + l6; bits64[0] = u; l6 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 6]!, b[q + 6]!, l6) : fround(u); u = a[p + 7]! * b[q + 7]! + l7; bits64[0] = u; l7 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 7]!, b[q + 7]!, l7) : fround(u);
-    u = a[p + 8]! * b[q + 8]! + l8; bits64[0] = u; l8 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 8]!, b[q + 8]!, l8) : fround(u); u = a[p + 9]! * b[q + 9]! + l9; bits64[0] = u; l9 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 9]!, b[q + 9]!, l9) : fround(u); u = a[p + 10]! * b[q + 10]! + l10; bits64[0] = u; l10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 10]!, b[q + 10]!, l10) : fround(u); u = a[p + 11]! * b[q + 11]! + l11; bits64[0] = u; l11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 11]!, b[q + 11]!, l11) : fround(u);
-    u = a[p + 12]! * b[q + 12]! + l12; bits64[0] = u; l12 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 12]!, b[q + 12]!, l12) : fround(u); u = a[p + 13]! * b[q + 13]! + l13; bits64[0] = u; l13 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 13]!, b[q + 13]!, l13) : fround(u); u = a[p + 14]! * b[q + 14]! + l14; bits64[0] = u; l14 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 14]!, b[q + 14]!, l14) : fround(u); u = a[p + 15]! * b[q + 15]! + l15; bits64[0] = u; l15 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(a[p + 15]!, b[q + 15]!, l15) : fround(u);
-  }
   const w = laneScratch;
-  w[0] = l0; w[1] = l1; w[2] = l2; w[3] = l3; w[4] = l4; w[5] = l5; w[6] = l6; w[7] = l7;
-  w[8] = l8; w[9] = l9; w[10] = l10; w[11] = l11; w[12] = l12; w[13] = l13; w[14] = l14; w[15] = l15;
+  w.fill(0);
+  w[0] = init;
+  let t = fusedLanesBody(a, ai, b, bi, len, 16, w);
   for (let l = 0; t < len; t++, l++) w[l] = fmaStep(a[ai + t]!, b[bi + t]!, w[l]!);
   return reduceLanes(w, how, 16);
 }
@@ -630,48 +696,235 @@ function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Arra
   v[e] = sp; v[e + 1] = sq;
 }
 
+/*
+ * The fused chain kernels below run in two parts so that the hot loop holds no call. A fast loop takes
+ * each step as RN32(RN64(x·y + c)) and leaves (exits, its accumulators written back to v) at the first
+ * step whose binary64 sum u may be a binary32 midpoint, the only case where that double rounding can
+ * differ from fma32 (see fmaStep). The test needs no memory traffic: u is a midpoint only if it has at
+ * most 25 significant bits, i.e. u equals its Veltkamp split to 25 bits, h = p − (p − u) with
+ * p = u·(2^28 + 1) (exact for |u| < 2^996; a sum of binary32 values and a product is below 2^257), and
+ * u ≠ RN32(u) (so an exact sum such as x·0 + c stays in the fast loop). Inf and NaN give h = NaN and stay
+ * too: there RN32(u) is fma32's answer. A slow step (fmaSteps) then finishes that step with fma32 for the
+ * accumulators not yet updated, and the fast loop goes on from the next step. Kept apart from the fast
+ * loop, the fma32 calls never enter its code: a call there (even a never-taken one, once it has type
+ * feedback) makes V8 spill the accumulators around it, and the kernel ran at less than half the speed.
+ * The fast loop returns t·8 + j for an exit at step t, accumulator j (the order written in the loop);
+ * t at or past the end means it ran to the end. (The comparison u ≠ RN32(u) is written as its own
+ * statement, m = r !== u, so that the interpreter evaluates it at every step and V8 has its type feedback
+ * before it optimises; the optimised code still evaluates it only after h = u. Reached only behind h = u, it
+ * had no feedback when the kernel was first optimised and deoptimised it at the first exact sum, once per
+ * site; tested first, it cost a quarter of the speed.)
+ */
+const SPLIT25 = 268435457; // 2^28 + 1: Veltkamp's constant that splits a binary64 to 25 significant bits
+
+/** The accumulators j.. (row j mod rows, column ⌊j/rows⌋ of a rows×cols block) of step t, with fma32. */
+function fmaSteps(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, j: number, rows: number, count: number, v: Float64Array, e: number, ld: number): void {
+  for (; j < count; j++) {
+    const row = j % rows, col = (j - row) / rows, i = e + col * ld + row;
+    v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + col * ldb + t]!, v[i]!);
+  }
+}
+
+/**
+ * L fused lanes (L a multiple of 8) over t < L·⌊end/L⌋, product t to lane t mod L, starting from and
+ * leaving their values in w[0..L−1]; returns L·⌊end/L⌋. The lanes are independent, so they run 8 at a
+ * time (lanes o..o+7 over the whole body, then the next 8), each 8 through a call-free fast loop with
+ * fma32 steps out of line, as the chain kernels. Any other L does nothing and returns 0.
+ */
+function fusedLanesBody(a: Float32Array, ai: number, b: Float32Array, bi: number, end: number, L: number, w: Float64Array): number {
+  if (L % 8 !== 0) return 0;
+  const body = end - (end % L);
+  for (let o = 0; o < L; o += 8) lanes8Fma(a, ai + o, b, bi + o, body, L, w, o);
+  return body;
+}
+
+/** Lanes w[o..o+7]: lane o + l takes products t + l for t = 0, stride, 2·stride, … < body. */
+function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, stride: number, w: Float64Array, o: number): void {
+  for (let t = 0; ;) {
+    const q = fastLanes8Fma(a, ai, b, bi, t, body, stride, w, o);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let l = q & 7; l < 8; l++) w[o + l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[o + l]!);
+    t += stride;
+  }
+}
+
+function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, stride: number, w: Float64Array, o: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, l4 = w[o + 4]!, l5 = w[o + 5]!, l6 = w[o + 6]!, l7 = w[o + 7]!;
+  loop: for (; t < body; t += stride) {
+    const x = ai + t, y = bi + t;
+    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
+    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } l4 = r;
+    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } l5 = r;
+    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } l6 = r;
+    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = r;
+  }
+  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
+  return t * 8 + j;
+}
+
+const pairLanes = new Float64Array(16);
+
+/**
+ * Two rows of one column (elements e and e + 1), each 8 fused lanes over 8·⌊len/8⌋ then its tail
+ * (`lane-0`: the rest fused into lane 0 before the reduction; a chain after it otherwise), as blockSum
+ * gives each: the two rows share their loads of b, four lanes of each at a time.
+ */
+function lanes8x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number, how: LaneReduction, tail: Exclude<LaneTail, "in-lanes" | "half-then-mul-add">): void {
+  const w = pairLanes, body = len - (len % 8);
+  w.fill(0);
+  w[0] = v[e]!; w[8] = v[e + 1]!;
+  lanes4x2Fma(a, a0, lda, b, b0, body, w, 0);
+  lanes4x2Fma(a, a0 + 4, lda, b, b0 + 4, body, w, 4);
+  for (let i = 0; i < 2; i++) {
+    if (i === 1) for (let l = 0; l < 8; l++) w[l] = w[8 + l]!;
+    const ai = a0 + i * lda;
+    if (tail === "lane-0") {
+      w[0] = chain(a, ai + body, b, b0 + body, len - body, true, w[0]!);
+      v[e + i] = reduceLanes(w, how, 8);
+    } else v[e + i] = chain(a, ai + body, b, b0 + body, len - body, tail === "fused-chain", reduceLanes(w, how, 8));
+  }
+}
+
+/** Lanes o..o+3 of two rows (w[o..o+3] and w[8+o..8+o+3]): lane o + l takes products t + l, t = 0, 8, … < body. */
+function lanes4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, w: Float64Array, o: number): void {
+  for (let t = 0; ;) {
+    const q = fastLanes4x2Fma(a, a0, lda, b, b0, t, body, w, o);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let j = q & 7; j < 8; j++) {
+      const row = j >> 2, l = j & 3, i = o + 8 * row + l;
+      w[i] = fma32(a[a0 + row * lda + t + l]!, b[b0 + t + l]!, w[i]!);
+    }
+    t += 8;
+  }
+}
+
+function fastLanes4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, w: Float64Array, o: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  const a1 = a0 + lda;
+  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, k0 = w[o + 8]!, k1 = w[o + 9]!, k2 = w[o + 10]!, k3 = w[o + 11]!;
+  loop: for (; t < body; t += 8) {
+    const y0 = b[b0 + t]!, y1 = b[b0 + t + 1]!, y2 = b[b0 + t + 2]!, y3 = b[b0 + t + 3]!, x = a0 + t, z = a1 + t;
+    u = a[x]! * y0 + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * y1 + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * y2 + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * y3 + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
+    u = a[z]! * y0 + k0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } k0 = r;
+    u = a[z + 1]! * y1 + k1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } k1 = r;
+    u = a[z + 2]! * y2 + k2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } k2 = r;
+    u = a[z + 3]! * y3 + k3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } k3 = r;
+  }
+  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 8] = k0; w[o + 9] = k1; w[o + 10] = k2; w[o + 11] = k3;
+  return t * 8 + j;
+}
+
 function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast4x2Fma(a, a0, lda, b, b0, ldb, t, len, v, e, ld);
+    t = q >> 3;
+    if (t >= len) return;
+    fmaSteps(a, a0, lda, b, b0, ldb, t, q & 7, 4, 8, v, e, ld);
+    t++;
+  }
+}
+
+function fast4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, len: number, v: Float64Array, e: number, ld: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
-  for (let t = 0; t < len; t++) {
+  loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
-    u = x0 * y1 + c01; bits64[0] = u; c01 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y1, c01) : fround(u); u = x1 * y1 + c11; bits64[0] = u; c11 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y1, c11) : fround(u); u = x2 * y1 + c21; bits64[0] = u; c21 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y1, c21) : fround(u); u = x3 * y1 + c31; bits64[0] = u; c31 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y1, c31) : fround(u);
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r;
+    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } c01 = r;
+    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } c11 = r;
+    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } c21 = r;
+    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } c31 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
+  return t * 8 + j;
 }
 
 function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast8x1Fma(a, a0, lda, b, b0, t, len, v, e);
+    t = q >> 3;
+    if (t >= len) return;
+    fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 8, 8, v, e, 0);
+    t++;
+  }
+}
+
+function fast8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
-  for (let t = 0; t < len; t++) {
-    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, x4 = a[a4 + t]!, x5 = a[a5 + t]!, x6 = a[a6 + t]!, x7 = a[a7 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u); u = x4 * y0 + c40; bits64[0] = u; c40 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x4, y0, c40) : fround(u); u = x5 * y0 + c50; bits64[0] = u; c50 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x5, y0, c50) : fround(u); u = x6 * y0 + c60; bits64[0] = u; c60 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x6, y0, c60) : fround(u); u = x7 * y0 + c70; bits64[0] = u; c70 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x7, y0, c70) : fround(u);
+  loop: for (; t < len; t++) {
+    const y0 = b[b0 + t]!;
+    let x = a[a0 + t]!;
+    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
+    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
+    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
+    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
+    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
+    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
+    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
+    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } c70 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
+  return t * 8 + j;
 }
 
 function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast4x1Fma(a, a0, lda, b, b0, t, len, v, e);
+    t = q >> 3;
+    if (t >= len) return;
+    fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 4, 4, v, e, 0);
+    t++;
+  }
+}
+
+function fast4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
   let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
-  for (let t = 0; t < len; t++) {
+  loop: for (; t < len; t++) {
     const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u); u = x1 * y0 + c10; bits64[0] = u; c10 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x1, y0, c10) : fround(u); u = x2 * y0 + c20; bits64[0] = u; c20 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x2, y0, c20) : fround(u); u = x3 * y0 + c30; bits64[0] = u; c30 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x3, y0, c30) : fround(u);
+    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r;
+    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r;
+    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r;
+    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r;
   }
   v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
+  return t * 8 + j;
 }
 
 function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  let u = 0;
+  for (let t = 0; ;) {
+    const q = fast1x1Fma(a, a0, b, b0, t, len, v, e);
+    t = q >> 3;
+    if (t >= len) return;
+    v[e] = fma32(a[a0 + t]!, b[b0 + t]!, v[e]!);
+    t++;
+  }
+}
+
+function fast1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
   let c00 = v[e]!;
-  for (let t = 0; t < len; t++) {
-    const x0 = a[a0 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; bits64[0] = u; c00 = (words64[LOW]! & 0x0fffffff) === 0 ? fma32(x0, y0, c00) : fround(u);
+  for (; t < len; t++) {
+    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break; } c00 = r;
   }
   v[e] = c00;
+  return t * 8 + j;
 }
 
 function chain4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {

@@ -38,18 +38,16 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   // acc holds each element's running value: C after β (scale/accumulate modes) or the sum of the blocks
   // so far; v one block's sums (starting from acc in accumulate mode).
   const acc = accBuffer, v = sumBuffer;
-  if (meet.kind !== "sum-then-epilogue") {
-    if (beta === 0) acc.fill(0, 0, size);
-    else {
-      for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
-        const x = c[cOff + s * ldc + r]!;
-        // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
-        acc[s * M + r] = beta === 1 || meet.kind === "fma-beta-first-block" ? x : fround(beta * x);
-      }
-    }
-  }
-  const accumulate = meet.kind === "accumulate-into-c";
+  // The plan's MeetC read once into locals (its shape varies between libraries).
+  const meetKind = meet.kind, edge = meet.kind === "fma-beta-first-block" ? meet.edge : undefined;
+  const accumulate = meetKind === "accumulate-into-c", sumThenEpilogue = meetKind === "sum-then-epilogue";
+  const fmaBetaFirst = meetKind === "fma-beta-first-block";
   const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
+  if (!sumThenEpilogue) {
+    if (beta === 0) acc.fill(0, 0, size);
+    // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
+    else loadC(acc, c, cOff, ldc, M, N, beta === 1 || fmaBetaFirst ? 1 : beta);
+  }
   // Tiles whose elements meet C their own way (see Tile.meetC): meetBuffer[e] = 1 + index in overrides.
   const overrides: MeetC[] = [];
   const nBlocks = splitLength(N, plan.nc), kBlocks = splitLength(K, plan.kc), mBlocks = splitLength(M, plan.mc);
@@ -68,12 +66,12 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
               const blk = v[e]!;
               // Each Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
               if (accumulate) acc[e] = blk;
-              else if (meet.kind === "sum-then-epilogue") acc[e] = pc === 0 ? blk : acc[e]! + blk;
-              else if (meet.kind === "fma-beta-first-block") {
+              else if (sumThenEpilogue) acc[e] = pc === 0 ? blk : acc[e]! + blk;
+              else if (fmaBetaFirst) {
                 const t = alpha === 1 ? blk : fround(alpha * blk);
                 if (pc !== 0 || beta === 1) acc[e] = acc[e]! + t;
                 else if (beta === 0) acc[e] = t;
-                else if (meet.edge !== undefined && onEdge(r, s, M, N, meet.edge)) acc[e] = t + fround(beta * acc[e]!);
+                else if (edge !== undefined && onEdge(r, s, M, N, edge)) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
               else if (alpha === 1) acc[e] = acc[e]! + blk;
@@ -86,6 +84,18 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     }
   }
   writeBack(plan, call, acc, overrides);
+}
+
+/**
+ * acc := β·C (C itself when β = 1), C_lib being M×N. A function of its own so that runFiveLoops holds no
+ * long loop before its loop nest: V8 would compile an on-stack-replacement copy inside it that lacks the
+ * type feedback of what follows and deoptimises at its exit, again at every later call.
+ */
+function loadC(acc: Float32Array, c: Float32Array, cOff: number, ldc: number, M: number, N: number, beta: number): void {
+  for (let s = 0; s < N; s++) for (let r = 0; r < M; r++) {
+    const x = c[cOff + s * ldc + r]!;
+    acc[s * M + r] = beta === 1 ? x : fround(beta * x);
+  }
 }
 
 /** Whether C_lib(r, s) lies in a partial register tile (see MeetC `fma-beta-first-block`). */
