@@ -147,7 +147,8 @@ export function mklAvx512Dot(a: Float32Array, ai: number, b: Float32Array, bi: n
   if (acc.variant === "quad") {
     A[0] = p0;
     const body = 16 * Math.floor((len - 1) / 16);
-    for (let t = 1; t <= body; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
+    lanes8Fma(a, ai + 1, b, bi + 1, body, 16, A, 0);
+    lanes8Fma(a, ai + 9, b, bi + 9, body, 16, A, 8);
     if (body === len - 1) return body === 0 ? p0 : halving16(A);
     if (body > 0) {
       const r = halving16(A);
@@ -161,15 +162,49 @@ export function mklAvx512Dot(a: Float32Array, ai: number, b: Float32Array, bi: n
   if (acc.variant === "pair-first") {
     B.fill(0);
     const body2 = 32 * Math.floor((len - 1) / 32);
-    for (; t <= body2; t++) {
-      const i = (t - 1) & 31;
-      if (i < 16) A[i] = fmaStep(a[ai + t]!, b[bi + t]!, A[i]!);
-      else B[i - 16] = fmaStep(a[ai + t]!, b[bi + t]!, B[i - 16]!);
-    }
+    lanes8Fma(a, ai + 1, b, bi + 1, body2, 32, A, 0);
+    lanes8Fma(a, ai + 9, b, bi + 9, body2, 32, A, 8);
+    lanes8Fma(a, ai + 17, b, bi + 17, body2, 32, B, 0);
+    lanes8Fma(a, ai + 25, b, bi + 25, body2, 32, B, 8);
     for (let l = 0; l < 16; l++) A[l] = fround(A[l]! + B[l]!);
+    t = body2 + 1;
   }
-  for (; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
+  const full = 16 * Math.floor((len - t) / 16);
+  lanes8Fma(a, ai + t, b, bi + t, full, 16, A, 0);
+  lanes8Fma(a, ai + t + 8, b, bi + t + 8, full, 16, A, 8);
+  for (t += full; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
   return fround(p0 + halving16(A));
+}
+
+const SPLIT25 = 268435457; // 2^28 + 1 (see accumulation.ts: the Veltkamp midpoint test of the fast loops)
+
+/** Lanes w[o..o+7]: lane o + l takes products t + l for t = 0, stride, 2·stride, … < body (accumulation.ts's call-free fast loop, fma32 out of line). */
+function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, stride: number, w: Float64Array, o: number): void {
+  for (let t = 0; ;) {
+    const q = fastLanes8Fma(a, ai, b, bi, t, body, stride, w, o);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let l = q & 7; l < 8; l++) w[o + l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[o + l]!);
+    t += stride;
+  }
+}
+
+function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, stride: number, w: Float64Array, o: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, l4 = w[o + 4]!, l5 = w[o + 5]!, l6 = w[o + 6]!, l7 = w[o + 7]!;
+  loop: for (; t < body; t += stride) {
+    const x = ai + t, y = bi + t;
+    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
+    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } l4 = r;
+    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } l5 = r;
+    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } l6 = r;
+    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = r;
+  }
+  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
+  return t * 8 + j;
 }
 
 /**
@@ -220,17 +255,39 @@ export function mklAvx2Dot(a: Float32Array, ai: number, b: Float32Array, bi: num
   v.fill(0);
   v[0] = init;
   const chunks = len >> 4;
-  for (let c = 0; c < chunks; c++) {
+  // Lanes 1..7 of chunk 0 take s itself: −0 + s is s for every s (+0 + s is not, for s = −0).
+  if (chunks > 0) for (let l = 1; l < 8; l++) v[l] = -0;
+  for (let c = 0; ;) {
+    const q = fastAvx2Chunks(a, ai, b, bi, c, chunks, v);
+    c = q >> 3;
+    if (c >= chunks) break;
     const t0 = ai + 16 * c, u0 = bi + 16 * c;
-    for (let l = 0; l < 8; l++) {
-      const s = fmaStep(a[t0 + l]!, b[u0 + l]!, fround(a[t0 + 8 + l]! * b[u0 + 8 + l]!));
-      v[l] = c === 0 && l > 0 ? s : fround(v[l]! + s);
-    }
+    for (let l = q & 7; l < 8; l++) v[l] = fround(v[l]! + fma32(a[t0 + l]!, b[u0 + l]!, fround(a[t0 + 8 + l]! * b[u0 + 8 + l]!)));
+    c++;
   }
   let t = 16 * chunks;
   if (acc.variant === "single" && len - t >= 8) for (const end = t + 8; t < end; t++) v[t & 7] = fround(v[t & 7]! + fround(a[ai + t]! * b[bi + t]!));
   for (; t < len; t++) v[t & 7] = fmaStep(a[ai + t]!, b[bi + t]!, v[t & 7]!);
   return fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
+}
+
+/** The chunks c.. of mklAvx2Dot in a call-free fast loop (see fastLanes8Fma); returns c·8 + l at the first lane whose fused sum may be a midpoint. */
+function fastAvx2Chunks(a: Float32Array, ai: number, b: Float32Array, bi: number, c: number, chunks: number, v: Float64Array): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  let l0 = v[0]!, l1 = v[1]!, l2 = v[2]!, l3 = v[3]!, l4 = v[4]!, l5 = v[5]!, l6 = v[6]!, l7 = v[7]!;
+  loop: for (; c < chunks; c++) {
+    const x = ai + 16 * c, y = bi + 16 * c;
+    u = a[x]! * b[y]! + fround(a[x + 8]! * b[y + 8]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = fround(l0 + r);
+    u = a[x + 1]! * b[y + 1]! + fround(a[x + 9]! * b[y + 9]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = fround(l1 + r);
+    u = a[x + 2]! * b[y + 2]! + fround(a[x + 10]! * b[y + 10]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = fround(l2 + r);
+    u = a[x + 3]! * b[y + 3]! + fround(a[x + 11]! * b[y + 11]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = fround(l3 + r);
+    u = a[x + 4]! * b[y + 4]! + fround(a[x + 12]! * b[y + 12]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } l4 = fround(l4 + r);
+    u = a[x + 5]! * b[y + 5]! + fround(a[x + 13]! * b[y + 13]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } l5 = fround(l5 + r);
+    u = a[x + 6]! * b[y + 6]! + fround(a[x + 14]! * b[y + 14]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } l6 = fround(l6 + r);
+    u = a[x + 7]! * b[y + 7]! + fround(a[x + 15]! * b[y + 15]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = fround(l7 + r);
+  }
+  v[0] = l0; v[1] = l1; v[2] = l2; v[3] = l3; v[4] = l4; v[5] = l5; v[6] = l6; v[7] = l7;
+  return c * 8 + j;
 }
 
 /**
