@@ -547,6 +547,16 @@ export function tileSums(
       return;
     }
   }
+  if (acc.kind === "packet-cascade" && !acc.fused && acc.packets.length === 1 && acc.packets[0] === 4 && acc.tail === "mul-add-chain") {
+    // One packet of 4 multiply-then-add lanes from init, reduced, then a multiply-then-add chain: the
+    // order of `lanes` (4, mul-add-chain), so two rows at a time share their loads of b (Eigen -O3's gemv rows).
+    for (let s = s0; s < s1; s++) {
+      let r = r0;
+      for (; r + 2 <= r1; r += 2) lanes4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r, acc.reduce, false);
+      for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+    }
+    return;
+  }
   for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) {
     const e = s * ld + r;
     v[e] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[e]!);
