@@ -491,6 +491,9 @@ export function chainSum4(a: Float32Array, ai: number, b: Float32Array, bi: numb
   out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3;
 }
 
+/** The `add` blocks of a k-blocked tile (tileSums), summed from +0 before they are added. */
+const kBlockScratch = new Float64Array(1 << 16);
+
 /**
  * The block sums of a rectangle of elements at once, in exactly the order blockSum gives each of them:
  * element (r, s), r0 ≤ r < r1, s0 ≤ s < s1, sums a[aOff + r·lda + t]·b[bOff + s·ldb + t] over t < len,
@@ -546,6 +549,25 @@ export function tileSums(
       }
       return;
     }
+  }
+  if (acc.kind === "k-blocked") {
+    // Block by block over the whole rectangle, each block through the tile kernel of its accumulation:
+    // per element the order of kBlocked (an `add` block is summed from +0 and then added).
+    let t = 0;
+    const part = (n: number, inner: Accumulation, carry: BlockCarry): void => {
+      if (carry === "init") tileSums(inner, a, aOff + t, lda, b, bOff + t, ldb, r0, r1, s0, s1, n, v, ld);
+      else {
+        const need = (s1 - 1) * ld + r1;
+        const w = inner.kind === "k-blocked" || need > kBlockScratch.length ? new Float64Array(need) : kBlockScratch;
+        for (let s = s0; s < s1; s++) w.fill(0, s * ld + r0, s * ld + r1);
+        tileSums(inner, a, aOff + t, lda, b, bOff + t, ldb, r0, r1, s0, s1, n, w, ld);
+        for (let s = s0; s < s1; s++) for (let r = r0; r < r1; r++) v[s * ld + r] = fround(v[s * ld + r]! + w[s * ld + r]!);
+      }
+      t += n;
+    };
+    for (; t + acc.block <= len;) part(acc.block, acc.inner, acc.carry);
+    if (t < len) part(len - t, acc.rest, acc.restCarry);
+    return;
   }
   if (acc.kind === "packet-cascade" && !acc.fused && acc.packets.length === 1 && acc.packets[0] === 4 && acc.tail === "mul-add-chain") {
     // One packet of 4 multiply-then-add lanes from init, reduced, then a multiply-then-add chain: the
