@@ -1,6 +1,6 @@
 import { fma32 } from "../fp32/fma.js";
 import {
-  mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklAvx512Horner, mklEvenOdd, mklSseSum,
+  mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklAvx512DotQuad2, mklAvx512Horner, mklEvenOdd, mklSseSum,
   type MklAvx2DotAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation,
   type MklAvx512HornerAccumulation, type MklEvenOddAccumulation, type MklSseAccumulation,
 } from "./mkl-accumulation.js";
@@ -549,6 +549,14 @@ export function tileSums(
       }
       return;
     }
+  }
+  if (acc.kind === "mkl-avx512-dot" && acc.variant === "quad") {
+    for (let s = s0; s < s1; s++) {
+      let r = r0;
+      for (; r + 2 <= r1; r += 2) mklAvx512DotQuad2(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+      for (; r < r1; r++) v[s * ld + r] = blockSum(a, aOff + r * lda, b, bOff + s * ldb, len, acc, v[s * ld + r]!);
+    }
+    return;
   }
   if (acc.kind === "k-blocked") {
     // Block by block over the whole rectangle, each block through the tile kernel of its accumulation:

@@ -181,14 +181,7 @@ export function mklAvx512Dot(a: Float32Array, ai: number, b: Float32Array, bi: n
     const body = 16 * Math.floor((len - 1) / 16);
     lanes8Fma(a, ai + 1, b, bi + 1, body, 16, A, 0);
     lanes8Fma(a, ai + 9, b, bi + 9, body, 16, A, 8);
-    if (body === len - 1) return body === 0 ? p0 : halving16(A);
-    if (body > 0) {
-      const r = halving16(A);
-      A.fill(0);
-      A[0] = r;
-    }
-    for (let t = body + 1; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
-    return halving16(A);
+    return quadFinish(a, ai, b, bi, len, body, p0, A);
   }
   let t = 1;
   if (acc.variant === "pair-first") {
@@ -206,6 +199,73 @@ export function mklAvx512Dot(a: Float32Array, ai: number, b: Float32Array, bi: n
   lanes8Fma(a, ai + t + 8, b, bi + t + 8, full, 16, A, 8);
   for (t += full; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
   return fround(p0 + halving16(A));
+}
+
+/** The `quad` variant after its full vectors (lanes A over products 1..body, p0 in lane 0): the masked rest pass. */
+function quadFinish(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, body: number, p0: number, A: Float64Array): number {
+  if (body === len - 1) return body === 0 ? p0 : halving16(A);
+  if (body > 0) {
+    const r = halving16(A);
+    A.fill(0);
+    A[0] = r;
+  }
+  for (let t = body + 1; t < len; t++) A[(t - 1) & 15] = fmaStep(a[ai + t]!, b[bi + t]!, A[(t - 1) & 15]!);
+  return halving16(A);
+}
+
+const quadPair = new Float64Array(32);
+
+/**
+ * Two elements (rows a0 and a0 + lda against the same b, starting from v[e] and v[e + 1], results
+ * there) in the `quad` order of mklAvx512Dot, their full vectors run together so that they share the
+ * loads of b: four lanes of each row per pass.
+ */
+export function mklAvx512DotQuad2(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
+  if (len === 0) return;
+  const a1 = a0 + lda, W = quadPair;
+  W.fill(0);
+  const p0 = fround(v[e]! + fround(a[a0]! * b[b0]!)), q0 = fround(v[e + 1]! + fround(a[a1]! * b[b0]!));
+  W[0] = p0; W[16] = q0;
+  const body = 16 * Math.floor((len - 1) / 16);
+  for (let o = 0; o < 16; o += 4) lanes4x2Fma16(a, a0 + 1 + o, lda, b, b0 + 1 + o, body, W, o);
+  const A = zmmA;
+  for (let l = 0; l < 16; l++) A[l] = W[l]!;
+  v[e] = quadFinish(a, a0, b, b0, len, body, p0, A);
+  for (let l = 0; l < 16; l++) A[l] = W[16 + l]!;
+  v[e + 1] = quadFinish(a, a1, b, b0, len, body, q0, A);
+}
+
+/** Lanes o..o+3 of two rows (w[o..o+3] and w[16+o..16+o+3]): lane o + l takes products t + l, t = 0, 16, … < body. */
+function lanes4x2Fma16(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, w: Float64Array, o: number): void {
+  for (let t = 0; ;) {
+    const q = fastLanes4x2Fma16(a, a0, lda, b, b0, t, body, w, o);
+    t = q >> 3;
+    if (t >= body) return;
+    for (let j = q & 7; j < 8; j++) {
+      const row = j >> 2, l = j & 3, i = o + 16 * row + l;
+      w[i] = fma32(a[a0 + row * lda + t + l]!, b[b0 + t + l]!, w[i]!);
+    }
+    t += 16;
+  }
+}
+
+function fastLanes4x2Fma16(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, w: Float64Array, o: number): number {
+  let u = 0, p = 0, r = 0, j = 0, m = false;
+  const a1 = a0 + lda;
+  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, k0 = w[o + 16]!, k1 = w[o + 17]!, k2 = w[o + 18]!, k3 = w[o + 19]!;
+  loop: for (; t < body; t += 16) {
+    const y0 = b[b0 + t]!, y1 = b[b0 + t + 1]!, y2 = b[b0 + t + 2]!, y3 = b[b0 + t + 3]!, x = a0 + t, z = a1 + t;
+    u = a[x]! * y0 + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
+    u = a[x + 1]! * y1 + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
+    u = a[x + 2]! * y2 + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
+    u = a[x + 3]! * y3 + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
+    u = a[z]! * y0 + k0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } k0 = r;
+    u = a[z + 1]! * y1 + k1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } k1 = r;
+    u = a[z + 2]! * y2 + k2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } k2 = r;
+    u = a[z + 3]! * y3 + k3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } k3 = r;
+  }
+  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 16] = k0; w[o + 17] = k1; w[o + 18] = k2; w[o + 19] = k3;
+  return t * 8 + j;
 }
 
 const SPLIT25 = 268435457; // 2^28 + 1 (see accumulation.ts: the Veltkamp midpoint test of the fast loops)
