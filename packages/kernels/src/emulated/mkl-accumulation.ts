@@ -1,4 +1,5 @@
 import { fma32 } from "../fp32/fma.js";
+import { fmaStep, lanes4x2Fma, lanes8Fma, SPLIT25 } from "./fused-steps.js";
 
 const fround = Math.fround;
 
@@ -134,15 +135,6 @@ export function mklHalveOnce(length: number, split: MklHalveOnceSplit): number[]
   return out;
 }
 
-/** One FMA step: only a binary32 midpoint of the binary64 result needs the full fma32 (the idiom of accumulation.ts). */
-function fmaStep(a: number, b: number, s: number): number {
-  const x = a * b + s;
-  const r = fround(x);
-  if (r === x) return r;
-  const o = 2 * x - r;
-  return fround(o) === o ? fma32(a, b, s) : r;
-}
-
 /** (i, i+8), (i, i+4), (i, i+2), (i, i+1) over 16 lanes: _mm512_reduce_add_ps's tree. Destroys v. */
 function halving16(v: Float64Array): number {
   for (let n = 16; n > 1; n >>= 1) {
@@ -227,76 +219,12 @@ export function mklAvx512DotQuad2(a: Float32Array, a0: number, lda: number, b: F
   const p0 = fround(v[e]! + fround(a[a0]! * b[b0]!)), q0 = fround(v[e + 1]! + fround(a[a1]! * b[b0]!));
   W[0] = p0; W[16] = q0;
   const body = 16 * Math.floor((len - 1) / 16);
-  for (let o = 0; o < 16; o += 4) lanes4x2Fma16(a, a0 + 1 + o, lda, b, b0 + 1 + o, body, W, o);
+  for (let o = 0; o < 16; o += 4) lanes4x2Fma(a, a0 + 1 + o, lda, b, b0 + 1 + o, body, 16, W, o);
   const A = zmmA;
   for (let l = 0; l < 16; l++) A[l] = W[l]!;
   v[e] = quadFinish(a, a0, b, b0, len, body, p0, A);
   for (let l = 0; l < 16; l++) A[l] = W[16 + l]!;
   v[e + 1] = quadFinish(a, a1, b, b0, len, body, q0, A);
-}
-
-/** Lanes o..o+3 of two rows (w[o..o+3] and w[16+o..16+o+3]): lane o + l takes products t + l, t = 0, 16, … < body. */
-function lanes4x2Fma16(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, w: Float64Array, o: number): void {
-  for (let t = 0; ;) {
-    const q = fastLanes4x2Fma16(a, a0, lda, b, b0, t, body, w, o);
-    t = q >> 3;
-    if (t >= body) return;
-    for (let j = q & 7; j < 8; j++) {
-      const row = j >> 2, l = j & 3, i = o + 16 * row + l;
-      w[i] = fma32(a[a0 + row * lda + t + l]!, b[b0 + t + l]!, w[i]!);
-    }
-    t += 16;
-  }
-}
-
-function fastLanes4x2Fma16(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, w: Float64Array, o: number): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  const a1 = a0 + lda;
-  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, k0 = w[o + 16]!, k1 = w[o + 17]!, k2 = w[o + 18]!, k3 = w[o + 19]!;
-  loop: for (; t < body; t += 16) {
-    const y0 = b[b0 + t]!, y1 = b[b0 + t + 1]!, y2 = b[b0 + t + 2]!, y3 = b[b0 + t + 3]!, x = a0 + t, z = a1 + t;
-    u = a[x]! * y0 + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
-    u = a[x + 1]! * y1 + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
-    u = a[x + 2]! * y2 + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
-    u = a[x + 3]! * y3 + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
-    u = a[z]! * y0 + k0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } k0 = r;
-    u = a[z + 1]! * y1 + k1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } k1 = r;
-    u = a[z + 2]! * y2 + k2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } k2 = r;
-    u = a[z + 3]! * y3 + k3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } k3 = r;
-  }
-  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 16] = k0; w[o + 17] = k1; w[o + 18] = k2; w[o + 19] = k3;
-  return t * 8 + j;
-}
-
-const SPLIT25 = 268435457; // 2^28 + 1 (see accumulation.ts: the Veltkamp midpoint test of the fast loops)
-
-/** Lanes w[o..o+7]: lane o + l takes products t + l for t = 0, stride, 2·stride, … < body (accumulation.ts's call-free fast loop, fma32 out of line). */
-function lanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, stride: number, w: Float64Array, o: number): void {
-  for (let t = 0; ;) {
-    const q = fastLanes8Fma(a, ai, b, bi, t, body, stride, w, o);
-    t = q >> 3;
-    if (t >= body) return;
-    for (let l = q & 7; l < 8; l++) w[o + l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[o + l]!);
-    t += stride;
-  }
-}
-
-function fastLanes8Fma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, stride: number, w: Float64Array, o: number): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  let l0 = w[o]!, l1 = w[o + 1]!, l2 = w[o + 2]!, l3 = w[o + 3]!, l4 = w[o + 4]!, l5 = w[o + 5]!, l6 = w[o + 6]!, l7 = w[o + 7]!;
-  loop: for (; t < body; t += stride) {
-    const x = ai + t, y = bi + t;
-    u = a[x]! * b[y]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
-    u = a[x + 1]! * b[y + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
-    u = a[x + 2]! * b[y + 2]! + l2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = r;
-    u = a[x + 3]! * b[y + 3]! + l3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = r;
-    u = a[x + 4]! * b[y + 4]! + l4; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } l4 = r;
-    u = a[x + 5]! * b[y + 5]! + l5; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } l5 = r;
-    u = a[x + 6]! * b[y + 6]! + l6; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } l6 = r;
-    u = a[x + 7]! * b[y + 7]! + l7; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = r;
-  }
-  w[o] = l0; w[o + 1] = l1; w[o + 2] = l2; w[o + 3] = l3; w[o + 4] = l4; w[o + 5] = l5; w[o + 6] = l6; w[o + 7] = l7;
-  return t * 8 + j;
 }
 
 /**
