@@ -165,14 +165,19 @@ function sensitive(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => Math.fround((next() < 0.5 ? -1 : 1) * (1 + next()) * 2 ** Math.floor(next() * 16 - 8)));
 }
 
-function runCall(kernel: Kernel, s: Required<ProbeShape>, seed: number): Float32Array {
+/** A seeded call of a probed shape (its C the prior value), made once and run on every candidate. */
+function seededCall(s: Required<ProbeShape>, seed: number): GemmCall {
   const { m, n, k, transA, transB, beta } = s;
-  const c = sensitive(m * n, seed + 2);
-  const call: GemmCall = {
+  return {
     transA, transB, m, n, k, alpha: 1, a: sensitive(m * k, seed), lda: transA ? m : k,
-    b: sensitive(k * n, seed + 1), ldb: transB ? k : n, beta, c, ldc: n,
+    b: sensitive(k * n, seed + 1), ldb: transB ? k : n, beta, c: sensitive(m * n, seed + 2), ldc: n,
   };
-  kernel.gemm(call);
+}
+
+/** C after running `call` on `kernel` (the call's own C is left as it was). */
+function runCall(kernel: Kernel, call: GemmCall): Float32Array {
+  const c = call.c.slice();
+  kernel.gemm({ ...call, c });
   return c;
 }
 
@@ -232,10 +237,12 @@ export function deriveOrder(profiles: readonly ProbeProfile[]): { order: Derived
 }
 
 function fitClass(cls: ShapeClass, profiles: ProbeProfile[]): DerivedRule | string {
-  const replays = profiles.map((p) => ({ p, kernel: treeKernel(p), expected: [] as Float32Array[] }));
-  for (const r of replays) for (const seed of [7, 8]) r.expected.push(runCall(r.kernel, r.p.shape, seed));
+  const replays = profiles.map((p) => {
+    const calls = [7, 8].map((seed) => seededCall(p.shape, seed)), kernel = treeKernel(p);
+    return { p, calls, expected: calls.map((call) => runCall(kernel, call)) };
+  });
   const reproduces = (kernel: Kernel, rs: typeof replays) =>
-    rs.every((r) => r.expected.every((want, i) => sameBits(runCall(kernel, r.p.shape, 7 + i), want)));
+    rs.every((r) => r.calls.every((call, i) => sameBits(runCall(kernel, call), r.expected[i]!)));
   const sizes = new Set<number>();
   for (const p of profiles) for (const s of blockSizesIn(decodeTree(p.groups[0]!.tree), p.shape.k)) if (s >= MIN_BLOCK) sizes.add(s);
   const splits = splitCandidates(sizes);
