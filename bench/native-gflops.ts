@@ -15,8 +15,8 @@ const defaults = [
   "netlib-3.11.0-generic", "atlas-3.10.3-base", "openblas-0.3.21-haswell-serial", "openblas-0.3.21-cooperlake-serial",
   "openblas-0.3.21-haswell-pthread-t2", "openblas-0.3.21-cooperlake-pthread-t2", "blis-0.9.0-generic-serial",
   "blis-0.9.0-zen3-serial", "blis-0.9.0-zen3-pthread-t2", "blis-0.9.0-auto-pthread-t2", "mkl-2020.4-auto-sequential",
-  "mkl-2020.4-avx2-sequential", "mkl-2020.4-avx512-sequential", "mkl-2020.4-avx512-gnu-t2", "eigen-3.4.0-generic",
-  "eigen-3.4.0-native",
+  "mkl-2020.4-avx2-sequential", "mkl-2020.4-avx512-sequential", "mkl-2020.4-avx512-gnu-t2", "eigen-3.4.0-sse2",
+  "eigen-3.4.0-avx512",
 ];
 
 function gemmCall(m: number, k: number, n: number): GemmCall {

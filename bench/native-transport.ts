@@ -18,7 +18,7 @@ function gemmCall(m: number, k: number, n: number): GemmCall {
 }
 
 const rows: string[] = [];
-for (const id of ["netlib-3.11.0-generic", "eigen-3.4.0-native"]) {
+for (const id of ["netlib-3.11.0-generic", "eigen-3.4.0-avx512"]) {
   const backend = discoverNativeBackends().find((b) => b.id === id);
   if (!backend?.available) {
     console.log(`${id}: unavailable (${backend?.reason ?? "unknown id"})`);

@@ -6,7 +6,7 @@
     {
       "target_name": "chimera_native",
       "sources": [
-        "csrc/addon.c", "csrc/aligned-scratch.c", "csrc/blas-calls.c", "csrc/blas-library.c",
+        "csrc/addon.c", "csrc/aligned-scratch.c", "csrc/blas-calls.c", "csrc/blas-library.c", "csrc/cpu-features.c",
         "csrc/fifo-io.c", "csrc/hardware-fma.c", "csrc/library-table.c", "csrc/napi-args.c", "csrc/shared-memory.c"
       ],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
@@ -30,16 +30,22 @@
     ["eigen_include!=''", {
       "targets": [
         {
-          "target_name": "chimera_eigen_generic",
+          "target_name": "chimera_eigen_sse2",
           "type": "loadable_module",
           "sources": ["csrc/eigen-cblas.cc"],
           "cflags_cc": ["-O3", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
         },
         {
-          "target_name": "chimera_eigen_native",
+          "target_name": "chimera_eigen_avx2",
           "type": "loadable_module",
           "sources": ["csrc/eigen-cblas.cc"],
-          "cflags_cc": ["-O3", "-march=native", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
+          "cflags_cc": ["-O3", "-mavx2", "-mfma", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
+        },
+        {
+          "target_name": "chimera_eigen_avx512",
+          "type": "loadable_module",
+          "sources": ["csrc/eigen-cblas.cc"],
+          "cflags_cc": ["-O3", "-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mfma", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
         }
       ]
     }]

@@ -11,7 +11,7 @@ describe("chimera derive", () => {
     this.timeout(300_000);
     const out = join(dir, "eigen.json");
     // The Eigen -O3 emulation's batch-1 order is one rule of the vocabulary: 4 lanes, (L0+L2)+(L1+L3), scalar rest.
-    const d = await runCli("derive", "--backend", "eigen-3.4-o3", "--classes", "NT/1", "--out", out, "--json");
+    const d = await runCli("derive", "--backend", "eigen-3.4-sse2", "--classes", "NT/1", "--out", out, "--json");
     expect(d.code, d.err).to.equal(0);
     const { order, unexplained } = JSON.parse(d.out) as { order: { rules: Array<{ accumulation: { kind: string; lanes?: number } }> }; unexplained: unknown[] };
     expect(unexplained).to.deep.equal([]);
@@ -20,7 +20,7 @@ describe("chimera derive", () => {
     const f = await runCli("fidelity", "--backends", `derived:${out}`, "--json");
     expect(f.code, f.err).to.equal(0);
     const [report] = JSON.parse(f.out) as Array<{ id: string; real: string; bitIdentical: number; calls: number; failingShapes: unknown[] }>;
-    expect(report).to.include({ id: "derived-eigen-3.4-o3", real: "eigen-3.4-o3", bitIdentical: 1 });
+    expect(report).to.include({ id: "derived-eigen-3.4-sse2", real: "eigen-3.4-sse2", bitIdentical: 1 });
     expect(report!.calls).to.be.greaterThan(50); // the batch-1 calls of the suite: k up to 4096, never probed
   });
 

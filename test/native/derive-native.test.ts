@@ -17,7 +17,7 @@ const cases: Array<{ id: string; classes: ShapeClass[] }> = [
   // Sandybridge: one rule at batch 1 and in the packed path alike.
   { id: "openblas-0.3.21-sandybridge-serial", classes: [batch1, many] },
   { id: "blis-0.9.0-generic-serial", classes: [batch1] },
-  { id: "eigen-3.4.0-generic", classes: [batch1] },
+  { id: "eigen-3.4.0-sse2", classes: [batch1] },
 ];
 
 /** Unprobed calls of the "many" class: 3 and 64 rows, the k edges, the MLP's first layer. */

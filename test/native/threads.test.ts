@@ -10,7 +10,7 @@ import { seededCall } from "./threads-calls.js";
  */
 describe("native backends called from several worker threads at once", () => {
   const natives = discoverNativeBackends();
-  for (const id of ["netlib-3.11.0-generic", "eigen-3.4.0-generic", "openblas-0.3.21-haswell-serial"]) {
+  for (const id of ["netlib-3.11.0-generic", "eigen-3.4.0-sse2", "openblas-0.3.21-haswell-serial"]) {
     it(`${id}: two threads, 300 calls each, equal the same calls made alone`, async function () {
       this.timeout(120_000);
       const backend = natives.find((b) => b.id === id)!;

@@ -1,6 +1,6 @@
 /*
  * chimera_native.node: the N-API entry point. It exports the functions of library-table.c,
- * blas-calls.c, fifo-io.c and shared-memory.c; packages/native/src/addon.ts types them.
+ * blas-calls.c, fifo-io.c, shared-memory.c and cpu-features.c; packages/native/src/addon.ts types them.
  */
 #include "addon.h"
 
@@ -21,6 +21,7 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT_FN("waitReadable", native_wait_readable),
       EXPORT_FN("setPipeSize", native_set_pipe_size),
       EXPORT_FN("mapShared", native_map_shared),
+      EXPORT_FN("cpuFeatures", native_cpu_features),
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -30,5 +30,7 @@ napi_value native_wait_readable(napi_env env, napi_callback_info info);
 napi_value native_set_pipe_size(napi_env env, napi_callback_info info);
 /* shared-memory.c */
 napi_value native_map_shared(napi_env env, napi_callback_info info);
+/* cpu-features.c */
+napi_value native_cpu_features(napi_env env, napi_callback_info info);
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * Eigen 3.4 behind the three CBLAS entry points the bridge calls (row-major only), built as its own
- * shared object so the bridge loads it with dlopen like any other library. It is compiled twice
- * (binding.gyp): -O3 for the baseline x86-64 ISA, and -O3 -march=native. Separate shared objects with
- * hidden visibility keep the two builds' template instantiations apart (one .so with both would let
- * the linker merge them and silently run one ISA's code for the other).
+ * shared object so the bridge loads it with dlopen like any other library. It is compiled once per
+ * explicit ISA (binding.gyp): -O3 for baseline x86-64 (SSE2), -O3 -mavx2 -mfma, and -O3 -mavx512f
+ * -mavx512dq -mavx512vl -mavx512bw -mfma; never -march=native, so a build is the same on every machine
+ * and its id says what it is. Separate shared objects with hidden visibility keep the builds' template
+ * instantiations apart (one .so with all would let the linker merge them and silently run one ISA's
+ * code for another).
  *
  * The products are what an Eigen user writes: Map the row-major operands with their leading
  * dimension (OuterStride) and evaluate `C.noalias() += alpha * op(A) * op(B)` after scaling C by beta.
@@ -71,4 +73,13 @@ CHIMERA_EXPORT const char *chimera_eigen_build(void) {
 #else
   return "eigen " EIGEN_MAKESTRING(EIGEN_WORLD_VERSION) "." EIGEN_MAKESTRING(EIGEN_MAJOR_VERSION) "." EIGEN_MAKESTRING(EIGEN_MINOR_VERSION) " sse2";
 #endif
+}
+
+/* The cache sizes Eigen's GEBP blocking uses (queried once through CPUID, Memory.h queryCacheSizes). */
+CHIMERA_EXPORT void chimera_eigen_cache_sizes(long *out) {
+  std::ptrdiff_t l1, l2, l3;
+  Eigen::internal::manage_caching_sizes(Eigen::GetAction, &l1, &l2, &l3);
+  out[0] = (long)l1;
+  out[1] = (long)l2;
+  out[2] = (long)l3;
 }

@@ -97,7 +97,7 @@ static int add_loaded(struct dl_phdr_info *i, size_t size, void *data) {
 #endif
 
 /* libraryInfo(handle) -> { path, abi, openblasCorename?, openblasConfig?, blisArch?, blisVersion?,
- * mklVersion?, eigenBuild?, cublasVersion?, loadedObjects } */
+ * mklVersion?, eigenBuild?, eigenCacheSizes?, cublasVersion?, loadedObjects } */
 napi_value native_library_info(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value v[1];
@@ -118,6 +118,19 @@ napi_value native_library_info(napi_env env, napi_callback_info info) {
   const char *(*arch_str)(int) = (const char *(*)(int))dlsym(lib->handle, "bli_arch_string");
   if (arch_id && arch_str) set_string(env, obj, "blisArch", arch_str(arch_id()));
   if ((str_fn = (const char *(*)(void))dlsym(lib->handle, "chimera_eigen_build"))) set_string(env, obj, "eigenBuild", str_fn());
+  void (*eigen_caches)(long *) = (void (*)(long *))dlsym(lib->handle, "chimera_eigen_cache_sizes");
+  if (eigen_caches) { /* l1, l2, l3 as Eigen's manage_caching_sizes holds them (its GEBP blocking reads these) */
+    long sizes[3] = {0, 0, 0};
+    eigen_caches(sizes);
+    napi_value arr;
+    napi_create_array(env, &arr);
+    for (uint32_t i = 0; i < 3; i++) {
+      napi_value x;
+      napi_create_int64(env, sizes[i], &x);
+      napi_set_element(env, arr, i, x);
+    }
+    napi_set_named_property(env, obj, "eigenCacheSizes", arr);
+  }
   int (*cublas_ver)(void) = (int (*)(void))dlsym(lib->handle, "chimera_cublas_version");
   if (cublas_ver) {
     char buf[32];

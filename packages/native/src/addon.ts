@@ -14,6 +14,8 @@ export interface LibraryReport {
   blisArch?: string;
   mklVersion?: string;
   eigenBuild?: string;
+  /** l1, l2, l3 bytes as the Eigen build's manage_caching_sizes holds them (its GEBP blocking uses these). */
+  eigenCacheSizes?: number[];
   cublasVersion?: string;
   /** Every shared object in the process (MKL's code path shows as the libmkl_<path>.so it loaded). */
   loadedObjects: string[];
@@ -49,12 +51,17 @@ export interface NativeAddon {
   setPipeSize(fd: number, bytes: number): number;
   /** Maps `bytes` of a file MAP_SHARED (creating it with that size when `create`); unmapped on GC. */
   mapShared(path: string, bytes: number, create: boolean): ArrayBuffer;
+  /** CPUID + XGETBV (csrc/cpu-features.c): feature names, caches, and the cache sizes Eigen 3.4 reads. */
+  cpuFeatures(): {
+    vendor: string; family: number; model: number; features: string[];
+    caches: Array<{ level: number; type: "data" | "instruction" | "unified"; bytes: number }>; eigenCaches: number[];
+  };
 }
 
 /** The folder node-gyp builds into: the addon and the shared objects the bridge builds itself. */
 export const buildDir = join(dirname(fileURLToPath(import.meta.url)), "..", "build", "Release");
 
-/** Path of one build product, e.g. `buildProduct("chimera_eigen_native")`. */
+/** Path of one build product, e.g. `buildProduct("chimera_eigen_avx2")`. */
 export function buildProduct(name: string): string {
   return join(buildDir, `${name}.node`);
 }

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { KernelInfo } from "@chimera/kernels";
 import { addonStatus, buildProduct } from "./addon.js";
 import { backendId, backendVariant } from "./backend-id.js";
+import { cpuInfo, type CpuInfo } from "./cpu-features.js";
 import { expectationMismatch, runningPath } from "./describe-report.js";
 import { inProcessOps } from "./in-process-ops.js";
 import { controlledEnv, libraryCatalog, type LibraryFile, type VariantDecl } from "./library-catalog.js";
@@ -28,8 +29,10 @@ export interface NativeBackend {
   readonly variant: string;
   readonly threads: number;
   readonly available: boolean;
-  /** Why it is unavailable (missing file, addon not built, wrong platform). */
+  /** Why it is unavailable (missing file, addon not built, wrong platform, a CPU feature it needs). */
   readonly reason?: string;
+  /** The CPU features its kernels use (empty for "auto" variants and portable code). */
+  readonly needs: readonly string[];
   /** The library file that would be loaded. */
   readonly path?: string;
   /** The transport create() uses by default. */
@@ -76,11 +79,26 @@ function workerEnv(decl: VariantDecl, threads: number, env: NodeJS.ProcessEnv): 
   for (const k of controlledEnv) delete out[k];
   const t = String(threads);
   Object.assign(out, { OPENBLAS_NUM_THREADS: t, BLIS_NUM_THREADS: t, MKL_NUM_THREADS: t, OMP_NUM_THREADS: t }, decl.env);
-  if (decl.preloadMklIntelPath) out.LD_PRELOAD = buildProduct("chimera_mkl_intel_path");
+  const preload = [...(decl.preload ?? []), ...(decl.preloadMklIntelPath ? [buildProduct("chimera_mkl_intel_path")] : [])];
+  if (preload.length) out.LD_PRELOAD = preload.join(":");
   return out;
 }
 
-function describe(file: LibraryFile, decl: VariantDecl, threads: number, env: NodeJS.ProcessEnv): NativeBackend {
+/** Why this CPU cannot run the variant (a feature it needs is missing or hidden), or undefined. */
+function cpuReason(file: LibraryFile, decl: VariantDecl, cpu: CpuInfo): string | undefined {
+  const missing = (decl.needs ?? []).filter((f) => !cpu.has(f));
+  if (missing.length) {
+    const hidden = missing.some((f) => cpu.hidden.includes(f));
+    return `needs ${missing.join(", ")}, which this CPU lacks` + (hidden ? ` (hidden by CHIMERA_CPU_FEATURES=${cpu.override})` : "");
+  }
+  if (decl.detectsCpu?.(cpu) && cpu.hidden.length) {
+    return `CHIMERA_CPU_FEATURES=${cpu.override} hides features this CPU has, but ${file.library}'s own CPU detection ` +
+      "still sees them: what \"auto\" runs here is not what it would run on a CPU without them (use a named variant)";
+  }
+  return undefined;
+}
+
+function describe(file: LibraryFile, decl: VariantDecl, threads: number, env: NodeJS.ProcessEnv, cpu: CpuInfo): NativeBackend {
   const variant = backendVariant(decl.cpu, file.threading);
   const addon = addonStatus();
   const resolved = resolveLibraryPath(file, env);
@@ -88,13 +106,17 @@ function describe(file: LibraryFile, decl: VariantDecl, threads: number, env: No
   const id = backendId(file.library, version, variant, threads);
   const preloadMissing = decl.preloadMklIntelPath && !existsSync(buildProduct("chimera_mkl_intel_path"));
   const adapterMissing = file.adapter && !existsSync(buildProduct(file.adapter.product));
+  const preloadAbsent = (decl.preload ?? []).filter((p) => !existsSync(p));
   const reasons = [addon.reason, resolved.reason, preloadMissing ? "the MKL Intel-path preload is not built" : undefined,
-    adapterMissing ? `the ${file.library} adapter is not built` : undefined];
+    adapterMissing ? `the ${file.library} adapter is not built` : undefined,
+    preloadAbsent.length ? `needs ${preloadAbsent.join(", ")} preloaded, which is missing (Debian: libgomp1)` : undefined,
+    file.platform && file.platform !== process.platform ? undefined : cpuReason(file, decl, cpu)];
   const reason = reasons.some((r) => r !== undefined) ? reasons.filter((r) => r !== undefined).join("; ") : undefined;
   const transport: Transport = file.inProcess ? "in-process" : "worker";
   const base = { id, kind: "native" as const, library: file.library, version, variant, threads };
   return {
     ...base,
+    needs: decl.needs ?? [],
     available: reason === undefined,
     ...(reason !== undefined ? { reason } : {}),
     ...(resolved.path !== undefined ? { path: resolved.path } : {}),
@@ -135,14 +157,17 @@ function describe(file: LibraryFile, decl: VariantDecl, threads: number, env: No
 
 /**
  * Every native backend in the catalog (library-catalog.ts), cuBLAS and Accelerate included, each
- * marked available or not with the reason. Cheap: nothing is loaded until
- * create(). `env` defaults to process.env (CHIMERA_BLAS_* overrides, and the base of worker envs).
+ * marked available or not with the reason: a variant whose kernels need a CPU feature this CPU lacks
+ * (cpuInfo(), after CHIMERA_CPU_FEATURES) is unavailable before any worker starts. Cheap: nothing is
+ * loaded until create(). `env` defaults to process.env (CHIMERA_BLAS_* and CHIMERA_CPU_FEATURES
+ * overrides, and the base of worker envs). Throws on a malformed CHIMERA_CPU_FEATURES.
  */
 export function discoverNativeBackends(env: NodeJS.ProcessEnv = process.env): NativeBackend[] {
   const out: NativeBackend[] = [];
+  const cpu = cpuInfo(env);
   for (const file of libraryCatalog) {
     for (const decl of file.variants) {
-      for (const threads of decl.threads) out.push(describe(file, decl, threads, env));
+      for (const threads of decl.threads) out.push(describe(file, decl, threads, env, cpu));
     }
   }
   return out;

@@ -46,6 +46,21 @@ export interface VariantDecl {
   readonly preloadMklIntelPath?: boolean;
   /** What the loaded library must report, else the backend fails to start. */
   readonly expect?: LoadExpectation;
+  /**
+   * CPU features (Linux /proc/cpuinfo names) the variant's kernels use: on a CPU without them it is
+   * unavailable, with the reason, before any worker starts (an AVX-512 kernel dies with SIGILL, or the
+   * library silently runs another code path).
+   */
+  readonly needs?: readonly string[];
+  /**
+   * For "auto" variants: whether the library's own CPU detection decides what runs on `cpu` (OpenBLAS and
+   * BLIS always; MKL only on Intel CPUs, elsewhere it runs libmkl_def whatever the features). Such a
+   * variant is unavailable while CHIMERA_CPU_FEATURES hides a feature the CPU has: the library would
+   * still see it, and "auto" would not be what it picks on a CPU without it.
+   */
+  readonly detectsCpu?: (cpu: { readonly vendor: string }) => boolean;
+  /** Shared objects the worker preloads (LD_PRELOAD), each required to exist. */
+  readonly preload?: readonly string[];
 }
 
 /** Checked against LibraryReport after the library has loaded and run one small gemm. */
@@ -76,13 +91,28 @@ const openblasCores: Record<string, string> = {
   nehalem: "Nehalem",
 };
 
+/** AVX-512 Foundation plus the subsets Skylake-SP has (what -march=skylake-avx512 kernels may use). */
+const AVX512_SKX = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"];
+const AVX2_FMA = ["avx", "avx2", "fma"];
+
+// What each core type's kernels need (OpenBLAS kernel/x86_64/KERNEL.<CORE> and Makefile.x86_64 -march
+// flags): SkylakeX AVX-512 (dies with SIGILL without it), Cooperlake also AVX512_BF16 (without it
+// OpenBLAS silently gives Haswell), Haswell/Zen AVX2 + FMA, Sandybridge AVX, Nehalem SSE4.2.
+const openblasNeeds: Record<string, readonly string[]> = {
+  haswell: AVX2_FMA, zen: AVX2_FMA, skylakex: [...AVX2_FMA, ...AVX512_SKX], cooperlake: [...AVX2_FMA, ...AVX512_SKX, "avx512_bf16"],
+  sandybridge: ["avx"], nehalem: ["sse4_2"],
+};
+
 function openblas(threading: string, file: string, cores: string[], threads: number[]): LibraryFile {
   return {
     envName: `OPENBLAS_${threading.toUpperCase()}`, library: "openblas", version: "0.3.21", threading,
     candidates: [`${LIB}/openblas-${threading}/${file}`], inProcess: false,
     variants: ["auto", ...cores].map((cpu): VariantDecl => cpu === "auto"
-      ? { cpu, threads, env: {} }
-      : { cpu, threads, env: { OPENBLAS_CORETYPE: openblasCores[cpu]! }, expect: { openblasCorename: openblasCores[cpu]! } }),
+      ? { cpu, threads, env: {}, detectsCpu: () => true }
+      : {
+        cpu, threads, env: { OPENBLAS_CORETYPE: openblasCores[cpu]! }, expect: { openblasCorename: openblasCores[cpu]! },
+        needs: openblasNeeds[cpu]!,
+      }),
   };
 }
 
@@ -93,42 +123,59 @@ const blisArchIds: Record<string, number> = {
   skx: 0, haswell: 3, sandybridge: 4, penryn: 5, zen3: 6, zen2: 7, zen: 8, generic: 25,
 };
 
+// What each configuration needs (frame/base/bli_cpuid.c, bli_cpuid_is_<arch>): skx AVX-512 F/DQ/BW/VL
+// (forced on a CPU without, it dies with SIGILL at m > 1), haswell and zen* AVX2 + FMA, sandybridge
+// AVX, penryn SSSE3, generic nothing beyond x86-64.
+const blisNeeds: Record<string, readonly string[]> = {
+  skx: [...AVX2_FMA, "avx512f", "avx512dq", "avx512bw", "avx512vl"], haswell: AVX2_FMA, zen3: AVX2_FMA, zen2: AVX2_FMA,
+  zen: AVX2_FMA, sandybridge: ["avx"], penryn: ["sse3", "ssse3"], generic: [],
+};
+
 function blis(threading: string, archs: string[], threads: number[]): LibraryFile {
   return {
     envName: `BLIS_${threading.toUpperCase()}`, library: "blis", version: "0.9.0", threading,
     candidates: [`${LIB}/blis-${threading}/libblis.so.4`], inProcess: false,
     variants: ["auto", ...archs].map((cpu): VariantDecl => cpu === "auto"
-      ? { cpu, threads, env: {} }
-      : { cpu, threads, env: { BLIS_ARCH_TYPE: String(blisArchIds[cpu]) }, expect: { blisArch: cpu } }),
+      ? { cpu, threads, env: {}, detectsCpu: () => true }
+      : { cpu, threads, env: { BLIS_ARCH_TYPE: String(blisArchIds[cpu]) }, expect: { blisArch: cpu }, needs: blisNeeds[cpu]! }),
   };
 }
 
 // MKL 2020.4 (Debian libmkl-rt): on a non-Intel CPU it runs libmkl_def whatever it is told; with the
 // Intel-path preload, MKL_ENABLE_INSTRUCTIONS picks libmkl_mc3 / _avx / _avx2 / _avx512.
-const mklPaths: Record<string, { isa: string; lib: string }> = {
-  sse42: { isa: "SSE4_2", lib: "mc3" }, avx: { isa: "AVX", lib: "avx" }, avx2: { isa: "AVX2", lib: "avx2" },
-  avx512: { isa: "AVX512", lib: "avx512" },
+// `needs`: on a CPU without them MKL loads a lower path (avx512 → libmkl_avx2) and the expectation fails.
+const mklPaths: Record<string, { isa: string; lib: string; needs: readonly string[] }> = {
+  sse42: { isa: "SSE4_2", lib: "mc3", needs: ["sse4_2"] }, avx: { isa: "AVX", lib: "avx", needs: ["avx"] },
+  avx2: { isa: "AVX2", lib: "avx2", needs: AVX2_FMA }, avx512: { isa: "AVX512", lib: "avx512", needs: [...AVX2_FMA, ...AVX512_SKX] },
 };
+
+/**
+ * GNU OpenMP: MKL's GNU threading layer (libmkl_gnu_thread.so) calls omp_* but does not link libgomp, so
+ * without it loaded first the first threaded call dies ("undefined symbol: omp_get_num_procs").
+ * Debian package libgomp1.
+ */
+export const LIBGOMP = `${LIB}/libgomp.so.1`;
 
 function mkl(threading: "sequential" | "gnu", paths: string[], threads: number[]): LibraryFile {
   const layer = { MKL_THREADING_LAYER: threading === "gnu" ? "GNU" : "SEQUENTIAL" };
+  const preload = threading === "gnu" ? { preload: [LIBGOMP] } : {};
   return {
     envName: "MKL", library: "mkl", version: "2020.4", threading, candidates: [`${LIB}/libmkl_rt.so`],
     inProcess: false,
     variants: ["auto", ...paths].map((cpu): VariantDecl => cpu === "auto"
-      ? { cpu, threads, env: layer }
+      ? { cpu, threads, env: layer, ...preload, detectsCpu: (c) => c.vendor === "GenuineIntel" }
       : {
         cpu, threads, env: { ...layer, MKL_ENABLE_INSTRUCTIONS: mklPaths[cpu]!.isa }, preloadMklIntelPath: true,
-        expect: { mklPath: mklPaths[cpu]!.lib },
+        expect: { mklPath: mklPaths[cpu]!.lib }, needs: mklPaths[cpu]!.needs, ...preload,
       }),
   };
 }
 
 /** One variant, one thread, nothing to set: the file may be loaded in-process. */
-function single(envName: string, library: string, version: string, cpu: string, candidates: string[]): LibraryFile {
+function single(envName: string, library: string, version: string, cpu: string, candidates: string[], needs: readonly string[] = []): LibraryFile {
   return {
     envName, library, version, threading: "", candidates, inProcess: true,
-    variants: [{ cpu, threads: [1], env: {} }],
+    variants: [{ cpu, threads: [1], env: {}, needs }],
   };
 }
 
@@ -144,9 +191,13 @@ export const libraryCatalog: readonly LibraryFile[] = [
   blis("openmp", ["generic", "haswell", "skx"], [1, 2]),
   mkl("sequential", Object.keys(mklPaths), [1]),
   mkl("gnu", ["avx2", "avx512"], [1, 2]),
-  // Eigen 3.4.0 compiled by this package (csrc/eigen-cblas.cc), once per ISA.
-  single("EIGEN_GENERIC", "eigen", "3.4.0", "generic", [buildProduct("chimera_eigen_generic")]),
-  single("EIGEN_NATIVE", "eigen", "3.4.0", "native", [buildProduct("chimera_eigen_native")]),
+  // Eigen 3.4.0 compiled by this package (csrc/eigen-cblas.cc), once per explicit ISA (binding.gyp):
+  // -O3 (SSE2), -O3 -mavx2 -mfma, -O3 -mavx512f -mavx512dq -mavx512vl -mavx512bw -mfma. The CPU decides
+  // which can run; the build is the same on every machine, so the id says what it is.
+  single("EIGEN_SSE2", "eigen", "3.4.0", "sse2", [buildProduct("chimera_eigen_sse2")], ["sse2"]),
+  single("EIGEN_AVX2", "eigen", "3.4.0", "avx2", [buildProduct("chimera_eigen_avx2")], AVX2_FMA),
+  single("EIGEN_AVX512", "eigen", "3.4.0", "avx512", [buildProduct("chimera_eigen_avx512")],
+    [...AVX2_FMA, "avx512f", "avx512dq", "avx512vl", "avx512bw"]),
   // cuBLAS (NVIDIA GPUs) through csrc/cublas-cblas.c: pedantic math (no TF32), one GPU, in a worker so
   // the CUDA context has its own process. Not yet run on a GPU.
   {

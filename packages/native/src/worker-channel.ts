@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadAddon } from "./addon.js";
@@ -38,6 +38,29 @@ function isZombie(pid: number): boolean {
 }
 
 /**
+ * How a dead worker ended, read from /proc/<pid>/stat's exit_code field (the waitpid status; the event
+ * loop is blocked, so no 'exit' event comes): "was killed by SIGILL: …" or "exited with code N", or ""
+ * when it is not (yet) a zombie. Waits up to 200 ms for the process to finish dying.
+ */
+export function deathOf(id: string, pid: number): string {
+  for (const until = Date.now() + 200; ;) {
+    let stat = "";
+    try { stat = readFileSync(`/proc/${pid}/stat`, "utf8"); } catch { return ""; }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X") {
+      const code = Number(fields[49]);
+      if (!Number.isInteger(code)) return "";
+      const sig = code & 0x7f;
+      if (sig === 0) return `exited with code ${(code >> 8) & 0xff}`;
+      const name = Object.entries(osConstants.signals).find(([, n]) => n === sig)?.[0] ?? `signal ${sig}`;
+      return `was killed by ${name}` + (name === "SIGILL" ? `: this CPU lacks an instruction that ${id}'s kernels use` : "");
+    }
+    if (Date.now() > until) return "";
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
+}
+
+/**
  * Spawns `node worker-main.js` with `env` to host the library at `path`, and returns the channel once
  * the worker has loaded it (the first response's payload, its LibraryReport JSON, is `ready`).
  *
@@ -64,10 +87,11 @@ export function openWorkerChannel(
   closeSync(logFd);
   child.unref();
   const pid = child.pid ?? -1;
-  const failed = (what: string): Error => {
+  const failed = (what: string, dead = true): Error => {
     let log = "";
     try { log = readFileSync(logPath, "utf8").trim().split("\n").slice(-8).join(" | "); } catch { /* none */ }
-    return new Error(`${id}: worker (pid ${pid}, ${path}) ${what}${log ? `; stderr: ${log}` : ""}`);
+    const death = dead ? deathOf(id, pid) : "";
+    return new Error(`${id}: worker (pid ${pid}, ${path}) ${death ? `${death}; it ` : ""}${what}${log ? `; stderr: ${log}` : ""}`);
   };
   let reqFd = -1;
   const header = new Float64Array(REQUEST_FIELDS), reply = new Float64Array(RESPONSE_FIELDS);
@@ -85,7 +109,7 @@ export function openWorkerChannel(
     receive(op) {
       if (addon.waitReadable(respFd, callTimeoutMs) === "timeout") {
         child.kill("SIGKILL");
-        throw failed(`gave no answer to ${op} within ${callTimeoutMs} ms (CHIMERA_NATIVE_CALL_TIMEOUT_MS); killed`);
+        throw failed(`gave no answer to ${op} within ${callTimeoutMs} ms (CHIMERA_NATIVE_CALL_TIMEOUT_MS); killed`, false);
       }
       if (!readExact(respFd, replyBytes)) throw failed(`exited during ${op} (end of file on its response FIFO)`);
       const payload = new Uint8Array(reply[1]!);
@@ -114,7 +138,7 @@ export function openWorkerChannel(
       if (isZombie(pid)) throw failed("exited before it connected");
       if (Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw failed(`did not start within ${startTimeoutMs} ms`);
+        throw failed(`did not start within ${startTimeoutMs} ms`, false);
       }
     }
     addon.setBlocking(respFd, true);

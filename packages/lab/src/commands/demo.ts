@@ -13,7 +13,7 @@ import { runSample, setupAttack, type SampleSettings, type TargetRule } from "..
 /**
  * The default pair: OpenBLAS's Haswell and SkylakeX kernels, whose fmnist-mlp logits differ most at
  * batch 1 among the emulations (up to 9.5e-6, on 166 of the 200 logits of the first 20 fixture
- * images; blis-0.9.0-generic = eigen-3.4-o3, skylakex = cooperlake and netlib = reference agree bit
+ * images; blis-0.9.0-generic = eigen-3.4-sse2, skylakex = cooperlake and netlib = reference agree bit
  * for bit at these shapes). The real libraries when the native bridge has them, else the emulations.
  */
 const EMULATED_PAIR = ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"];

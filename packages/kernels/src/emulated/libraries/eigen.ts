@@ -16,9 +16,9 @@ import { gridTiles } from "../declaration.js";
  * k + m + n < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD = 20 is not modelled.)
  */
 interface EigenTarget {
-  /** Floats per packet: Packet4f (SSE2) or Packet16f (AVX-512). */
+  /** Floats per packet: Packet4f (SSE2), Packet8f (AVX2) or Packet16f (AVX-512). */
   readonly packet: number;
-  /** Half and quarter packets when they are narrower (AVX-512: Packet8f, Packet4f; SSE2: none). */
+  /** Half and quarter packets when they are narrower (AVX-512: Packet8f, Packet4f; AVX2: Packet4f; SSE2: none). */
   readonly fractions: readonly number[];
   /** gebp_traits<float,float>::mr: 3 packets with EIGEN_HAS_SINGLE_INSTRUCTION_MADD (FMA), else
    *  default_mr = (min(16, registers)/2/nr)·packet = 2 packets. */
@@ -32,12 +32,23 @@ interface EigenTarget {
 
 /**
  * The cache sizes Eigen queries at run time (Memory.h queryCacheSizes through CPUID, read once by
- * manage_caching_sizes) on THIS machine (AMD EPYC Zen 5, 2-core VM): l1 = 32768, l2 = 1048576,
- * l3 = 335544320 bytes, printed by manage_caching_sizes(GetAction, …) from a program built with the
- * same headers (both -O3 and -O3 -march=native give these). Another CPU gets other kc/mc/nc and thus
- * other bits for large products.
+ * manage_caching_sizes): kc/mc/nc, and thus the bits of large products, follow them, so the emulation
+ * must use the values of the machine whose Eigen it stands for. `CHIMERA_EIGEN_CACHE_SIZES=l1,l2,l3`
+ * (bytes) gives them; the chimera CLI and the test suite set it from this CPU (@chimera/native
+ * cpuInfo().eigenCacheSizes, the same CPUID leaves Eigen reads, held equal to what the real builds
+ * report by test/native/cpu-features.test.ts). Unset (no native addon), the values of our machines
+ * (AMD EPYC Zen 4 and Zen 5 VMs): l1 = 32768, l2 = 1048576, l3 = 335544320 (AMD's legacy leaf read with
+ * Eigen's mask).
  */
-const CACHE: { readonly l1: number; readonly l2: number; readonly l3: number } = { l1: 32768, l2: 1048576, l3: 335544320 };
+export function eigenCacheSizes(env: NodeJS.ProcessEnv = process.env): { readonly l1: number; readonly l2: number; readonly l3: number } {
+  const text = env.CHIMERA_EIGEN_CACHE_SIZES;
+  if (text === undefined) return { l1: 32768, l2: 1048576, l3: 335544320 };
+  const v = text.split(",").map(Number);
+  if (v.length !== 3 || !v.every((x) => Number.isInteger(x) && x > 0)) {
+    throw new Error(`CHIMERA_EIGEN_CACHE_SIZES="${text}": expected three positive byte counts l1,l2,l3 (e.g. 32768,1048576,33554432)`);
+  }
+  return { l1: v[0]!, l2: v[1]!, l3: v[2]! };
+}
 /** gebp_traits<float,float>::nr (GeneralBlockPanelKernel.h @ 3.4.0). */
 const NR = 4;
 /** gebp_kernel's k peeling (enum { pk = 8 }) and the heuristic's k_peeling. */
@@ -52,7 +63,7 @@ const F32 = 4;
  * gemm_blocking_space calls it (l3_blocking = true). Written from the header's description; checked
  * against the header's own computeProductBlockingSizes on this machine's cache sizes.
  */
-export function eigenBlocking(M: number, N: number, K: number, mr: number, l1Factor: number, cache = CACHE): { kc: number; mc: number; nc: number } {
+export function eigenBlocking(M: number, N: number, K: number, mr: number, l1Factor: number, cache = eigenCacheSizes()): { kc: number; mc: number; nc: number } {
   let k = K, m = M, n = N;
   if (Math.max(k, m, n) < 48) return { kc: k, mc: m, nc: n };
   const l1 = cache.l1 * l1Factor, l2 = cache.l2, l3 = cache.l3;
@@ -100,7 +111,9 @@ function accumulations(t: EigenTarget) {
      *  then the k mod 4 rest (last_row_process_16_packets). */
     lastRows: (t.packet === 4
       ? { kind: "lanes", fused, lanes: 4, minLength: 0, reduce: "adjacent", tail }
-      : { kind: "folded-lanes", fused, wide: 16, narrow: 4, reduce: "halving", tail }) as Accumulation,
+      // AVX2 (spk = 2): lane 2·(t mod 4 packets)+(t mod 2) over 8·⌊k/8⌋, folded to 2, 2-steps, one
+      // predux_half_dowto4 ((r, r+1)), then an odd last k as one madd on the reduced value.
+      : { kind: "folded-lanes", fused, wide: 4 * (t.packet / 4), narrow: t.packet / 4, reduce: "halving", tail }) as Accumulation,
     /** general_matrix_vector_product<RowMajor> rows in groups of 8/4/2: one packet accumulator over whole
      *  packets of k, predux (halving: _mm_movehl_ps / extract-and-add), then the k rest as scalar
      *  `cc0 += a*b`. With -march=native gcc turned that rest into a fold-left reduction 8 wide (8 rounded
@@ -229,34 +242,57 @@ const SOURCES = [
 
 /** Baseline x86-64 (g++ 12 -O3): SSE2 Packet4f, no FMA, 16 registers → mr = 8, nr = 4. */
 const sse2: EigenTarget = { packet: 4, fractions: [], mr: 8, fma: false, l1Factor: 1 };
-/** -march=native on Zen 5: AVX-512 Packet16f (half Packet8f, quarter Packet4f), FMA, 32 registers →
- *  mr = 3·16 = 48, nr = 4; the blocking heuristic multiplies l1 by 4 under EIGEN_VECTORIZE_AVX512. */
+/** -mavx2 -mfma: AVX Packet8f (half Packet4f; its quarter is Packet4f too, so no quarter pass), FMA →
+ *  mr = 3·8 = 24, nr = 4 (PacketMath.h for AVX, gebp_traits with EIGEN_HAS_SINGLE_INSTRUCTION_MADD). */
+const avx2: EigenTarget = { packet: 8, fractions: [4], mr: 24, fma: true, l1Factor: 1 };
+/** -mavx512f -mavx512dq -mavx512vl -mavx512bw -mfma: AVX-512 Packet16f (half Packet8f, quarter Packet4f),
+ *  FMA, 32 registers → mr = 3·16 = 48, nr = 4; the blocking heuristic multiplies l1 by 4 under
+ *  EIGEN_VECTORIZE_AVX512. */
 const avx512: EigenTarget = { packet: 16, fractions: [8, 4], mr: 48, fma: true, l1Factor: 4 };
 
+const BLOCKING = "blocking from the cache sizes Eigen reads on the machine it runs on (eigenCacheSizes: CHIMERA_EIGEN_CACHE_SIZES, which the CLI and the tests set from this CPU's CPUID; here l1 32 KiB, l2 1 MiB, l3 320 MiB as Eigen reads them)";
+
 /**
- * Eigen 3.4.0 compiled with g++ 12 -O3 for baseline x86-64 (SSE2 packets of 4 floats, no FMA).
+ * Eigen 3.4.0 compiled with g++ 12 -O3 for baseline x86-64 (SSE2 packets of 4 floats, no FMA): the
+ * bridge's eigen-3.4.0-sse2.
  */
-export const eigenO3: EmulationDeclaration = {
+export const eigenSse2: EmulationDeclaration = {
   library: "eigen",
   version: "3.4",
-  variant: "o3",
+  variant: "sse2",
   description:
     "vector results are gemv: row-major lhs four SSE lanes over k folded (L0+L2)+(L1+L3) then the k mod 4 rest, col-major lhs one chain per 16-column block; otherwise GEBP with this machine's cache-derived kc/mc/nc, 8x4 and 4x4 micro-tiles (the 4-row tiles alternate two accumulator sets over k peeled by 8, merged before the rest), the last rows four k-lanes folded adjacent; multiply then add throughout, each k-block added to C",
-  verified: "verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 (native eigen-3.4.0-generic) on the fidelity suite, 80 random calls over all layouts, 120 gemv calls and 228 1×1 products; blocking is this machine's (l1 32 KiB, l2 1 MiB, l3 320 MiB as Eigen reads them); k+m+n < 20 (lazy coefficient product) not modelled",
+  verified: `verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 (native eigen-3.4.0-sse2) on the fidelity suite, 80 random calls over all layouts, 120 gemv calls and 228 1×1 products; ${BLOCKING}; k+m+n < 20 (lazy coefficient product) not modelled`,
   sources: SOURCES,
   plan: plans(sse2),
 };
 
 /**
- * Eigen 3.4.0 compiled with g++ 12 -O3 -march=native on Zen 5 (AVX-512F/DQ/VL, FMA): 16-float packets.
+ * Eigen 3.4.0 compiled with g++ 12 -O3 -mavx2 -mfma (AVX Packet8f, FMA): the bridge's eigen-3.4.0-avx2,
+ * what a CPU with AVX2 but no AVX-512 (AMD Zen 3, Intel Haswell to Comet Lake) runs.
  */
-export const eigenNative: EmulationDeclaration = {
+export const eigenAvx2: EmulationDeclaration = {
   library: "eigen",
   version: "3.4",
-  variant: "native",
+  variant: "avx2",
+  description:
+    "vector results are gemv: row-major lhs 8 FMA lanes over k reduced by halving then the rest (an odd last row adds a 4-lane pass), col-major lhs one FMA chain per 16-column block; otherwise GEBP (AVX2, FMA) with this machine's cache-derived kc/mc/nc, 24x4/16x4 tiles one FMA chain, 8/4-row tiles two FMA accumulator sets over k peeled by 8 merged before the rest, the last rows 8 lanes folded to 2 then halved; each k-block FMA'd into C",
+  verified: `checked with chimera fidelity against Eigen 3.4.0 built with g++ 12 -O3 -mavx2 -mfma (native eigen-3.4.0-avx2); ${BLOCKING}; k+m+n < 20 (lazy coefficient product) not modelled`,
+  sources: [...SOURCES, "Eigen/src/Core/arch/AVX/PacketMath.h (Packet8f, ploadquad, predux_half_dowto4) @ 3.4.0"],
+  plan: plans(avx2),
+};
+
+/**
+ * Eigen 3.4.0 compiled with g++ 12 -O3 -mavx512f -mavx512dq -mavx512vl -mavx512bw -mfma: 16-float
+ * packets; the bridge's eigen-3.4.0-avx512.
+ */
+export const eigenAvx512: EmulationDeclaration = {
+  library: "eigen",
+  version: "3.4",
+  variant: "avx512",
   description:
     "vector results are gemv: row-major lhs 16 FMA lanes over k reduced by halving then the rest (an odd last row adds half- and quarter-packet passes), col-major lhs one FMA chain per 16-column block; otherwise GEBP (AVX-512, FMA) with this machine's cache-derived kc/mc/nc, 48x4/32x4 tiles one FMA chain, 16/8/4-row tiles two FMA accumulator sets over k peeled by 8 merged before the rest, the last rows 16 lanes folded to 4 then halved; each k-block FMA'd into C",
-  verified: "verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 -march=native (native eigen-3.4.0-native) on the fidelity suite, 80 random calls over all layouts, 120 gemv calls and 228 dense 1×1 products (1×1 with padded strides: 205/228); blocking is this machine's; k+m+n < 20 (lazy coefficient product) not modelled",
+  verified: `verified bit-for-bit against Eigen 3.4.0 built with AVX-512 (native eigen-3.4.0-avx512) on the fidelity suite, 80 random calls over all layouts, 120 gemv calls and 228 dense 1×1 products (1×1 with padded strides: 205/228); ${BLOCKING}; k+m+n < 20 (lazy coefficient product) not modelled`,
   sources: [...SOURCES, "Eigen/src/Core/arch/AVX512/PacketMath.h (ploadquad, predux_half_dowto4, predux) @ 3.4.0"],
   plan: plans(avx512),
 };

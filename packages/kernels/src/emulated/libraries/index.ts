@@ -5,7 +5,7 @@ import { netlib } from "./netlib.js";
 import { blisGeneric } from "./blis-generic.js";
 import { blisHaswell, blisSkx, blisZen, blisZen2, blisZen3 } from "./blis-x86.js";
 import { blisPenryn, blisSandybridge } from "./blis-sse-avx.js";
-import { eigenNative, eigenO3 } from "./eigen.js";
+import { eigenAvx2, eigenAvx512, eigenSse2 } from "./eigen.js";
 import { atlas } from "./atlas.js";
 import { openblasHaswell } from "./openblas-haswell.js";
 import { openblasNehalem, openblasSandybridge, openblasZen } from "./openblas-x86-other.js";
@@ -16,7 +16,7 @@ import { mklAvx, mklAvx2, mklAvx512, mklGeneric, mklSse42 } from "./mkl.js";
 
 /** Every library declaration, in the order of issue #4's priorities (the unverified GPU/Apple ones last). */
 export const emulatedDeclarations: readonly EmulationDeclaration[] = [
-  netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenO3, eigenNative, atlas, blisZen3, blisHaswell, blisSkx,
+  netlib, openblasHaswell, openblasSkylakex, openblasCooperlake, blisGeneric, eigenSse2, eigenAvx512, eigenAvx2, atlas, blisZen3, blisHaswell, blisSkx,
   blisZen2, blisZen, blisSandybridge, blisPenryn, openblasZen, openblasSandybridge, openblasNehalem,
   mklGeneric, mklAvx512, mklAvx2, mklSse42, mklAvx, cublas, accelerate,
 ];
