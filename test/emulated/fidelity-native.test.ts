@@ -12,7 +12,7 @@ import { requireOrSkip } from "../native/require-native.js";
  */
 const fullMatch = new Set([
   "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "openblas-0.3.21-zen", "openblas-0.3.21-sandybridge", "openblas-0.3.21-nehalem",
-  "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn", "eigen-3.4-sse2", "eigen-3.4-avx512",
+  "blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn", "eigen-3.4-sse2", "eigen-3.4-avx2", "eigen-3.4-avx512",
   "mkl-2020.4-generic", "mkl-2020.4-avx512", "mkl-2020.4-avx2",
 ]);
 

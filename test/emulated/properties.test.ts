@@ -17,7 +17,7 @@ const el = (call: GemmCall, x: Float32Array, which: "A" | "B", i: number, p: num
 describe("emulated kernels: properties against independent oracles", () => {
   it("ids follow <library>-<version>[-<variant>] and every kernel is kind 'emulated' with an order sentence", () => {
     expect(emulatedKernels.map((k) => k.info.id)).to.include.members([
-      "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "blis-0.9.0-generic", "eigen-3.4-sse2", "eigen-3.4-avx512", "atlas-3.10.3",
+      "netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "openblas-0.3.21-cooperlake", "blis-0.9.0-generic", "eigen-3.4-sse2", "eigen-3.4-avx2", "eigen-3.4-avx512", "atlas-3.10.3",
     ]);
     for (const k of emulatedKernels) {
       expect(k.info.kind).to.equal("emulated");

@@ -34,10 +34,12 @@ describe("lab: backends lookup and the native commands", () => {
     expect(() => getKernel(off.id)).to.throw(new RegExp(`backend "${off.id}" is unavailable here: `));
   });
 
-  it("backends --json prints one array with the documented fields", async () => {
+  it("backends --json prints the CPU and one array of backends with the documented fields", async () => {
     const io = capture();
     expect(await backends.run(args({ json: true }), io)).to.equal(0);
-    const list = JSON.parse(io.text()) as Array<Record<string, unknown>>;
+    const doc = JSON.parse(io.text()) as { cpu: Record<string, unknown>; backends: Array<Record<string, unknown>> };
+    expect(doc.cpu).to.include.keys("vendor", "family", "model", "features", "detected", "hidden", "caches");
+    const list = doc.backends;
     expect(list.length).to.equal(allBackends().length);
     for (const b of list) {
       expect(b).to.include.keys("id", "kind", "library", "version", "variant", "available");

@@ -8,11 +8,17 @@ const platformOnly = new Set(["cublas", "accelerate"]);
 
 /**
  * Skips the current test or hook when `backend` is unavailable, printing why; under
- * CHIMERA_REQUIRE_NATIVE=1 throws instead (platform-only backends still skip).
+ * CHIMERA_REQUIRE_NATIVE=1 throws instead. Still skipped (pending, with the reason) even then:
+ * platform-only backends, and variants this CPU cannot run (a feature their kernels need is missing,
+ * or hidden by CHIMERA_CPU_FEATURES): CHIMERA_REQUIRE_NATIVE requires every variant THIS CPU can run.
  */
-export function requireOrSkip(ctx: Mocha.Context, backend: Pick<NativeBackend, "id" | "library" | "available" | "reason">): void {
+export function requireOrSkip(ctx: Mocha.Context, backend: Pick<NativeBackend, "id" | "library" | "available" | "reason"> & { readonly cpuReason?: string }): void {
   if (backend.available) return;
   const why = `${backend.id} unavailable: ${backend.reason}`;
+  if (backend.cpuReason !== undefined) {
+    console.log(`      pending on this CPU: ${backend.id}: ${backend.cpuReason}`);
+    ctx.skip();
+  }
   if (requireNative && !platformOnly.has(backend.library)) throw new Error(`CHIMERA_REQUIRE_NATIVE=1 but ${why}`);
   console.log(`      skipped: ${why}`);
   ctx.skip();

@@ -8,6 +8,8 @@ export type BackendEntry = Pick<KernelInfo, "id" | "kind" | "library" | "version
   readonly available: boolean;
   /** Why it is unavailable. */
   readonly reason?: string;
+  /** Native only: set when this CPU (after CHIMERA_CPU_FEATURES) is why it cannot run. */
+  readonly cpuReason?: string;
   /** A fresh kernel (a native one may start a worker process: release it with releaseKernel). */
   create(): Kernel;
 };

@@ -33,6 +33,8 @@ export interface NativeBackend {
   readonly reason?: string;
   /** The CPU features its kernels use (empty for "auto" variants and portable code). */
   readonly needs: readonly string[];
+  /** Set when this CPU (after CHIMERA_CPU_FEATURES) is why it cannot run: a needed feature, or an "auto" variant under the override. */
+  readonly cpuReason?: string;
   /** The library file that would be loaded. */
   readonly path?: string;
   /** The transport create() uses by default. */
@@ -111,12 +113,14 @@ function describe(file: LibraryFile, decl: VariantDecl, threads: number, env: No
     adapterMissing ? `the ${file.library} adapter is not built` : undefined,
     preloadAbsent.length ? `needs ${preloadAbsent.join(", ")} preloaded, which is missing (Debian: libgomp1)` : undefined,
     file.platform && file.platform !== process.platform ? undefined : cpuReason(file, decl, cpu)];
+  const cpuWhy = reasons[reasons.length - 1];
   const reason = reasons.some((r) => r !== undefined) ? reasons.filter((r) => r !== undefined).join("; ") : undefined;
   const transport: Transport = file.inProcess ? "in-process" : "worker";
   const base = { id, kind: "native" as const, library: file.library, version, variant, threads };
   return {
     ...base,
     needs: decl.needs ?? [],
+    ...(cpuWhy !== undefined ? { cpuReason: cpuWhy } : {}),
     available: reason === undefined,
     ...(reason !== undefined ? { reason } : {}),
     ...(resolved.path !== undefined ? { path: resolved.path } : {}),
