@@ -2,13 +2,13 @@
 # Installs the Debian packages chimera's tests and experiments use (see ../shared/NUMERICS.md): a C/C++
 # toolchain for the native bridge (node-gyp),
 # the real BLAS libraries the native bridge loads, Eigen's headers, Intel MKL from non-free, and the
-# official Fashion-MNIST files. Idempotent: packages already present are skipped quickly.
+# official Fashion-MNIST files, and libgomp1 (GNU OpenMP, preloaded for MKL's GNU threading layer). Idempotent: packages already present are skipped quickly.
 # Run as root (or with sudo). Set CHIMERA_SKIP_MKL=1 to skip MKL (about 1.8 GB installed).
 set -euo pipefail
 
 pkgs=(g++ make libopenblas0-pthread libopenblas0-openmp libopenblas0-serial libopenblas-dev
       libblis4-pthread libblis4-openmp libblis4-serial libblis-dev
-      libatlas3-base libatlas-base-dev libblas3 libblas-dev libeigen3-dev dataset-fashion-mnist)
+      libatlas3-base libatlas-base-dev libblas3 libblas-dev libeigen3-dev libgomp1 dataset-fashion-mnist)
 [ "${CHIMERA_SKIP_MKL:-0}" = 1 ] || pkgs+=(libmkl-rt)
 
 missing=()

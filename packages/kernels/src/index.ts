@@ -13,7 +13,7 @@ export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulat
 export { fmaStep } from "./emulated/accumulation.js";
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
-export { emulatedKernels, emulatedDeclarations } from "./emulated/libraries/index.js";
+export { emulatedKernels, emulatedDeclarations, eigenCacheSizes } from "./emulated/libraries/index.js";
 export { measureFidelity, fidelitySuite, fidelityCall, FIDELITY_K_EDGES } from "./emulated/fidelity.js";
 export type { FidelityCase, FidelityReport } from "./emulated/fidelity.js";
 export { gemmLayout, gemvLayout, type GemmLayout, type GemvLayout } from "./layout.js";

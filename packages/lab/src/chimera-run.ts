@@ -62,6 +62,8 @@ export interface SampleRecord extends Omit<ChimeraResult, "image"> {
    */
   realLabels?: number[];
   transfers?: boolean;
+  /** A Chimera found on emulations whose real libraries cannot run here (or failed): why it was not re-checked. */
+  notRechecked?: string;
 }
 
 /** The targets for sample `index`: the true class first, then by `rule` (seeded per sample, so resumable). */
@@ -92,6 +94,8 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
   if (real) {
     record.realLabels = real;
     record.transfers = new Set(real).size === real.length;
+  } else if (r.found && setup.real?.notRechecked !== undefined) {
+    record.notRechecked = setup.real.notRechecked;
   }
   return record;
 }

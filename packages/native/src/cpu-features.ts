@@ -85,7 +85,7 @@ function fromProcCpuinfo(): RawCpu | undefined {
   let text: string;
   try { text = readFileSync("/proc/cpuinfo", "utf8"); } catch { return undefined; }
   const field = (name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, "m").exec(text)?.[1];
-  const flags = new Set((field("flags") ?? "").split(/\s+/));
+  const flags = new Set((field("flags") ?? "").split(/\s+/).map((f) => f === "pni" ? "sse3" : f)); // Linux calls SSE3 "pni"
   // /proc/cpuinfo already lists only what the kernel enabled (no avx512* when it does not save their state).
   return {
     vendor: field("vendor_id") ?? "", family: Number(field("cpu family") ?? 0), model: Number(field("model") ?? 0),
@@ -151,4 +151,19 @@ export function describeCaches(caches: readonly CpuCache[]): string {
   const size = (b: number): string => b % (1 << 20) === 0 ? `${b / (1 << 20)} MiB` : `${b / 1024} KiB`;
   const suffix = { data: "d", instruction: "i", unified: "" } as const;
   return caches.map((c) => `L${c.level}${suffix[c.type]} ${size(c.bytes)}`).join(", ");
+}
+
+/**
+ * Sets `CHIMERA_EIGEN_CACHE_SIZES` (read by the Eigen emulations in @chimera/kernels) to the cache sizes
+ * Eigen reads on this CPU, unless it is already set or the addon cannot tell; returns the value in
+ * effect (or undefined). Called once by the composition roots (the chimera CLI, the test setup) so the
+ * emulation blocks kc/mc/nc exactly as the real Eigen on this machine does; worker threads and child
+ * processes inherit it.
+ */
+export function pinEigenCacheSizes(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CHIMERA_EIGEN_CACHE_SIZES !== undefined) return env.CHIMERA_EIGEN_CACHE_SIZES;
+  const sizes = cpuInfo(env).eigenCacheSizes;
+  if (!sizes || !sizes.every((x) => x > 0)) return undefined; // Eigen falls back to its defaults; so does the emulation
+  env.CHIMERA_EIGEN_CACHE_SIZES = sizes.join(",");
+  return env.CHIMERA_EIGEN_CACHE_SIZES;
 }

@@ -1,3 +1,4 @@
+import { pinEigenCacheSizes } from "@chimera/native";
 import { commands } from "./commands.js";
 import { parseArgs, UsageError } from "./args.js";
 import type { CommandIO } from "./command.js";
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: CommandIO = processIO())
     return 2;
   }
   try {
+    pinEigenCacheSizes(); // the Eigen emulations block as the real Eigen does on this CPU
     const args = parseArgs(command, rest);
     if (args.flags.get("help") === true) {
       io.out(command.help.trimEnd() + "\n");

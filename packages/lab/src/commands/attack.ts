@@ -46,7 +46,7 @@ with the same flags skips the images already there.
   --workers N      worker threads, each running whole images (default: the number of cores,
                    os.availableParallelism(), at most one per image); results are the same for any N
   --json           print {backends, model, n, found, successRate, meanIterations, meanSeconds,
-                   realBackends, rechecked, transferRate (Chimeras found on emulations that are Chimeras
+                   realBackends, rechecked, notRechecked, transferRate (Chimeras found on emulations that are Chimeras
                    on the real libraries too; null when those libraries are not here),
                    iterationsPerSecond, out}
 
@@ -119,6 +119,8 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
       rechecked: found.filter((r) => r.realLabels).length,
       transferRate: found.some((r) => r.realLabels)
         ? found.filter((r) => r.transfers).length / found.filter((r) => r.realLabels).length : null,
+      // why Chimeras found on emulations were not re-checked (a real library that cannot run here), else null
+      notRechecked: found.find((r) => r.notRechecked !== undefined)?.notRechecked ?? null,
     };
     setup.real?.dispose();
     if (args.json) io.out(JSON.stringify(summary) + "\n");
@@ -133,6 +135,7 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
       if (summary.transferRate !== null) {
         io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
       }
+      if (summary.notRechecked !== null) io.out(`not re-checked on the real libraries: ${summary.notRechecked}\n`);
     }
     return 0;
   },

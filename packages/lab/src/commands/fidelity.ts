@@ -25,8 +25,9 @@ of bit-identical output elements per emulation and the shapes where it is below 
                    derived from, on the suite's calls of the classes it covers, alpha 1, beta 0 or 1)
   --random N       random shapes in the suite (default 24)
   --json           print an array of {id, real, bitIdentical, casesIdentical, elements, failingShapes}
-                   (failingShapes: [{shape, bitIdentical}]), with calls (suite size); real is null when the
-                   library is missing
+                   (failingShapes: [{shape, bitIdentical}]), with calls (suite size); real is null, and
+                   reason says why, when the library cannot run here (missing, a CPU feature it needs,
+                   or it failed): those are listed, the rest measured
 
 Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
   knownFlags: ["backends", "random"],
@@ -54,14 +55,15 @@ Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
       const entry = pairedBackend(natives, pairId);
       const realId = entry?.id ?? pairId;
       if (!entry?.available) {
-        const reason = entry?.reason ?? "not in the native catalog";
+        const reason = `${realId}: ${entry?.reason ?? "not in the native catalog"}`;
         io.err(`fidelity: ${id}: ${realId} is unavailable here (${reason}); skipped\n`);
         reports.push({ id, real: null, reason, calls: suite.length, bitIdentical: null, casesIdentical: null, elements: 0, failingShapes: [] });
         continue;
       }
-      const real = entry.create();
       const t0 = performance.now();
+      let real: Kernel | undefined;
       try {
+        real = entry.create();
         const r = measureFidelity(emulated, real, suite);
         const seconds = (performance.now() - t0) / 1000;
         io.err(`fidelity: ${id} vs ${realId}: ${(100 * r.bitIdentical).toFixed(4)}% bit-identical, ${seconds.toFixed(1)} s\n`);
@@ -69,8 +71,13 @@ Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
           id, real: realId, calls: suite.length, bitIdentical: r.bitIdentical, casesIdentical: r.casesIdentical, elements: r.elements,
           failingShapes: r.failingShapes.map((f) => ({ shape: shapeName(f.case), bitIdentical: f.bitIdentical })),
         });
+      } catch (e) {
+        // A library that cannot run here (it crashed, or refused to start) is reported, never fatal.
+        const reason = `${realId} failed here: ${(e as Error).message}`;
+        io.err(`fidelity: ${id}: ${reason}; skipped\n`);
+        reports.push({ id, real: null, reason, calls: suite.length, bitIdentical: null, casesIdentical: null, elements: 0, failingShapes: [] });
       } finally {
-        releaseKernel(real);
+        if (real) releaseKernel(real);
       }
     }
     if (args.json) {
@@ -78,14 +85,16 @@ Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
       return 0;
     }
     io.out(`suite: ${suite.length} gemm calls (a derived order is measured on the calls of the classes it covers)\n`);
+    const unchecked = reports.filter((r) => r.real === null);
     for (const r of reports) {
-      if (r.real === null) {
-        io.out(`${r.id}: no real library here (${r.reason})\n`);
-        continue;
-      }
+      if (r.real === null) continue;
       io.out(`${r.id} vs ${r.real}: ${(100 * r.bitIdentical!).toFixed(4)}% of ${r.elements} elements (${r.calls} calls) bit-identical, ` +
         `${(100 * r.casesIdentical!).toFixed(1)}% of calls entirely\n`);
       for (const f of r.failingShapes) io.out(`    ${(100 * f.bitIdentical).toFixed(2).padStart(6)}%  ${f.shape}\n`);
+    }
+    if (unchecked.length) {
+      io.out(`not checked here (${unchecked.length} of ${reports.length}: their real library cannot run on this machine):\n`);
+      for (const r of unchecked) io.out(`  ${r.id}: ${r.reason}\n`);
     }
     return 0;
   },

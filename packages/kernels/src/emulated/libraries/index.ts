@@ -23,3 +23,6 @@ export const emulatedDeclarations: readonly EmulationDeclaration[] = [
 
 /** One emulated kernel per declaration (ids `<library>-<version>[-<variant>]`). */
 export const emulatedKernels: readonly EmulatedKernel[] = emulatedDeclarations.map(makeEmulatedKernel);
+
+/** The cache sizes the Eigen emulations block with (CHIMERA_EIGEN_CACHE_SIZES, see eigen.ts). */
+export { eigenCacheSizes } from "./eigen.js";
