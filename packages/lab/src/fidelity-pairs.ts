@@ -1,3 +1,5 @@
+import { cpuInfo } from "@chimera/native";
+
 /**
  * Which native backend each emulation models: the real library, build and load-time settings it was
  * verified against (see each declaration's `verified` note in packages/kernels/src/emulated/libraries).
@@ -38,12 +40,27 @@ export const fidelityPairs: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Pairs whose native side is an "auto" variant: what it runs depends on the CPU, so the pair holds only
+ * where it runs what the emulation models. MKL 2020.4 runs libmkl_def on every non-Intel CPU (whatever
+ * its features); on an Intel CPU its auto path is the Intel code for that CPU (avx2, avx512…), which
+ * the named variants pair with instead. Each entry says why the pair does not hold here, or undefined.
+ */
+const autoPairs: Readonly<Record<string, () => string | undefined>> = {
+  "mkl-2020.4-auto-sequential": () => cpuInfo().vendor === "GenuineIntel"
+    ? "on an Intel CPU MKL's auto path is its Intel code for that CPU, not the generic libmkl_def that mkl-2020.4-generic models"
+    : undefined,
+};
+
+/**
  * The backend a pair's native id names among `backends`: the one with that id, else, for an id with
  * version `unknown` (`<library>-unknown-<variant>`), the one backend of that library and variant with any
- * version (an available one first).
+ * version (an available one first). An "auto" variant that runs something else on this CPU than the
+ * emulation models (autoPairs) comes back unavailable, with the reason.
  */
-export function pairedBackend<T extends { readonly id: string; readonly available?: boolean }>(backends: readonly T[], realId: string): T | undefined {
+export function pairedBackend<T extends { readonly id: string; readonly available?: boolean; readonly reason?: string }>(backends: readonly T[], realId: string): T | undefined {
   const exact = backends.find((b) => b.id === realId);
+  const mismatch = exact && autoPairs[realId]?.();
+  if (exact && mismatch) return { ...exact, available: false, reason: mismatch };
   if (exact || !realId.includes("-unknown-")) return exact;
   const at = realId.indexOf("-unknown-");
   const library = realId.slice(0, at), rest = realId.slice(at + "-unknown-".length);
