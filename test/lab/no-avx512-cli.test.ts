@@ -71,6 +71,16 @@ describe("the CLI on a CPU without AVX-512 (CHIMERA_CPU_FEATURES=-avx512f, in a 
     expect(sk.notRechecked).to.match(/needs avx512f|not found|not built/);
   });
 
+  it("attack keeps the Chimeras found on emulations and says why they were not re-checked on the real SkylakeX", () => {
+    const r = chimera(["attack", "--backends", "openblas-0.3.21-haswell,openblas-0.3.21-skylakex", "--images", "0", "--targets", "runner-up",
+      "--out", join(dir, "attack"), "--json"]);
+    expect(r.code, r.err).to.equal(0);
+    const doc = JSON.parse(r.out) as { found: number; rechecked: number; notRechecked: string | null };
+    expect(doc.found).to.equal(1);
+    expect(doc.rechecked).to.equal(0);
+    expect(doc.notRechecked).to.match(/openblas-0\.3\.21-skylakex-serial is unavailable here: (needs avx512f|not found|the native addon)/);
+  });
+
   it("fidelity lists the emulations it cannot check here and why, and measures the rest", () => {
     const r = chimera(["fidelity", "--backends", "eigen-3.4-avx512,eigen-3.4-avx2", "--random", "0", "--json"]);
     expect(r.code, r.err).to.equal(0);
