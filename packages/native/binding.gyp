@@ -1,5 +1,6 @@
 {
   "variables": {
+    "cxx_avx512%": "<!(node -e \"const r=require('child_process').spawnSync(process.env.CXX||'c++',['-mavx512f','-mavx512dq','-mavx512vl','-mavx512bw','-mfma','-x','c++','-fsyntax-only','-'],{input:'int main(){}'});process.stdout.write(r.status===0?'1':'0')\")",
     "eigen_include%": "<!(node -p \"process.env.CHIMERA_EIGEN_INCLUDE || (require('fs').existsSync('/usr/include/eigen3/Eigen/Core') ? '/usr/include/eigen3' : '')\")"
   },
   "targets": [
@@ -40,7 +41,11 @@
           "type": "loadable_module",
           "sources": ["csrc/eigen-cblas.cc"],
           "cflags_cc": ["-O3", "-mavx2", "-mfma", "-isystem", "<(eigen_include)", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wno-maybe-uninitialized"]
-        },
+        }
+      ]
+    }],
+    ["eigen_include!='' and cxx_avx512==1", {
+      "targets": [
         {
           "target_name": "chimera_eigen_avx512",
           "type": "loadable_module",
