@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { referenceKernel } from "@chimera/kernels";
+import { referenceKernel, type Kernel } from "@chimera/kernels";
 import {
-  allBackends, backendsCommand as backends, compareCommand as compare, gemmCommand as gemm, getKernel, readNpyF32,
+  allBackends, backendsCommand as backends, checkBackend, compareCommand as compare, gemmCommand as gemm, getKernel, readNpyF32,
   writeNpyF32, type CommandIO, type ParsedArgs,
 } from "@chimera/lab";
 import { randomArray, seededFloats } from "../conformance/random-operands.js";
@@ -46,6 +46,20 @@ describe("lab: backends lookup and the native commands", () => {
       expect(["native", "emulated", "reference"]).to.include(b.kind);
       if (!b.available) expect(b.reason).to.be.a("string");
     }
+  });
+
+  it("checkBackend passes a correct kernel and names why a broken one fails (start-up error, wrong values)", () => {
+    const entry = (create: () => Kernel) => ({ id: "test-kernel", kind: "native" as const, library: "test", version: "0", variant: "x", threads: 1, available: true, create });
+    expect(checkBackend(entry(() => referenceKernel))).to.include({ id: "test-kernel", ok: true });
+    const dead = checkBackend(entry(() => { throw new Error("worker was killed by SIGILL"); }));
+    expect(dead.ok).to.equal(false);
+    expect(dead.error).to.equal("failed to start: worker was killed by SIGILL");
+    const zeros: Kernel = { info: referenceKernel.info, gemm: (c) => { c.c.fill(0); }, gemv: referenceKernel.gemv, dot: referenceKernel.dot };
+    const wrong = checkBackend(entry(() => zeros));
+    expect(wrong.ok).to.equal(false);
+    expect(wrong.error).to.match(/^64x16x32 gemm: element \d+ is 0, the exact product is -?\d+$/);
+    const off = checkBackend({ ...entry(() => referenceKernel), available: false, reason: "needs avx512f" });
+    expect(off).to.include({ ok: false, error: "unavailable: needs avx512f" });
   });
 
   it("npy-f32 round-trips shape and bits", () => {
