@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import { eigenCacheSizes } from "@chimera/kernels";
-import { addonStatus, cpuFeatureParents, cpuInfo, discoverNativeBackends, parseCpuFeatureOverride } from "@chimera/native";
+import {
+  addonStatus, cpuFeatureParents, cpuFromProcCpuinfo, cpuInfo, discoverNativeBackends, parseCpuFeatureOverride, sysfsCaches,
+} from "@chimera/native";
 import { requireNative, requireOrSkip } from "./require-native.js";
 
 /** The kernel's own view of this CPU (an independent oracle for the addon's CPUID reading). */
@@ -32,6 +34,15 @@ describe("CPU detection (cpuid through the addon, CHIMERA_CPU_FEATURES)", () => 
     const size = (b: number): string => `${b / 1024}K`;
     const ours = cpu.caches.map((c) => `L${c.level} ${c.type[0]!.toUpperCase()}${c.type.slice(1)} ${size(c.bytes)}`).sort();
     expect(ours).to.deep.equal(sysfs);
+  });
+
+  it("the fallbacks without the addon (/proc/cpuinfo, sysfs) agree with CPUID", function () {
+    noAddon(this);
+    const cpu = cpuInfo({}), proc = cpuFromProcCpuinfo()!;
+    expect({ vendor: proc.vendor, family: proc.family, model: proc.model }).to.deep.equal({ vendor: cpu.vendor, family: cpu.family, model: cpu.model });
+    expect([...proc.features].sort()).to.deep.equal([...cpu.detected].sort());
+    const key = (c: { level: number; type: string; bytes: number }): string => `${c.level} ${c.type} ${c.bytes}`;
+    expect(sysfsCaches().map(key).sort()).to.deep.equal(cpu.caches.map(key).sort());
   });
 
   it("reports the cache sizes every real Eigen build reads, and the Eigen emulations use them", function () {

@@ -81,6 +81,11 @@ export function parseCpuFeatureOverride(text: string): string[] {
 
 interface RawCpu { vendor: string; family: number; model: number; features: string[]; caches: CpuCache[]; eigenCaches?: number[] }
 
+/** The fallback without the addon: vendor, family, model and features from /proc/cpuinfo (undefined when unreadable). */
+export function cpuFromProcCpuinfo(): { vendor: string; family: number; model: number; features: string[] } | undefined {
+  return fromProcCpuinfo();
+}
+
 function fromProcCpuinfo(): RawCpu | undefined {
   let text: string;
   try { text = readFileSync("/proc/cpuinfo", "utf8"); } catch { return undefined; }
@@ -93,7 +98,8 @@ function fromProcCpuinfo(): RawCpu | undefined {
   };
 }
 
-function sysfsCaches(): CpuCache[] {
+/** The fallback for caches: cpu0's caches from /sys/devices/system/cpu/cpu0/cache (empty when unreadable). */
+export function sysfsCaches(): CpuCache[] {
   const dir = "/sys/devices/system/cpu/cpu0/cache";
   const out: CpuCache[] = [];
   let entries: string[];

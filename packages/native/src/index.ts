@@ -6,5 +6,5 @@ export { libraryCatalog, type LibraryFile, type VariantDecl, type LoadExpectatio
 export { backendId, backendVariant } from "./backend-id.js";
 export type { WorkerData } from "./worker-ops.js";
 export { hardwareFma } from "./hardware-fma.js";
-export { cpuInfo, pinEigenCacheSizes, parseCpuFeatureOverride, describeCaches, cpuFeatureParents, type CpuInfo, type CpuCache } from "./cpu-features.js";
+export { cpuInfo, cpuFromProcCpuinfo, sysfsCaches, pinEigenCacheSizes, parseCpuFeatureOverride, describeCaches, cpuFeatureParents, type CpuInfo, type CpuCache } from "./cpu-features.js";
 export { LIBGOMP } from "./library-catalog.js";
