@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { argmaxOf, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { argmaxOf, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, localChimeraSearch, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
@@ -33,11 +33,11 @@ export function setupAttack(modelName: string, backendIds: readonly string[], op
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */
 export type TargetRule = "random" | "runner-up";
 
-/** Algorithm 1, or one of the §4.5 baselines. */
-export type SampleMethod = "algorithm1" | "binary-search" | "boundary-samples" | "carlini-wagner";
+/** Algorithm 1, the boundary-then-local search, or one of the §4.5 baselines. */
+export type SampleMethod = "algorithm1" | "local" | "binary-search" | "boundary-samples" | "carlini-wagner";
 
 /** Every SampleMethod, in the order tables list them. */
-export const sampleMethods: readonly SampleMethod[] = ["algorithm1", "binary-search", "boundary-samples", "carlini-wagner"];
+export const sampleMethods: readonly SampleMethod[] = ["algorithm1", "local", "binary-search", "boundary-samples", "carlini-wagner"];
 
 /** The search settings a run records (a resumed run must use the same). */
 export interface SampleSettings {
@@ -49,6 +49,10 @@ export interface SampleSettings {
   iterations: number;
   gradientAt: "quantized" | "unquantized";
   screenMargin?: number;
+  /** The local search's L∞ bound to the source in 8-bit levels (absent: unconstrained). */
+  maxLinf?: number;
+  /** The local search's verdict-query budget (absent: its default, 200). */
+  maxQueries?: number;
 }
 
 /** One finished sample, as a JSONL line: the search result with the image as base64. */
@@ -81,6 +85,11 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
     : settings.method === "boundary-samples"
     ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets), iterations: settings.iterations })
+    : settings.method === "local"
+    ? localChimeraSearch(setup.model, sourceOf(setup, index), {
+      backends: setup.backends, targets,
+      ...(settings.maxLinf === undefined ? {} : { maxLinf: settings.maxLinf }), ...(settings.maxQueries === undefined ? {} : { maxQueries: settings.maxQueries }),
+    })
     : settings.method === "carlini-wagner"
     ? carliniWagnerChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets) })
     : findChimera(setup.model, sourceOf(setup, index), {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Command } from "../cli/command.js";
+import type { Command, ParsedArgs } from "../cli/command.js";
 import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
@@ -8,12 +8,22 @@ import { resultsDir } from "../paths.js";
 import { runSampleJobs, workersFlag, type SetupSpec } from "../sample-pool.js";
 import { finishedSamples, parseIndexList, runSample, sampleMethods, setupAttack, type SampleMethod, type SampleSettings, type TargetRule } from "../chimera-run.js";
 
+/** --max-linf and --max-queries, which only the local search takes. */
+export function localFlags(args: ParsedArgs, method: string): Pick<SampleSettings, "maxLinf" | "maxQueries"> {
+  const given = ["max-linf", "max-queries"].filter((f) => args.flags.has(f));
+  if (given.length && method !== "local") throw new UsageError(`--${given[0]} applies to --method local only, not ${method}`);
+  return {
+    ...(args.flags.has("max-linf") ? { maxLinf: numberFlag(args, "max-linf", 255, { min: 1, max: 255, integer: true }) } : {}),
+    ...(args.flags.has("max-queries") ? { maxQueries: numberFlag(args, "max-queries", 200, { min: 1, integer: true }) } : {}),
+  };
+}
+
 export const command: Command = {
   name: "attack",
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
   help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
-                      [--method M] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--json]
+                      [--method M] [--max-linf E] [--max-queries Q] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--json]
 
 Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
 backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
@@ -31,11 +41,16 @@ with the same flags skips the images already there.
   --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
   --warmup W       warm-up steps before the joint iterations (default 2000)
   --iterations N   joint iterations N (default 3000)
-  --method M       algorithm1 (default), or a §4.5 baseline: binary-search (bisect toward the next
+  --method M       algorithm1 (default, the paper's), local (the boundary-then-local search: walks
+                   from the image to the targets' decision boundary, then tests only one- and
+                   two-pixel neighbours whose logits are within the backends' own deviation of a
+                   tie; stays close to the image; at most --max-queries verdicts), or a §4.5 baseline: binary-search (bisect toward the next
                    image of the second target's class) or boundary-samples (iterative FGSM that
                    swaps sides and halves its step at each crossing; up to --iterations steps) or
                    carlini-wagner (a C&W L2 adversarial example, κ = 0, toward the second target,
                    tested once on the backends)
+  --max-linf E     local: keep every pixel within E 8-bit levels of the image (1-255; default 255)
+  --max-queries Q  local: verdict queries at most, each one forward per backend (default 200)
   --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
   --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
                    GAP (default: test every new quantized input)
@@ -52,7 +67,7 @@ with the same flags skips the images already there.
 
 Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
   booleanFlags: ["fixture", "ablation"],
-  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out", "workers"],
+  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "max-linf", "max-queries", "data-dir", "weights", "out", "workers"],
   async run(args, io) {
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
     const backendIds = stringFlag(args, "backends").split(",").map((s) => s.trim()).filter(Boolean);
@@ -73,6 +88,7 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
       iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
       gradientAt: args.flags.get("ablation") === true ? "unquantized" : "quantized",
       ...(screen === undefined ? {} : { screenMargin: numberFlag(args, "screen", 0, { min: 0 }) }),
+      ...localFlags(args, method),
     };
     const setup = setupAttack(stringFlag(args, "model", "fmnist-mlp"), backendIds, {
       fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(optionalFlag(args, "weights") ? { weights: optionalFlag(args, "weights")! } : {}),
@@ -128,7 +144,7 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
         `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
       for (const r of found) {
         const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
-        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255${real}\n`);
+        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255, L0 ${r.l0} px, ${r.checks} verdicts${real}\n`);
       }
       if (summary.transferRate !== null) {
         io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);

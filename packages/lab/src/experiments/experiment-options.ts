@@ -8,7 +8,7 @@ import { workersFlag } from "../sample-pool.js";
 export const commonFlags = ["samples", "backends", "seed", "out", "workers"] as const;
 
 /** Flags of the experiments that run a search: its budget and where the test images come from. */
-export const searchFlags = ["model", "warmup", "iterations", "data-dir", "fixture", "weights"] as const;
+export const searchFlags = ["model", "method", "max-linf", "max-queries", "warmup", "iterations", "data-dir", "fixture", "weights"] as const;
 
 /** The boolean ones among searchFlags. */
 export const searchBooleanFlags = ["fixture"] as const;
@@ -24,6 +24,11 @@ export interface ExperimentOptions {
   seed: number;
   out: string;
   model: string;
+  /** algorithm1 (the paper's, default) or local (the boundary-then-local search). */
+  method: "algorithm1" | "local";
+  /** The local search's L∞ bound in 8-bit levels and verdict budget (absent: its defaults). */
+  maxLinf?: number;
+  maxQueries?: number;
   warmup: number;
   iterations: number;
   /** The test set: --data-dir, else the committed fixture with --fixture, else the installed test set. */
@@ -42,6 +47,11 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
   const fixture = args.flags.get("fixture") === true;
   if (dataDir && fixture) throw new UsageError("give --data-dir or --fixture, not both");
   const weights = optionalFlag(args, "weights");
+  const method = stringFlag(args, "method", "algorithm1");
+  if (method !== "algorithm1" && method !== "local") throw new UsageError(`experiment ${name}: --method must be algorithm1 or local, got "${method}"`);
+  for (const f of ["max-linf", "max-queries"]) {
+    if (args.flags.has(f) && method !== "local") throw new UsageError(`experiment ${name}: --${f} applies to --method local only`);
+  }
   return {
     name,
     samples: numberFlag(args, "samples", paperSamples, { min: 1, integer: true }),
@@ -49,6 +59,9 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
     seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
     out: optionalFlag(args, "out") ?? join(resultsDir(), "experiments", name),
     model: stringFlag(args, "model", "fmnist-mlp"),
+    method,
+    ...(args.flags.has("max-linf") ? { maxLinf: numberFlag(args, "max-linf", 255, { min: 1, max: 255, integer: true }) } : {}),
+    ...(args.flags.has("max-queries") ? { maxQueries: numberFlag(args, "max-queries", 200, { min: 1, integer: true }) } : {}),
     warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
     iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },

@@ -10,7 +10,7 @@ import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { readJsonl } from "./jsonl-records.js";
 import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags, type ExperimentOptions } from "./experiment-options.js";
-import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
+import { searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { fig5DefaultBackends } from "./fig5.js";
 import { logLineChartSvg } from "./svg-lines.js";
 import { markdownTable, writeReport } from "./experiment-report.js";
@@ -86,7 +86,7 @@ export const fig6: Experiment = {
 
 /** Algorithm 1 on every pair of --backends (as fig5), resumable like every experiment. */
 async function searchedChimeras(o: ExperimentOptions, io: CommandIO): Promise<ChimeraSource> {
-  const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: algorithm1Settings(o) }));
+  const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: searchSettings(o) }));
   const { outcomes, records, data, samples, setupOf } = await runArms(o, arms, io);
   return {
     arms: arms.map((a) => {
