@@ -35,6 +35,7 @@ export const command: Command = {
   name: "experiment",
   summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
   help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--json]
+                          [--method algorithm1|local] [--max-linf E] [--max-queries Q]
                           [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
 Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
@@ -51,6 +52,10 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --workers N      worker threads, each running whole samples (default: the number of cores,
                    os.availableParallelism(), at most one per sample); results are the same for any N
   --json           print the summary as one JSON document
+  --method M       the search: algorithm1 (the paper's, default) or local (the boundary-then-local
+                   search, see chimera attack --help): fig5, fig6; table2 runs both
+  --max-linf E     local: every pixel within E 8-bit levels of the image (default unconstrained)
+  --max-queries Q  local: verdict queries per image at most (default 200)
   --warmup W       Algorithm 1's warm-up steps (default 2000)
   --iterations N   Algorithm 1's joint iterations (default 3000)
   --fixture        the committed first 200 test images

@@ -39,7 +39,7 @@ export interface ExperimentOptions {
 }
 
 /** Reads the common and search flags; `defaultBackends` applies when --backends is absent. */
-export function experimentOptions(name: string, args: ParsedArgs, defaultBackends: readonly string[]): ExperimentOptions {
+export function experimentOptions(name: string, args: ParsedArgs, defaultBackends: readonly string[], opts: { everyMethod?: boolean } = {}): ExperimentOptions {
   const backendIds = (optionalFlag(args, "backends") ?? defaultBackends.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
   if (backendIds.length < 2) throw new UsageError(`experiment ${name}: --backends needs at least two backend ids, got "${backendIds.join(",")}"`);
   if (new Set(backendIds).size !== backendIds.length) throw new UsageError(`experiment ${name}: --backends lists a backend twice: "${backendIds.join(",")}"`);
@@ -47,10 +47,12 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
   const fixture = args.flags.get("fixture") === true;
   if (dataDir && fixture) throw new UsageError("give --data-dir or --fixture, not both");
   const weights = optionalFlag(args, "weights");
+  // An experiment that runs every method (table2) takes the local search's bounds without --method.
+  if (opts.everyMethod && args.flags.has("method")) throw new UsageError(`experiment ${name} runs every method; --method does not apply`);
   const method = stringFlag(args, "method", "algorithm1");
   if (method !== "algorithm1" && method !== "local") throw new UsageError(`experiment ${name}: --method must be algorithm1 or local, got "${method}"`);
   for (const f of ["max-linf", "max-queries"]) {
-    if (args.flags.has(f) && method !== "local") throw new UsageError(`experiment ${name}: --${f} applies to --method local only`);
+    if (args.flags.has(f) && method !== "local" && !opts.everyMethod) throw new UsageError(`experiment ${name}: --${f} applies to --method local only`);
   }
   return {
     name,

@@ -47,7 +47,7 @@ export function searchLine(o: ExperimentOptions): string {
 }
 
 /** The local search's bounds as the options give them (only those set). */
-export function localSettings(o: ExperimentOptions): Pick<SampleSettings, "maxLinf" | "maxQueries"> {
+export function localSettings(o: Pick<ExperimentOptions, "maxLinf" | "maxQueries">): Pick<SampleSettings, "maxLinf" | "maxQueries"> {
   return { ...(o.maxLinf === undefined ? {} : { maxLinf: o.maxLinf }), ...(o.maxQueries === undefined ? {} : { maxQueries: o.maxQueries }) };
 }
 

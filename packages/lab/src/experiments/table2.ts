@@ -16,7 +16,7 @@ export const table2: Experiment = {
   flags: searchFlags,
   booleanFlags: searchBooleanFlags,
   async run(args, io) {
-    const o = experimentOptions("table2", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
+    const o = experimentOptions("table2", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"], { everyMethod: true });
     if (o.backendIds.length !== 2) throw new Error(`experiment table2 compares methods on one pair: --backends needs exactly two ids, got ${o.backendIds.length}`);
     const arms: Arm[] = (Object.keys(methodNames) as (keyof typeof methodNames)[]).map((method) => ({
       id: method, backends: o.backendIds, settings: searchSettings(o, { method, ...(method === "local" ? localSettings(o) : {}) }),
