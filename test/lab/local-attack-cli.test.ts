@@ -28,6 +28,9 @@ describe("chimera attack --method local and the experiments' --method", () => {
       let l0 = 0, linf = 0;
       image.forEach((v, i) => { const d = Math.abs(v - source[i]!); if (d) l0++; linf = Math.max(linf, d); });
       expect(row.l0).to.equal(l0);
+      expect(row.distances.l0).to.equal(l0);
+      expect(row.distances.linf).to.equal(linf);
+      expect(row.queries).to.equal(row.checks);
       expect(linf).to.be.at.most(24);
       expect(row.checks).to.be.within(1, 200);
       const v = verdicts(model, uint8ImageDomain.decode(image), kernels);

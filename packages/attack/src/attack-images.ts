@@ -1,5 +1,6 @@
 import type { Kernel } from "@chimera/kernels";
 import type { AttackModel } from "./attack-model.js";
+import type { ChimeraResult } from "./chimera-result.js";
 import { findChimera, type ChimeraSearchOptions } from "./chimera-search.js";
 import { uint8ImageDomain } from "./input-domain.js";
 import { levelDistances } from "./local/level-box.js";
@@ -40,6 +41,14 @@ export interface AttackRecord {
   seconds: number;
 }
 
+/** The record of one search from `bytes` (the source image) and its result. */
+export function attackRecord(index: number, bytes: Uint8Array, r: ChimeraResult): AttackRecord {
+  return {
+    index, found: r.found, backends: r.backends, targets: r.targets, labels: r.labels, logits: r.logits, image: r.image,
+    distances: levelDistances(bytes, r.image), queries: r.checks, seconds: r.seconds,
+  };
+}
+
 /**
  * Searches for a Chimera example on every image of a batch (8-bit images of the model's input size)
  * and returns one record per image, in order, in the manner of attack libraries (Foolbox,
@@ -58,10 +67,7 @@ export function attackImages(model: AttackModel, images: readonly Uint8Array[], 
     const r = method === "local"
       ? localChimeraSearch(model, source, { ...opts.local, backends: opts.backends, targets })
       : findChimera(model, source, { ...opts.algorithm1, backends: opts.backends, targets });
-    const record: AttackRecord = {
-      index, found: r.found, backends: r.backends, targets: r.targets, labels: r.labels, logits: r.logits, image: r.image,
-      distances: levelDistances(bytes, r.image), queries: r.checks, seconds: r.seconds,
-    };
+    const record = attackRecord(index, bytes, r);
     opts.onRecord?.(record);
     return record;
   });

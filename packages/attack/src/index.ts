@@ -13,4 +13,4 @@ export { carliniWagnerL2, carliniWagnerObjective, carliniWagnerChimera, type Car
 export { floatOrdinal, floatAtOrdinal, ulpStep, ulpPerturbation, pocketDensity, pocketDistances } from "./pockets.js";
 export { localChimeraSearch, type LocalSearchOptions } from "./local/local-search.js";
 export { levelDistances } from "./local/level-box.js";
-export { attackImages, type AttackImagesOptions, type AttackRecord } from "./attack-images.js";
+export { attackImages, attackRecord, type AttackImagesOptions, type AttackRecord } from "./attack-images.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { argmaxOf, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, localChimeraSearch, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { argmaxOf, attackRecord, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, localChimeraSearch, moduleAttackModel, uint8ImageDomain, type AttackModel, type AttackRecord, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
@@ -60,6 +60,9 @@ export interface SampleRecord extends Omit<ChimeraResult, "image"> {
   sample: number;
   trueLabel: number;
   image: string;
+  /** As attackImages' records: distances to the source in 8-bit levels, and the verdict queries. */
+  distances: AttackRecord["distances"];
+  queries: number;
   /**
    * For a Chimera found on emulations whose real libraries are here: each real library's label of
    * the same image, and whether it is a Chimera there too (the transfer).
@@ -96,7 +99,8 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
   });
-  const record: SampleRecord = { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+  const { distances, queries } = attackRecord(index, uint8ImageDomain.encode(sourceOf(setup, index)), r);
+  const record: SampleRecord = { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64"), distances, queries };
   const real = r.found ? setup.real?.labels(setup.model, uint8ImageDomain.decode(r.image)) : null;
   if (real) {
     record.realLabels = real;
