@@ -1,5 +1,5 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
+import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
 import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
 
@@ -13,7 +13,6 @@ export const ablation: Experiment = {
   name: "ablation",
   summary: "§4.4 ablation: gradients at quantized vs unquantized inputs",
   flags: searchFlags,
-  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("ablation", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
     const arms: Arm[] = pairsOf(o.backendIds).flatMap(([a, b]) => (["quantized", "unquantized"] as const).map((gradientAt) => ({

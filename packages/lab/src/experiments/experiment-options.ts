@@ -1,17 +1,23 @@
 import { join } from "node:path";
 import type { ParsedArgs } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getBoolean, getNumber, getString, maybeList, maybeNumber, maybeString, UsageError } from "../cli/args.js";
+import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
+import type { FlagSpecs } from "../cli/flag-spec.js";
 import { resultsDir } from "../paths.js";
-import { workersFlag } from "../sample-pool.js";
+import { workersFlag, workersSpec } from "../sample-pool.js";
+import { zoo } from "../model-zoo.js";
 
 /** The flags every experiment accepts (besides --json): the sample count, backends, seed and output folder. */
-export const commonFlags = ["samples", "backends", "seed", "out", "workers"] as const;
+export const commonFlags: FlagSpecs = {
+  samples: { type: "int", min: 1, max: 100_000 }, backends: backendsFlag(2), seed: seedFlag(0), out: { type: "path" }, workers: workersSpec,
+};
 
 /** Flags of the experiments that run a search: its budget and where the test images come from. */
-export const searchFlags = ["model", "warmup", "iterations", "data-dir", "fixture", "weights"] as const;
-
-/** The boolean ones among searchFlags. */
-export const searchBooleanFlags = ["fixture"] as const;
+export const searchFlags: FlagSpecs = {
+  model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" },
+  warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
+  ...dataFlags, weights: { type: "path" },
+};
 
 /** The paper's sample count per backend pair for FMNIST (§4.3). */
 export const paperSamples = 1024;
@@ -35,22 +41,20 @@ export interface ExperimentOptions {
 
 /** Reads the common and search flags; `defaultBackends` applies when --backends is absent. */
 export function experimentOptions(name: string, args: ParsedArgs, defaultBackends: readonly string[]): ExperimentOptions {
-  const backendIds = (optionalFlag(args, "backends") ?? defaultBackends.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
+  const backendIds = maybeList(args, "backends") ?? [...defaultBackends];
   if (backendIds.length < 2) throw new UsageError(`experiment ${name}: --backends needs at least two backend ids, got "${backendIds.join(",")}"`);
-  if (new Set(backendIds).size !== backendIds.length) throw new UsageError(`experiment ${name}: --backends lists a backend twice: "${backendIds.join(",")}"`);
-  const dataDir = optionalFlag(args, "data-dir");
-  const fixture = args.flags.get("fixture") === true;
-  if (dataDir && fixture) throw new UsageError("give --data-dir or --fixture, not both");
-  const weights = optionalFlag(args, "weights");
+  const dataDir = maybeString(args, "data-dir");
+  const fixture = getBoolean(args, "fixture");
+  const weights = maybeString(args, "weights");
   return {
     name,
-    samples: numberFlag(args, "samples", paperSamples, { min: 1, integer: true }),
+    samples: maybeNumber(args, "samples") ?? paperSamples,
     backendIds,
-    seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
-    out: optionalFlag(args, "out") ?? join(resultsDir(), "experiments", name),
-    model: stringFlag(args, "model", "fmnist-mlp"),
-    warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
-    iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
+    seed: getNumber(args, "seed"),
+    out: maybeString(args, "out") ?? join(resultsDir(), "experiments", name),
+    model: getString(args, "model"),
+    warmup: getNumber(args, "warmup"),
+    iterations: getNumber(args, "iterations"),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },
     ...(weights ? { weights } : {}),
     workers: workersFlag(args),
