@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
 import { argmaxOf, attackRecord, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, localChimeraSearch, moduleAttackModel, uint8ImageDomain, type AttackModel, type AttackRecord, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
+import { UsageError } from "./cli/args.js";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
@@ -150,9 +151,10 @@ export function parseIndexList(spec: string, flag: string): number[] {
   const out = new Set<number>();
   for (const part of spec.split(",")) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new Error(`${flag}: "${part}" is not an index or a range like 0-9`);
+    if (!m) throw new UsageError(`${flag} "${spec}": "${part}" is not an index or a range like 0-9`);
     const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new Error(`${flag}: range "${part}" runs backwards`);
+    if (b < a) throw new UsageError(`${flag} "${spec}": range "${part}" runs backwards`);
+    if (b - a >= 1_000_000 || out.size >= 1_000_000) throw new UsageError(`${flag} "${spec}": more than a million indices`);
     for (let i = a; i <= b; i++) out.add(i);
   }
   return [...out].sort((x, y) => x - y);

@@ -17,6 +17,7 @@ export const command: Command = {
     "",
     "Example: chimera backends --json | jq '.[] | select(.available) | .id'",
   ].join("\n"),
+  flags: {},
   async run(args, io) {
     // kind is "native" (the real library) or "emulated" (pure TypeScript); the reference kernel is
     // a pure-TypeScript kernel too, marked by reference: true.

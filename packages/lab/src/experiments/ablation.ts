@@ -1,5 +1,5 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
+import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
 import { searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { UsageError } from "../cli/args.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
@@ -14,7 +14,6 @@ export const ablation: Experiment = {
   name: "ablation",
   summary: "§4.4 ablation: gradients at quantized vs unquantized inputs",
   flags: searchFlags,
-  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("ablation", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
     if (o.method !== "algorithm1") throw new UsageError(`experiment ablation: the §4.4 ablation is of Algorithm 1's gradients (--method algorithm1), got --method ${o.method}`);

@@ -1,5 +1,5 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
+import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
 import { searchLine, searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { heatmapSvg } from "./svg-heatmap.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
@@ -19,7 +19,6 @@ export const fig5: Experiment = {
   name: "fig5",
   summary: "Figure 5: pairwise success rates of Algorithm 1, as an SVG heatmap",
   flags: searchFlags,
-  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("fig5", args, fig5DefaultBackends);
     const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: searchSettings(o) }));

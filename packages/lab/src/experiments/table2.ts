@@ -1,5 +1,5 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, searchBooleanFlags, searchFlags } from "./experiment-options.js";
+import { experimentOptions, searchFlags } from "./experiment-options.js";
 import { localSettings, searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
 
@@ -14,7 +14,6 @@ export const table2: Experiment = {
   name: "table2",
   summary: "Table 2: Algorithm 1 vs binary search, boundary samples and C&W adversarial examples on one pair",
   flags: searchFlags,
-  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("table2", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"], { everyMethod: true });
     if (o.backendIds.length !== 2) throw new Error(`experiment table2 compares methods on one pair: --backends needs exactly two ids, got ${o.backendIds.length}`);
