@@ -41,7 +41,7 @@ describe("chimera defend", () => {
     expect(short.err).to.not.include("SHORT-SECRET");
     const missing = await runCli("defend", "--d", "10", "--key-file", join(dir, "nope.key"), "--fixture");
     expect(missing.code).to.equal(1);
-    expect(missing.err).to.match(/cannot read key file .*nope\.key \(ENOENT\)/);
+    expect(missing.err).to.match(/key file .*nope\.key does not exist; expected 16 to 4096 secret bytes/);
     const noD = await runCli("defend", "--key-file", keyFile, "--fixture");
     expect(noD.code).to.equal(2);
     expect(noD.err).to.contain("--d is required");

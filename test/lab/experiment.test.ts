@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./run-cli.js";
-import { experimentBooleanFlags, experiments } from "@chimera/lab";
+import { experimentFlagSpecs, experiments } from "@chimera/lab";
 
 /** All JSON lines of the .jsonl files in `dir`, by file name. */
 function jsonlLines(dir: string): Map<string, { sample: number; found: boolean; backends: string[]; targets: number[]; trueLabel: number }[]> {
@@ -190,13 +190,13 @@ describe("chimera experiment", () => {
     expect(missing.err).to.contain("is not a folder");
   });
 
-  it("every experiment declares its boolean flags; the command parses exactly those as booleans", async () => {
+  it("experiments declare typed flags; a name declared twice must have one spec", async () => {
     const fig5 = experiments.find((e) => e.name === "fig5")!;
-    expect(experimentBooleanFlags(experiments)).to.deep.equal(["fixture"]);
-    for (const e of experiments) for (const b of e.booleanFlags ?? []) expect(e.flags).to.include(b);
-    const clash = { ...fig5, name: "clash", flags: ["verbose"], booleanFlags: ["verbose"] };
-    expect(() => experimentBooleanFlags([fig5, clash, { ...fig5, name: "valued", flags: ["verbose"], booleanFlags: [] }])).to.throw(/experiment valued: --verbose takes a value here but is boolean in another experiment/);
-    expect(() => experimentBooleanFlags([{ ...fig5, name: "stray", booleanFlags: ["loud"] }])).to.throw(/experiment stray: boolean flag --loud is not among its flags/);
+    const merged = experimentFlagSpecs(experiments);
+    expect(Object.entries(merged).filter(([, s]) => s.type === "boolean").map(([k]) => k)).to.deep.equal(["fixture"]);
+    const clash = { ...fig5, name: "clash", flags: { verbose: { type: "boolean" as const } } };
+    expect(() => experimentFlagSpecs([fig5, clash, { ...fig5, name: "valued", flags: { verbose: { type: "int" as const, min: 0, max: 9 } } }]))
+      .to.throw(/experiment valued: --verbose is declared as .*"int".* here but as .*"boolean".* in clash/);
     const eq = await runCli("experiment", "fig5", "--fixture=yes");
     expect(eq.code).to.equal(2);
     expect(eq.err).to.contain("--fixture takes no value");
@@ -209,15 +209,15 @@ describe("chimera experiment", () => {
     expect(unknown.err).to.contain("fig5");
     const one = await runCli("experiment", "fig5", "--backends", "openblas-0.3.21-haswell", "--out", join(dir, "bad"));
     expect(one.code).to.equal(2);
-    expect(one.err).to.contain("--backends needs at least two backend ids");
+    expect(one.err).to.contain('--backends "openblas-0.3.21-haswell" has 1 item(s); expected 2 or more comma-separated items');
     const badId = await runCli("experiment", "fig5", "--backends", "openblas-0.3.21-haswell,no-such-blas", "--samples", "1", "--fixture", "--out", join(dir, "bad"));
-    expect(badId.code).to.equal(1);
-    expect(badId.err).to.contain("no-such-blas");
+    expect(badId.code).to.equal(2);
+    expect(badId.err).to.contain('unknown backend "no-such-blas"; nearest: ');
     const tooMany = await runCli("experiment", "fig5", ...pair, "--fixture", "--out", join(dir, "bad"));
     expect(tooMany.code).to.equal(1);
     expect(tooMany.err).to.contain("--samples 1024 exceeds the 200 images");
     const none = await runCli("experiment");
     expect(none.code).to.equal(2);
-    expect(none.err).to.contain("name an experiment");
+    expect(none.err).to.contain("expected an experiment: fig5, ");
   });
 });

@@ -5,14 +5,12 @@ import { join } from "node:path";
 import { referenceKernel, type Kernel } from "@chimera/kernels";
 import {
   allBackends, backendsCommand as backends, checkBackend, compareCommand as compare, gemmCommand as gemm, getKernel, readNpyF32,
-  writeNpyF32, type CommandIO, type ParsedArgs,
+  writeNpyF32, type CommandIO,
 } from "@chimera/lab";
 import { randomArray, seededFloats } from "../conformance/random-operands.js";
 import { requireOrSkip } from "../native/require-native.js";
+import { parsedFor } from "./run-cli.js";
 
-function args(flags: Record<string, string | true>): ParsedArgs {
-  return { positional: [], flags: new Map(Object.entries(flags)), json: flags.json === true };
-}
 
 function capture(): CommandIO & { text: () => string } {
   let out = "";
@@ -29,14 +27,14 @@ describe("lab: backends lookup and the native commands", () => {
     expect(all[0]!.id).to.equal("reference");
     expect(all.some((b) => b.kind === "native")).to.equal(true);
     expect(getKernel("reference")).to.equal(referenceKernel);
-    expect(() => getKernel("no-such-backend")).to.throw(/unknown backend "no-such-backend"; known: reference, /);
+    expect(() => getKernel("no-such-backend")).to.throw(/unknown backend "no-such-backend"; nearest: [^;]+ \(\d+ ids in all: chimera backends/);
     const off = all.find((b) => !b.available)!;
     expect(() => getKernel(off.id)).to.throw(new RegExp(`backend "${off.id}" is unavailable here: `));
   });
 
   it("backends --json prints the CPU and one array of backends with the documented fields", async () => {
     const io = capture();
-    expect(await backends.run(args({ json: true }), io)).to.equal(0);
+    expect(await backends.run(parsedFor(backends, { json: true }), io)).to.equal(0);
     const doc = JSON.parse(io.text()) as { cpu: Record<string, unknown>; backends: Array<Record<string, unknown>> };
     expect(doc.cpu).to.include.keys("vendor", "family", "model", "features", "detected", "hidden", "caches");
     const list = doc.backends;
@@ -79,13 +77,14 @@ describe("lab: backends lookup and the native commands", () => {
     writeNpyF32(join(dir, "b.npy"), [n, k], bT);
     writeNpyF32(join(dir, "c.npy"), [m, n], c);
     const flags = { backend: "netlib-3.11.0-generic", a: join(dir, "a.npy"), b: join(dir, "b.npy"), "trans-b": true as const, c: join(dir, "c.npy"), beta: "0.5", out: join(dir, "out.npy") };
-    expect(await gemm.run(args(flags), capture())).to.equal(0);
+    expect(await gemm.run(parsedFor(gemm, flags), capture())).to.equal(0);
     const want = c.slice();
     getKernel("netlib-3.11.0-generic").gemm({ transA: false, transB: true, m, n, k, alpha: 1, a, lda: k, b: bT, ldb: k, beta: 0.5, c: want, ldc: n });
     const got = readNpyF32(join(dir, "out.npy"));
     expect(got.shape).to.deep.equal([m, n]);
     expect(Array.from(got.data)).to.deep.equal(Array.from(want));
-    await gemm.run(args({ ...flags, "trans-b": "false" as unknown as true }), capture()).then(
+    const { "trans-b": _t, ...noTrans } = flags;
+    await gemm.run(parsedFor(gemm, noTrans), capture()).then(
       () => expect.fail("inner dimensions differ but gemm ran"),
       (e: Error) => expect(e.message).to.match(/inner dimensions differ/),
     );
@@ -95,7 +94,7 @@ describe("lab: backends lookup and the native commands", () => {
     const netlib = allBackends().find((b) => b.id === "netlib-3.11.0-generic")!;
     requireOrSkip(this, netlib);
     const io = capture();
-    await compare.run(args({ backends: "reference,netlib-3.11.0-generic,reference", shape: "2x8x100", trials: "3", json: true }), io);
+    await compare.run(parsedFor(compare, { backends: "reference,netlib-3.11.0-generic,reference", shape: "2x8x100", trials: "3", json: true }), io);
     const doc = JSON.parse(io.text()) as { pairs: Array<{ a: string; b: string; identicalElements: number; identicalOutputs: number; maxUlp: number }> };
     expect(doc.pairs).to.have.length(3);
     const self = doc.pairs.find((p) => p.a === p.b)!;

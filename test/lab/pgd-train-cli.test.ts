@@ -31,9 +31,10 @@ describe("chimera train --adversarial pgd", () => {
   it("refuses PGD flags without --adversarial pgd and unknown methods", async () => {
     const noMethod = await runCli("train", "fmnist-mlp", "--eps", "0.1");
     expect(noMethod.code).to.not.equal(0);
-    expect(noMethod.err).to.contain("--eps needs --adversarial pgd");
+    expect(noMethod.code).to.equal(2);
+    expect(noMethod.err).to.contain("--eps needs --adversarial");
     const unknown = await runCli("train", "fmnist-mlp", "--adversarial", "fgsm");
-    expect(unknown.code).to.not.equal(0);
-    expect(unknown.err).to.contain('unknown --adversarial method "fgsm"');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.err).to.contain('--adversarial "fgsm" is not allowed; expected one of pgd');
   });
 });

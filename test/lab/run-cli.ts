@@ -1,4 +1,14 @@
-import { main } from "@chimera/lab/cli";
+import { main, parseArgs, type Command, type ParsedArgs } from "@chimera/lab/cli";
+
+/** The command line `--name value` (or `--name` for true) of each entry, in order. */
+export function argvOf(flags: Record<string, string | true>): string[] {
+  return Object.entries(flags).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]));
+}
+
+/** `flags` parsed as `command` parses its command line (positionals first). */
+export function parsedFor(command: Pick<Command, "flags"> & Partial<Command>, flags: Record<string, string | true>, positional: string[] = []): ParsedArgs {
+  return parseArgs(command as Command, [...positional, ...argvOf(flags)]);
+}
 
 /** Runs the CLI in-process and captures what it prints. */
 export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

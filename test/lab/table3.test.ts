@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { table3Experiment, type CommandIO, type ParsedArgs } from "@chimera/lab";
+import { commands } from "@chimera/lab/cli";
+import { parsedFor } from "./run-cli.js";
 
 function parsed(flags: Record<string, string | true>): ParsedArgs {
-  return { positional: [], flags: new Map(Object.entries(flags)), json: true };
+  return parsedFor(commands.find((c) => c.name === "experiment")!, flags, ["table3"]);
 }
 
 describe("experiment table3", () => {

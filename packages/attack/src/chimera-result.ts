@@ -22,6 +22,8 @@ export interface ChimeraResult {
   warmupIterations: number;
   /** Bit-faithful Chimera tests run (one forward per backend each). */
   checks: number;
+  /** Values that differ from the source (pixels changed, for images). */
+  l0: number;
   /** Euclidean distance to the source, in the model's input units ([0, 1] per pixel). */
   l2: number;
   /** Largest per-value distance to the source, in the model's input units. */
@@ -37,9 +39,10 @@ export function chimeraResult(r: {
 }): ChimeraResult {
   const image = r.domain.encode(r.xq);
   const decoded = r.domain.decode(image);
-  let l2 = 0, linf = 0;
+  let l0 = 0, l2 = 0, linf = 0;
   for (let i = 0; i < decoded.length; i++) {
     const d = Math.abs(decoded[i]! - r.source[i]!);
+    if (d !== 0) l0++;
     l2 += d * d;
     linf = Math.max(linf, d);
   }
@@ -53,6 +56,7 @@ export function chimeraResult(r: {
     iterations: r.iterations,
     warmupIterations: r.warmup,
     checks: r.checks,
+    l0,
     l2: Math.sqrt(l2),
     linf,
     seconds: (performance.now() - r.t0) / 1000,

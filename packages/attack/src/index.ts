@@ -11,3 +11,6 @@ export { binarySearchChimera, type BinarySearchOptions } from "./baselines/binar
 export { boundarySampleChimera, type BoundarySampleOptions } from "./baselines/boundary-samples.js";
 export { carliniWagnerL2, carliniWagnerObjective, carliniWagnerChimera, type CarliniWagnerOptions, type CarliniWagnerResult, type CarliniWagnerObjective, type CarliniWagnerChimeraOptions } from "./baselines/carlini-wagner.js";
 export { floatOrdinal, floatAtOrdinal, ulpStep, ulpPerturbation, pocketDensity, pocketDistances } from "./pockets.js";
+export { localChimeraSearch, type LocalSearchOptions } from "./local/local-search.js";
+export { levelDistances } from "./local/level-box.js";
+export { attackImages, attackRecord, type AttackImagesOptions, type AttackRecord } from "./attack-images.js";

@@ -1,7 +1,8 @@
 import type { Kernel } from "@chimera/kernels";
 import { pgdPerturb } from "@chimera/defense";
 import { Rng, type nn } from "@chimera/tensor";
-import { numberFlag, optionalFlag, UsageError } from "./cli/args.js";
+import { maybeNumber, maybeString } from "./cli/args.js";
+import type { FlagSpecs } from "./cli/flag-spec.js";
 import type { ParsedArgs } from "./cli/command.js";
 import type { BatchTransform } from "./training.js";
 
@@ -23,22 +24,22 @@ export const DEFAULT_EPS = 0.1;
 export const DEFAULT_PGD_STEPS = 3;
 
 /**
- * Reads --adversarial, --eps, --pgd-steps and --pgd-step-size; undefined without --adversarial. The
- * PGD flags without --adversarial pgd are a usage error (they would silently do nothing).
+ * The flags of adversarial training. The PGD flags without --adversarial pgd would silently do
+ * nothing: a command declaring these declares them as requiring --adversarial.
  */
+export const adversarialSpecs: FlagSpecs = {
+  adversarial: { type: "enum", values: ["pgd"] }, eps: { type: "number", min: 0, max: 1, default: DEFAULT_EPS },
+  "pgd-steps": { type: "int", min: 1, max: 1000, default: DEFAULT_PGD_STEPS }, "pgd-step-size": { type: "number", min: 0, max: 1 },
+};
+
+/** Reads --adversarial, --eps, --pgd-steps and --pgd-step-size; undefined without --adversarial. */
 export function adversarialFlags(args: ParsedArgs): AdversarialSettings | undefined {
-  const method = optionalFlag(args, "adversarial");
-  if (method === undefined) {
-    for (const f of ["eps", "pgd-steps", "pgd-step-size"]) {
-      if (args.flags.has(f)) throw new UsageError(`--${f} needs --adversarial pgd`);
-    }
-    return undefined;
-  }
-  if (method !== "pgd") throw new UsageError(`unknown --adversarial method "${method}"; known: pgd`);
-  const eps = Math.fround(numberFlag(args, "eps", DEFAULT_EPS, { min: 0, max: 1 }));
-  const steps = numberFlag(args, "pgd-steps", DEFAULT_PGD_STEPS, { min: 1, max: 1000, integer: true });
-  const stepSize = Math.fround(numberFlag(args, "pgd-step-size", (2.5 * eps) / steps, { min: 0, max: 1 }));
-  return { method, eps, steps, stepSize };
+  const method = maybeString(args, "adversarial");
+  if (method === undefined) return undefined;
+  const eps = Math.fround(maybeNumber(args, "eps")!);
+  const steps = maybeNumber(args, "pgd-steps")!;
+  const stepSize = Math.fround(maybeNumber(args, "pgd-step-size") ?? (2.5 * eps) / steps);
+  return { method: "pgd", eps, steps, stepSize };
 }
 
 /**

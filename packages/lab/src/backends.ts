@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { editDistance } from "./cli/args.js";
+import { readUserFile } from "./user-file.js";
 import { derivedKernel, emulatedKernels, profileSetKernel, type DerivedOrder, referenceKernel, type Kernel, type KernelInfo, type ProbeProfile } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
 import { exactKernel } from "@chimera/defense";
@@ -43,11 +44,26 @@ export function getKernel(id: string, backends?: readonly BackendEntry[]): Kerne
   if (id.startsWith("derived:")) return derivedKernel(readDerivedOrder(id.slice("derived:".length)));
   const list = backends ?? allBackends();
   const b = list.find((x) => x.id === id);
-  if (!b) {
-    throw new Error(`unknown backend "${id}"; known: ${list.map((x) => x.id).join(", ")} (see \`chimera backends\`)`);
-  }
+  if (!b) throw new Error(unknownBackendMessage(id, list));
   if (!b.available) throw new Error(`backend "${id}" is unavailable here: ${b.reason ?? "no reason given"}`);
   return b.create();
+}
+
+/** "unknown backend "x"; nearest: a, b, c (N ids in all: chimera backends)": short, whatever the catalog's size. */
+export function unknownBackendMessage(id: string, list: readonly Pick<BackendEntry, "id">[] = allBackends()): string {
+  const near = list.map((b) => ({ id: b.id, d: editDistance(b.id, id) })).sort((x, y) => x.d - y.d || (x.id < y.id ? -1 : 1)).slice(0, 3);
+  return `unknown backend "${id}"; nearest: ${near.map((x) => x.id).join(", ")} ` +
+    `(${list.length} ids in all: chimera backends; or profile:FILE, derived:FILE)`;
+}
+
+/**
+ * For flag specs: undefined when `id` names a backend the catalog lists (available here or not) or a
+ * profile:/derived: file, else the unknown-backend message with the nearest ids.
+ */
+export function backendIdProblem(id: string): string | undefined {
+  if (id.startsWith("profile:") || id.startsWith("derived:")) return undefined;
+  const list = allBackends();
+  return list.some((b) => b.id === id) ? undefined : unknownBackendMessage(id, list);
 }
 
 /** Releases what a kernel holds (a native worker process); a no-op for pure-TypeScript kernels. */
@@ -57,11 +73,12 @@ export function releaseKernel(kernel: Kernel): void {
 }
 
 function readProfile(path: string): ProbeProfile {
+  const text = readUserFile(path, { what: "probe profile", expected: "a JSON file from chimera probe --out", maxBytes: 64 << 20 }).toString("utf8");
   let profile: ProbeProfile;
   try {
-    profile = JSON.parse(readFileSync(path, "utf8")) as ProbeProfile;
+    profile = JSON.parse(text) as ProbeProfile;
   } catch (e) {
-    throw new Error(`cannot read probe profile ${path}: ${(e as Error).message}`);
+    throw new Error(`probe profile ${path} is not JSON (${(e as Error).message}); make one with chimera probe --out`);
   }
   if (profile?.format !== "chimera-probe-profile/1") {
     throw new Error(`${path} is not a probe profile (expected format "chimera-probe-profile/1"; make one with chimera probe --out)`);
@@ -71,11 +88,12 @@ function readProfile(path: string): ProbeProfile {
 
 /** Reads a derived order written by `chimera derive --out`; the error says what the file should be. */
 export function readDerivedOrder(path: string): DerivedOrder {
+  const text = readUserFile(path, { what: "derived order", expected: "a JSON file from chimera derive --out", maxBytes: 16 << 20 }).toString("utf8");
   let order: DerivedOrder;
   try {
-    order = JSON.parse(readFileSync(path, "utf8")) as DerivedOrder;
+    order = JSON.parse(text) as DerivedOrder;
   } catch (e) {
-    throw new Error(`cannot read derived order ${path}: ${(e as Error).message}`);
+    throw new Error(`derived order ${path} is not JSON (${(e as Error).message}); make one with chimera derive --out`);
   }
   if (order?.format !== "chimera-derived-order/1" || !Array.isArray(order.rules) || typeof order.backend?.id !== "string") {
     throw new Error(`${path} is not a derived order (expected format "chimera-derived-order/1"; make one with chimera derive --out)`);

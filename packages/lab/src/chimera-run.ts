@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
-import { argmaxOf, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, moduleAttackModel, uint8ImageDomain, type AttackModel, type ChimeraResult } from "@chimera/attack";
+import { argmaxOf, attackRecord, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, localChimeraSearch, moduleAttackModel, uint8ImageDomain, type AttackModel, type AttackRecord, type ChimeraResult } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
+import { UsageError } from "./cli/args.js";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
@@ -33,11 +34,11 @@ export function setupAttack(modelName: string, backendIds: readonly string[], op
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */
 export type TargetRule = "random" | "runner-up";
 
-/** Algorithm 1, or one of the §4.5 baselines. */
-export type SampleMethod = "algorithm1" | "binary-search" | "boundary-samples" | "carlini-wagner";
+/** Algorithm 1, the boundary-then-local search, or one of the §4.5 baselines. */
+export type SampleMethod = "algorithm1" | "local" | "binary-search" | "boundary-samples" | "carlini-wagner";
 
 /** Every SampleMethod, in the order tables list them. */
-export const sampleMethods: readonly SampleMethod[] = ["algorithm1", "binary-search", "boundary-samples", "carlini-wagner"];
+export const sampleMethods: readonly SampleMethod[] = ["algorithm1", "local", "binary-search", "boundary-samples", "carlini-wagner"];
 
 /** The search settings a run records (a resumed run must use the same). */
 export interface SampleSettings {
@@ -49,6 +50,10 @@ export interface SampleSettings {
   iterations: number;
   gradientAt: "quantized" | "unquantized";
   screenMargin?: number;
+  /** The local search's L∞ bound to the source in 8-bit levels (absent: unconstrained). */
+  maxLinf?: number;
+  /** The local search's verdict-query budget (absent: its default, 200). */
+  maxQueries?: number;
 }
 
 /** One finished sample, as a JSONL line: the search result with the image as base64. */
@@ -56,6 +61,9 @@ export interface SampleRecord extends Omit<ChimeraResult, "image"> {
   sample: number;
   trueLabel: number;
   image: string;
+  /** As attackImages' records: distances to the source in 8-bit levels, and the verdict queries. */
+  distances: AttackRecord["distances"];
+  queries: number;
   /**
    * For a Chimera found on emulations whose real libraries are here: each real library's label of
    * the same image, and whether it is a Chimera there too (the transfer).
@@ -83,13 +91,19 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     ? binarySearchChimera(setup.model, sourceOf(setup, index), sourceOf(setup, partnerOf(setup, index, targets[1]!)), { backends: setup.backends })
     : settings.method === "boundary-samples"
     ? boundarySampleChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets), iterations: settings.iterations })
+    : settings.method === "local"
+    ? localChimeraSearch(setup.model, sourceOf(setup, index), {
+      backends: setup.backends, targets,
+      ...(settings.maxLinf === undefined ? {} : { maxLinf: settings.maxLinf }), ...(settings.maxQueries === undefined ? {} : { maxQueries: settings.maxQueries }),
+    })
     : settings.method === "carlini-wagner"
     ? carliniWagnerChimera(setup.model, sourceOf(setup, index), { backends: setup.backends, target: boundaryTarget(setup, index, targets) })
     : findChimera(setup.model, sourceOf(setup, index), {
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
   });
-  const record: SampleRecord = { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64") };
+  const { distances, queries } = attackRecord(index, uint8ImageDomain.encode(sourceOf(setup, index)), r);
+  const record: SampleRecord = { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64"), distances, queries };
   const real = r.found ? setup.real?.labels(setup.model, uint8ImageDomain.decode(r.image)) : null;
   if (real) {
     record.realLabels = real;
@@ -141,9 +155,10 @@ export function parseIndexList(spec: string, flag: string): number[] {
   const out = new Set<number>();
   for (const part of spec.split(",")) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new Error(`${flag}: "${part}" is not an index or a range like 0-9`);
+    if (!m) throw new UsageError(`${flag} "${spec}": "${part}" is not an index or a range like 0-9`);
     const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new Error(`${flag}: range "${part}" runs backwards`);
+    if (b < a) throw new UsageError(`${flag} "${spec}": range "${part}" runs backwards`);
+    if (b - a >= 1_000_000 || out.size >= 1_000_000) throw new UsageError(`${flag} "${spec}": more than a million indices`);
     for (let i = a; i <= b; i++) out.add(i);
   }
   return [...out].sort((x, y) => x - y);

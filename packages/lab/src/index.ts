@@ -12,6 +12,6 @@ export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 export { crc32, encodeGrayPng } from "./png.js";
 export { experiment as table3Experiment, noisyAttackModel } from "./experiments/table3.js";
 export { experiments } from "./experiments/index.js";
-export { experimentBooleanFlags } from "./commands/experiment.js";
-export { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "./sample-pool.js";
+export { experimentFlagSpecs } from "./commands/experiment.js";
+export { runSampleJobs, workersFlag, workersSpec, type SampleJob, type SetupSpec } from "./sample-pool.js";
 export type { Experiment } from "./experiments/experiment.js";

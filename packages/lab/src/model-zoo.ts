@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { models, type nn } from "@chimera/tensor";
 import { weightsDir } from "./paths.js";
+import { UsageError } from "./cli/args.js";
 
 /** A model the lab knows by name: how to build it, its committed weights, its data set. */
 export interface ZooEntry {
@@ -27,12 +28,12 @@ export const zoo: readonly ZooEntry[] = [
   },
 ];
 
-/** The zoo entry called `name`; the error lists the known names. */
+/** The zoo entry called `name`; the error (a usage error: the name comes from the command line) lists the known names. */
 export function zooEntry(name: string | undefined): ZooEntry {
   const e = zoo.find((z) => z.name === name);
   if (!e) {
     const what = name === undefined ? "no model named" : `unknown model "${name}"`;
-    throw new Error(`${what}; known models: ${zoo.map((z) => z.name).join(", ")}`);
+    throw new UsageError(`${what}; known models: ${zoo.map((z) => z.name).join(", ")}`);
   }
   return e;
 }

@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ParsedArgs } from "./cli/command.js";
-import { numberFlag } from "./cli/args.js";
+import { maybeNumber } from "./cli/args.js";
+import type { FlagSpec } from "./cli/flag-spec.js";
 import type { SampleRecord, SampleSettings } from "./chimera-run.js";
 
 /** What a worker needs to build an AttackSetup itself (kernels, native ones above all, cannot be sent). */
@@ -22,9 +23,12 @@ export interface SampleJob {
   defense?: { d: number; seed: number };
 }
 
+/** The spec of --workers N (declare it as `workers: workersSpec`). */
+export const workersSpec: FlagSpec = { type: "int", min: 1, max: 256 };
+
 /** --workers N: N worker threads (default: the cores this process may use, os.availableParallelism()). */
 export function workersFlag(args: ParsedArgs): number {
-  return numberFlag(args, "workers", availableParallelism(), { min: 1, max: 256, integer: true });
+  return maybeNumber(args, "workers") ?? availableParallelism();
 }
 
 /**

@@ -2,8 +2,8 @@ import { pinEigenCacheSizes } from "@chimera/native";
 import { commands } from "./commands.js";
 import { parseArgs, UsageError } from "./args.js";
 import type { CommandIO } from "./command.js";
-
-const VERSION = "0.1.0";
+import { fileProblem } from "../user-file.js";
+import { chimeraVersion } from "../version.js";
 
 function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,7 +17,8 @@ function topHelp(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Every command that reports something accepts --json (one JSON document on stdout).",
-    "Exit code 0 on success; otherwise 1 (failure) or 2 (usage error) with a one-line reason on stderr.",
+    "Exit code 0 on success; otherwise 1 (failure) or 2 (usage error: an unknown flag, a flag given twice, an",
+    "empty, malformed or out-of-range value, flags that exclude each other) with a one-line reason on stderr.",
   ].join("\n");
 }
 
@@ -29,7 +30,7 @@ export async function main(argv: readonly string[], io: CommandIO = processIO())
     return name === undefined ? 2 : 0;
   }
   if (name === "--version") {
-    io.out(`${VERSION}\n`);
+    io.out(`${chimeraVersion}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
@@ -51,7 +52,9 @@ export async function main(argv: readonly string[], io: CommandIO = processIO())
       io.err(`chimera ${name}: ${err.message} (see: chimera ${name} --help)\n`);
       return 2;
     }
-    io.err(`chimera ${name}: ${oneLine(err?.message ?? String(e))}\n`);
+    const path = (err as NodeJS.ErrnoException)?.path;
+    const fsWhy = path === undefined ? undefined : fileProblem(err, path, { what: "file", expected: "a readable file (see the command's --help)" });
+    io.err(`chimera ${name}: ${oneLine(fsWhy ?? err?.message ?? String(e))}\n`);
     if (process.env.CHIMERA_DEBUG) io.err(`${err?.stack ?? ""}\n`);
     return 1;
   }

@@ -1,19 +1,28 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import type { Command, ParsedArgs } from "../cli/command.js";
+import { getBoolean, getList, getNumber, getString, isGiven, maybeNumber, maybeString, UsageError } from "../cli/args.js";
+import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
-import { runSampleJobs, workersFlag, type SetupSpec } from "../sample-pool.js";
+import { runSampleJobs, workersFlag, workersSpec, type SetupSpec } from "../sample-pool.js";
 import { finishedSamples, parseIndexList, runSample, sampleMethods, setupAttack, type SampleMethod, type SampleSettings, type TargetRule } from "../chimera-run.js";
+
+/** --max-linf and --max-queries, which only the local search takes. */
+export function localFlags(args: ParsedArgs, method: string): Pick<SampleSettings, "maxLinf" | "maxQueries"> {
+  const given = ["max-linf", "max-queries"].filter((f) => isGiven(args, f));
+  if (given.length && method !== "local") throw new UsageError(`--${given[0]} applies to --method local only, not ${method}`);
+  const maxLinf = maybeNumber(args, "max-linf"), maxQueries = maybeNumber(args, "max-queries");
+  return { ...(maxLinf === undefined ? {} : { maxLinf }), ...(maxQueries === undefined ? {} : { maxQueries }) };
+}
 
 export const command: Command = {
   name: "attack",
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
   help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
-                      [--method M] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--json]
+                      [--method M] [--max-linf E] [--max-queries Q] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--json]
 
 Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
 backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
@@ -31,11 +40,16 @@ with the same flags skips the images already there.
   --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
   --warmup W       warm-up steps before the joint iterations (default 2000)
   --iterations N   joint iterations N (default 3000)
-  --method M       algorithm1 (default), or a §4.5 baseline: binary-search (bisect toward the next
+  --method M       algorithm1 (default, the paper's), local (the boundary-then-local search: walks
+                   from the image to the targets' decision boundary, then tests only one- and
+                   two-pixel neighbours whose logits are within the backends' own deviation of a
+                   tie; stays close to the image; at most --max-queries verdicts), or a §4.5 baseline: binary-search (bisect toward the next
                    image of the second target's class) or boundary-samples (iterative FGSM that
                    swaps sides and halves its step at each crossing; up to --iterations steps) or
                    carlini-wagner (a C&W L2 adversarial example, κ = 0, toward the second target,
                    tested once on the backends)
+  --max-linf E     local: keep every pixel within E 8-bit levels of the image (1-255; default 255)
+  --max-queries Q  local: verdict queries at most, each one forward per backend (default 200)
   --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
   --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
                    GAP (default: test every new quantized input)
@@ -51,38 +65,41 @@ with the same flags skips the images already there.
                    iterationsPerSecond, out}
 
 Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
-  booleanFlags: ["fixture", "ablation"],
-  knownFlags: ["method", "backends", "model", "images", "samples", "seed", "targets", "warmup", "iterations", "screen", "data-dir", "weights", "out", "workers"],
+  flags: {
+    backends: backendsFlag(2), model: { type: "string", default: "fmnist-mlp" }, images: { type: "string" },
+    samples: { type: "int", min: 1, max: 10000, default: 20 }, seed: seedFlag(0),
+    targets: { type: "enum", values: ["random", "runner-up"], default: "random" },
+    warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
+    method: { type: "enum", values: sampleMethods, default: "algorithm1" }, ablation: { type: "boolean" },
+    "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
+    screen: { type: "number", min: 0, max: 1e30 }, ...dataFlags, weights: { type: "path" }, out: { type: "path" }, workers: workersSpec,
+  },
+  exclusive: [["images", "samples"], ["data-dir", "fixture"]],
   async run(args, io) {
-    if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
-    const backendIds = stringFlag(args, "backends").split(",").map((s) => s.trim()).filter(Boolean);
-    const dataDir = optionalFlag(args, "data-dir");
-    if (dataDir && args.flags.get("fixture") === true) throw new UsageError("give --data-dir or --fixture, not both");
-    const targets = stringFlag(args, "targets", "random");
-    if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
-    const screen = optionalFlag(args, "screen");
-    const method = stringFlag(args, "method", "algorithm1");
-    if (!(sampleMethods as readonly string[]).includes(method)) {
-      throw new UsageError(`--method must be one of ${sampleMethods.join(", ")}, got "${method}"`);
-    }
+    const backendIds = getList(args, "backends");
+    const dataDir = maybeString(args, "data-dir");
+    const screen = maybeNumber(args, "screen");
     const settings: SampleSettings = {
-      method: method as SampleMethod,
-      seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
-      targets: targets as TargetRule,
-      warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
-      iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
-      gradientAt: args.flags.get("ablation") === true ? "unquantized" : "quantized",
-      ...(screen === undefined ? {} : { screenMargin: numberFlag(args, "screen", 0, { min: 0 }) }),
+      method: getString(args, "method") as SampleMethod,
+      seed: getNumber(args, "seed"),
+      targets: getString(args, "targets") as TargetRule,
+      warmup: getNumber(args, "warmup"),
+      iterations: getNumber(args, "iterations"),
+      gradientAt: getBoolean(args, "ablation") ? "unquantized" : "quantized",
+      ...(screen === undefined ? {} : { screenMargin: screen }),
+      ...localFlags(args, getString(args, "method")),
     };
-    const setup = setupAttack(stringFlag(args, "model", "fmnist-mlp"), backendIds, {
-      fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(optionalFlag(args, "weights") ? { weights: optionalFlag(args, "weights")! } : {}),
+    const weights = maybeString(args, "weights");
+    const setup = setupAttack(getString(args, "model"), backendIds, {
+      fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}),
     });
-    const imagesSpec = optionalFlag(args, "images");
-    const images = imagesSpec ? parseIndexList(imagesSpec, "--images")
-      : [...Array(numberFlag(args, "samples", 20, { min: 1, max: setup.data.n, integer: true })).keys()];
+    const imagesSpec = maybeString(args, "images");
+    const samples = getNumber(args, "samples");
+    if (!imagesSpec && samples > setup.data.n) throw new UsageError(`--samples ${samples} exceeds the ${setup.data.n} images of ${setup.data.source}`);
+    const images = imagesSpec ? parseIndexList(imagesSpec, "--images") : [...Array(samples).keys()];
     for (const i of images) if (i >= setup.data.n) throw new UsageError(`--images: ${i} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
 
-    const out = optionalFlag(args, "out") ?? join(resultsDir(), "attack", setup.backends.map((k) => k.info.id).join("__"));
+    const out = maybeString(args, "out") ?? join(resultsDir(), "attack", setup.backends.map((k) => k.info.id).join("__"));
     const log = join(out, "results.jsonl"), configPath = join(out, "config.json");
     const config = JSON.stringify({ model: setup.entry.name, backends: backendIds, data: setup.data.source, ...settings });
     mkdirSync(out, { recursive: true });
@@ -97,7 +114,6 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
     const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
     let finished = 0;
-    const weights = optionalFlag(args, "weights");
     const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
     // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
     await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
@@ -130,7 +146,7 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
         `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
       for (const r of found) {
         const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
-        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255${real}\n`);
+        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255, L0 ${r.l0} px, ${r.checks} verdicts${real}\n`);
       }
       if (summary.transferRate !== null) {
         io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);

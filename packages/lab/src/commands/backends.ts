@@ -2,7 +2,6 @@ import { cpuInfo, describeCaches } from "@chimera/native";
 import { allBackends } from "../backends.js";
 import { checkBackend } from "../backend-check.js";
 import type { Command } from "../cli/command.js";
-import { UsageError } from "../cli/args.js";
 
 /** `chimera backends [--check] [--json]`: this CPU, then every backend, available or not, with the reason. */
 export const command: Command = {
@@ -29,10 +28,8 @@ export const command: Command = {
     "",
     "Example: chimera backends --json | jq '.backends[] | select(.available) | .id'",
   ].join("\n"),
-  booleanFlags: ["check"],
-  knownFlags: ["check"],
+  flags: { check: { type: "boolean" } },
   async run(args, io) {
-    if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
     const cpu = cpuInfo();
     const entries = allBackends();
     // kind is "native" (the real library) or "emulated" (pure TypeScript); the reference kernel is

@@ -1,7 +1,9 @@
 import type { Kernel } from "@chimera/kernels";
 import { getKernel, releaseKernel } from "../backends.js";
 import type { Command } from "../cli/command.js";
-import { intFlag, requiredFlag } from "./flag-values.js";
+import { getBoolean, getList, getNumber, getString } from "../cli/args.js";
+import { backendsFlag, MAX_SEED } from "../cli/common-flags.js";
+import { parseShape } from "../shape-flag.js";
 import { sameBits, ulpDistance } from "./float-distance.js";
 
 /** How two backends' outputs differ over every trial of one shape. */
@@ -76,8 +78,10 @@ export function compareKernels(
 /** `chimera compare`: how often backends agree bit for bit on random products of one shape. */
 export const command: Command = {
   name: "compare",
-  booleanFlags: ["trans-a", "trans-b"],
-  knownFlags: ["backends", "shape", "seed", "trials"],
+  flags: {
+    backends: backendsFlag(2, undefined, true), shape: { type: "string" }, "trans-a": { type: "boolean" }, "trans-b": { type: "boolean" },
+    seed: { type: "int", min: 0, max: MAX_SEED, default: 1 }, trials: { type: "int", min: 1, max: 100000, default: 10 },
+  },
   summary: "Compare backends pairwise on random products: bit-identical fraction, max ULP, max |diff|.",
   help: [
     "Usage: chimera compare --backends A,B[,...] --shape MxNxK [--trans-a] [--trans-b] [--seed S] [--trials T] [--json]",
@@ -91,18 +95,15 @@ export const command: Command = {
     "Example: chimera compare --backends netlib-3.11.0-generic,openblas-0.3.21-haswell-serial --shape 1x128x784",
   ].join("\n"),
   async run(args, io) {
-    const ids = requiredFlag(args, "backends").split(",").map((s) => s.trim()).filter((s) => s !== "");
-    if (ids.length < 2) throw new Error(`--backends needs at least two ids, got ${ids.length}`);
-    const shape = /^(\d+)x(\d+)x(\d+)$/.exec(requiredFlag(args, "shape"));
-    if (!shape) throw new Error(`--shape must be MxNxK (e.g. 1x128x784), got ${String(args.flags.get("shape"))}`);
-    const [m, n, k] = [Number(shape[1]), Number(shape[2]), Number(shape[3])];
-    const seed = intFlag(args, "seed", 1), trials = intFlag(args, "trials", 10, 1);
+    const ids = getList(args, "backends");
+    const { m, n, k } = parseShape(getString(args, "shape"));
+    const seed = getNumber(args, "seed"), trials = getNumber(args, "trials");
     const kernels: Kernel[] = [];
     try {
       for (const id of ids) kernels.push(getKernel(id));
       if (!args.json) io.err(`comparing ${ids.length} backends on ${trials} products of ${m}x${n}x${k} (seed ${seed})\n`);
-      const layout = { transA: args.flags.get("trans-a") === true, transB: args.flags.get("trans-b") === true };
-      const pairs = compareKernels(kernels, m!, n!, k!, seed, trials, layout);
+      const layout = { transA: getBoolean(args, "trans-a"), transB: getBoolean(args, "trans-b") };
+      const pairs = compareKernels(kernels, m, n, k, seed, trials, layout);
       if (args.json) {
         io.out(JSON.stringify({ shape: { m, n, k, ...layout }, seed, trials, pairs }, null, 2) + "\n");
         return 0;

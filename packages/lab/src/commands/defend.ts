@@ -1,10 +1,11 @@
 import { moduleAttackModel } from "@chimera/attack";
 import { argmaxOf, defendedModel, KeyedNoise } from "@chimera/defense";
 import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getBoolean, getNumber, getString, maybeNumber, maybeString } from "../cli/args.js";
+import { backendFlag, dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { getKernel, releaseKernel } from "../backends.js";
-import { zooEntry } from "../model-zoo.js";
+import { zoo, zooEntry } from "../model-zoo.js";
 import { loadModule } from "../weights.js";
 import { loadFmnist, type FmnistSplit } from "../fmnist-data.js";
 import { readKeyFile } from "../key-file.js";
@@ -32,18 +33,19 @@ Prints both accuracies and how many predictions the noise changed. The key never
                    defendedCorrect, changed, seconds}
 
 Example: chimera defend --d 1000 --key-file secret.key --fixture --json`,
-  booleanFlags: ["fixture"],
-  knownFlags: ["d", "key-file", "backend", "model", "data-dir", "limit"],
+  flags: {
+    d: { type: "int", min: 0, max: 2 ** 31 - 1 }, "key-file": { type: "path" }, backend: backendFlag("reference"),
+    model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" }, ...dataFlags,
+    limit: { type: "int", min: 1, max: 10000 },
+  },
+  exclusive: [["data-dir", "fixture"]],
   async run(args, io) {
-    if (args.positional.length !== 0) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
-    const d = numberFlag(args, "d", NaN, { min: 0, max: 2 ** 31 - 1, integer: true });
-    if (Number.isNaN(d)) throw new UsageError("--d is required (noise magnitude in ULP, e.g. 1000)");
-    const key = readKeyFile(stringFlag(args, "key-file"));
-    const entry = zooEntry(optionalFlag(args, "model") ?? "fmnist-mlp");
-    const limit = numberFlag(args, "limit", Infinity, { min: 1, integer: false });
-    const dataDir = optionalFlag(args, "data-dir");
-    const fixture = args.flags.get("fixture") === true;
-    if (fixture && dataDir) throw new UsageError("give --data-dir or --fixture, not both");
+    const d = getNumber(args, "d");
+    const key = readKeyFile(getString(args, "key-file"));
+    const entry = zooEntry(getString(args, "model"));
+    const limit = maybeNumber(args, "limit") ?? Infinity;
+    const dataDir = maybeString(args, "data-dir");
+    const fixture = getBoolean(args, "fixture");
     let data: FmnistSplit;
     try {
       data = loadFmnist("test", { ...(dataDir ? { dataDir } : {}), fixture, limit });
@@ -55,7 +57,7 @@ Example: chimera defend --d 1000 --key-file secret.key --fixture --json`,
     loadModule(entry.weightsPath, module);
     const model = moduleAttackModel(module, entry.sampleShape, 10);
     const defended = defendedModel(model, new KeyedNoise(key, d));
-    const kernel = getKernel(stringFlag(args, "backend", "reference"));
+    const kernel = getKernel(getString(args, "backend"));
     const t0 = performance.now();
     const progress = new Progress(io, `defend d=${d} on ${kernel.info.id}`, data.n, "img");
     let correct = 0, defendedCorrect = 0, changed = 0;

@@ -4,7 +4,8 @@ import { FASHION_MNIST_CLASSES, toFloat01, writeNpyFile } from "@chimera/tensor"
 import { allBackends, releaseKernel } from "../backends.js";
 import { fidelityPairs, pairedBackend } from "../fidelity-pairs.js";
 import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getNumber, getString, maybeList, maybeNumber, maybeString } from "../cli/args.js";
+import { backendsFlag, seedFlag } from "../cli/common-flags.js";
 import { resultsDir } from "../paths.js";
 import { encodeGrayPng } from "../png.js";
 import { chimeraPicture } from "../chimera-picture.js";
@@ -95,16 +96,17 @@ and DIR/chimera.png (enlarged 8×, each backend's label drawn below it, backends
                     (emulations re-checked on their real libraries)}
 
 Example: chimera demo --json`,
-  knownFlags: ["backends", "targets", "max-images", "seed", "out"],
+  flags: {
+    backends: backendsFlag(2), targets: { type: "enum", values: ["runner-up", "random"], default: "runner-up" },
+    "max-images": { type: "int", min: 1, max: 200 }, seed: seedFlag(0), out: { type: "path" },
+  },
   async run(args, io) {
-    if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
-    const targets = stringFlag(args, "targets", "runner-up");
-    if (targets !== "random" && targets !== "runner-up") throw new UsageError(`--targets must be random or runner-up, got "${targets}"`);
-    const given = optionalFlag(args, "backends")?.split(",");
+    const targets = getString(args, "targets");
+    const given = maybeList(args, "backends");
     const chosen = given ? undefined : defaultBackends();
     const setup = setupAttack("fmnist-mlp", given ?? chosen!.ids, { fixture: true });
-    const settings: SampleSettings = { method: "algorithm1", seed: numberFlag(args, "seed", 0, { min: 0, integer: true }), targets: targets as TargetRule, warmup: 2000, iterations: 3000, gradientAt: "quantized" };
-    const maxImages = numberFlag(args, "max-images", setup.data.n, { min: 1, max: setup.data.n, integer: true });
+    const settings: SampleSettings = { method: "algorithm1", seed: getNumber(args, "seed"), targets: targets as TargetRule, warmup: 2000, iterations: 3000, gradientAt: "quantized" };
+    const maxImages = Math.min(maybeNumber(args, "max-images") ?? setup.data.n, setup.data.n);
     const ids = setup.backends.map((k) => k.info.id);
     const t0 = performance.now();
     if (chosen) io.err(`demo: ${ids.join(" and ")}: ${chosen.why}\n`);
@@ -123,7 +125,7 @@ Example: chimera demo --json`,
       io.err(`${io.isTTY ? "\r" : ""}  image ${i} (class ${r.trueLabel}, targets ${r.targets.join("/")}): ` +
         `${r.found ? `Chimera after ${r.iterations} iterations` : "none"}, ${r.seconds.toFixed(1)} s (total ${secs.toFixed(0)} s)${io.isTTY ? "\x1b[K" : ""}\n`);
       if (!r.found) continue;
-      const dir = optionalFlag(args, "out") ?? join(resultsDir(), "demo");
+      const dir = maybeString(args, "out") ?? join(resultsDir(), "demo");
       mkdirSync(dir, { recursive: true });
       const bytes = Uint8Array.from(Buffer.from(r.image, "base64"));
       const npy = join(dir, "chimera.npy"), png = join(dir, "chimera.png");

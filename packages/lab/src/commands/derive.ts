@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { className, DERIVE_K, deriveOrder, deriveShapes, describeRule, probe, type ProbeProfile, type ShapeClass } from "@chimera/kernels";
 import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getNumber, getString, maybeString, UsageError } from "../cli/args.js";
+import { backendFlag } from "../cli/common-flags.js";
 import { getKernel, releaseKernel } from "../backends.js";
 import { Progress } from "../cli/progress.js";
 
@@ -38,12 +39,15 @@ A class whose elements follow different trees (the order depends on the tile pos
 rule in the vocabulary explains, is reported; its calls can still be replayed from probe profiles.
 
 Example: chimera derive --backend openblas-0.3.21-sandybridge-serial --out sandybridge.json`,
-  knownFlags: ["backend", "classes", "n", "rows", "out"],
+  flags: {
+    backend: backendFlag(), classes: { type: "string", default: "NT/1" }, n: { type: "int", min: 1, max: 512, default: 9 },
+    rows: { type: "int", min: 2, max: 512, default: 19 }, out: { type: "path" },
+  },
   async run(args, io) {
-    const id = stringFlag(args, "backend");
-    const classes = parseClasses(stringFlag(args, "classes", "NT/1"));
-    const n = numberFlag(args, "n", 9, { min: 1, max: 512, integer: true });
-    const rows = numberFlag(args, "rows", 19, { min: 2, max: 512, integer: true });
+    const id = getString(args, "backend");
+    const classes = parseClasses(getString(args, "classes"));
+    const n = getNumber(args, "n");
+    const rows = getNumber(args, "rows");
     const kernel = getKernel(id);
     const t0 = performance.now();
     const profiles: ProbeProfile[] = [];
@@ -60,7 +64,7 @@ Example: chimera derive --backend openblas-0.3.21-sandybridge-serial --out sandy
     const probeSeconds = (performance.now() - t0) / 1000;
     const { order, unexplained } = deriveOrder(profiles);
     const fitSeconds = (performance.now() - t0) / 1000 - probeSeconds;
-    const out = optionalFlag(args, "out");
+    const out = maybeString(args, "out");
     if (out) writeFileSync(out, JSON.stringify(order, null, 2) + "\n");
     if (args.json) {
       io.out(JSON.stringify({ order, unexplained, probeSeconds, fitSeconds }, null, 2) + "\n");

@@ -1,6 +1,7 @@
 import { argmax, noGrad, Tensor } from "@chimera/tensor";
 import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getBoolean, getNumber, getString, maybeNumber, maybeString } from "../cli/args.js";
+import { backendFlag, dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { getKernel } from "../backends.js";
 import { zooEntry } from "../model-zoo.js";
@@ -27,19 +28,20 @@ algebra call on one backend, and prints the accuracy.
   --json           print {model, backend, accuracy, correct, n, batchSize, weights, data, seconds}
 
 Example: chimera eval fmnist-mlp --backend reference --json`,
-  booleanFlags: ["fixture"],
-  knownFlags: ["backend", "weights", "batch-size", "data-dir", "limit"],
+  flags: {
+    backend: backendFlag("reference"), weights: { type: "path" }, "batch-size": { type: "int", min: 1, max: 10000, default: 1 },
+    ...dataFlags, limit: { type: "int", min: 1, max: 10000 },
+  },
+  exclusive: [["data-dir", "fixture"]],
+  positional: { min: 1, max: 1, names: "exactly one MODEL (e.g. fmnist-mlp)" },
   async run(args, io) {
-    if (args.positional.length !== 1) throw new UsageError("expected exactly one MODEL (e.g. fmnist-mlp)");
     const entry = zooEntry(args.positional[0]);
-    const backend = stringFlag(args, "backend", "reference");
-    const kernel = getKernel(backend);
-    const weights = optionalFlag(args, "weights") ?? entry.weightsPath;
-    const batchSize = numberFlag(args, "batch-size", 1, { min: 1, max: 10000, integer: true });
-    const limit = numberFlag(args, "limit", Infinity, { min: 1, integer: false });
-    const dataDir = optionalFlag(args, "data-dir");
-    const fixture = args.flags.get("fixture") === true;
-    if (fixture && dataDir) throw new UsageError("give --data-dir or --fixture, not both");
+    const batchSize = getNumber(args, "batch-size");
+    const limit = maybeNumber(args, "limit") ?? Infinity;
+    const dataDir = maybeString(args, "data-dir");
+    const fixture = getBoolean(args, "fixture");
+    const kernel = getKernel(getString(args, "backend"));
+    const weights = maybeString(args, "weights") ?? entry.weightsPath;
 
     const model = entry.create().eval();
     loadModule(weights, model);

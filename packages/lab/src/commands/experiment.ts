@@ -2,39 +2,51 @@ import type { Command } from "../cli/command.js";
 import { UsageError } from "../cli/args.js";
 import { experiments } from "../experiments/index.js";
 import type { Experiment } from "../experiments/experiment.js";
+import type { FlagSpec, FlagSpecs } from "../cli/flag-spec.js";
 import { commonFlags, paperSamples } from "../experiments/experiment-options.js";
 
 const width = Math.max(...experiments.map((e) => e.name.length));
 
+/** Two specs are the same when their fields are (check functions by identity). */
+function sameSpec(a: FlagSpec, b: FlagSpec): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => {
+    const x = (a as Record<string, unknown>)[k], y = (b as Record<string, unknown>)[k];
+    return typeof x === "function" || typeof y === "function" ? x === y : JSON.stringify(x) === JSON.stringify(y);
+  });
+}
+
 /**
- * The boolean flags the experiments declare. A name that is boolean in one experiment and takes a
- * value in another could not be parsed before the experiment is known: that is a programming error.
+ * The flags of every experiment, merged (besides the common ones), so the command line can be parsed
+ * before the experiment is known. A name two experiments declare with different specs could not be
+ * parsed so: that is a programming error, thrown naming the experiment and the flag.
  */
-export function experimentBooleanFlags(list: readonly Experiment[]): string[] {
-  const booleans = new Set(list.flatMap((e) => e.booleanFlags ?? []));
+export function experimentFlagSpecs(list: readonly Experiment[]): FlagSpecs {
+  const merged: Record<string, FlagSpec> = { ...commonFlags };
+  const owner = new Map<string, string>(Object.keys(commonFlags).map((k) => [k, "(common)"]));
   for (const e of list) {
-    for (const b of e.booleanFlags ?? []) {
-      if (!(e.flags ?? []).includes(b)) throw new Error(`experiment ${e.name}: boolean flag --${b} is not among its flags`);
-    }
-    for (const f of e.flags ?? []) {
-      if (booleans.has(f) && !(e.booleanFlags ?? []).includes(f)) {
-        throw new Error(`experiment ${e.name}: --${f} takes a value here but is boolean in another experiment`);
+    for (const [name, spec] of Object.entries(e.flags ?? {})) {
+      const prior = merged[name];
+      if (prior && !sameSpec(prior, spec)) {
+        throw new Error(`experiment ${e.name}: --${name} is declared as ${JSON.stringify(spec)} here but as ${JSON.stringify(prior)} in ${owner.get(name)}`);
       }
+      merged[name] = spec;
+      owner.set(name, e.name);
     }
   }
-  return [...booleans];
+  return merged;
 }
 
 /**
  * `chimera experiment NAME`: runs one of the paper's experiments from the list in
- * experiments/index.ts. Every flag any experiment declares is parsed; flags the chosen experiment
- * does not declare are usage errors naming it. A flag takes a value unless some experiment lists it
- * in its booleanFlags.
+ * experiments/index.ts. Every flag any experiment declares is parsed with its type; flags the chosen
+ * experiment does not declare are usage errors naming it.
  */
 export const command: Command = {
   name: "experiment",
   summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
   help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--json]
+                          [--method algorithm1|local] [--max-linf E] [--max-queries Q]
                           [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
 Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
@@ -51,6 +63,10 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --workers N      worker threads, each running whole samples (default: the number of cores,
                    os.availableParallelism(), at most one per sample); results are the same for any N
   --json           print the summary as one JSON document
+  --method M       the search: algorithm1 (the paper's, default) or local (the boundary-then-local
+                   search, see chimera attack --help): fig5, fig6; table2 runs both
+  --max-linf E     local: every pixel within E 8-bit levels of the image (default unconstrained)
+  --max-queries Q  local: verdict queries per image at most (default 200)
   --warmup W       Algorithm 1's warm-up steps (default 2000)
   --iterations N   Algorithm 1's joint iterations (default 3000)
   --fixture        the committed first 200 test images
@@ -63,15 +79,14 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --d D            table3: the keyed noise's size in ULP (default 1000)
 
 Example: chimera experiment fig5 --samples 20 --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex`,
-  booleanFlags: experimentBooleanFlags(experiments),
-  knownFlags: [...new Set([...commonFlags, ...experiments.flatMap((e) => e.flags ?? [])])],
+  flags: experimentFlagSpecs(experiments),
+  exclusive: [["data-dir", "fixture"]],
+  positional: { min: 1, max: 1, names: `an experiment: ${experiments.map((e) => e.name).join(", ")}` },
   async run(args, io) {
-    const [name, ...extra] = args.positional;
-    if (name === undefined) throw new UsageError(`name an experiment: ${experiments.map((e) => e.name).join(", ")}`);
-    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const name = args.positional[0]!;
     const experiment = experiments.find((e) => e.name === name);
     if (!experiment) throw new UsageError(`unknown experiment "${name}"; experiments: ${experiments.map((e) => e.name).join(", ")}`);
-    const allowed = new Set<string>([...commonFlags, ...(experiment.flags ?? []), "json", "help"]);
+    const allowed = new Set<string>([...Object.keys(commonFlags), ...Object.keys(experiment.flags ?? {}), "json", "help"]);
     for (const flag of args.flags.keys()) if (!allowed.has(flag)) throw new UsageError(`experiment ${name} takes no --${flag}`);
     return experiment.run(args, io);
   },

@@ -1,6 +1,6 @@
 import { classOf, derivedKernel, sameClass, emulatedKernels, fidelitySuite, measureFidelity, type FidelityCase, type Kernel } from "@chimera/kernels";
 import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, UsageError } from "../cli/args.js";
+import { getNumber, maybeList, UsageError } from "../cli/args.js";
 import { allBackends, readDerivedOrder, releaseKernel } from "../backends.js";
 import { fidelityPairs, pairedBackend } from "../fidelity-pairs.js";
 
@@ -30,10 +30,10 @@ of bit-identical output elements per emulation and the shapes where it is below 
                    or it failed): those are listed, the rest measured
 
 Example: chimera fidelity --backends openblas-0.3.21-haswell --json`,
-  knownFlags: ["backends", "random"],
+  flags: { backends: { type: "list", min: 1 }, random: { type: "int", min: 0, max: 1000, default: 24 } },
   async run(args, io) {
-    const wanted = optionalFlag(args, "backends")?.split(",").map((s) => s.trim()).filter(Boolean) ?? Object.keys(fidelityPairs);
-    const suite = fidelitySuite(numberFlag(args, "random", 24, { min: 0, max: 1000, integer: true }));
+    const wanted = maybeList(args, "backends") ?? Object.keys(fidelityPairs);
+    const suite = fidelitySuite(getNumber(args, "random"));
     // Each emulation, the native id it models, and the calls it answers.
     const jobs = wanted.map((id) => {
       if (id.startsWith("derived:")) {

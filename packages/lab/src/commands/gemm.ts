@@ -1,6 +1,7 @@
 import { getKernel, releaseKernel } from "../backends.js";
 import type { Command } from "../cli/command.js";
-import { booleanFlag, numberFlag, requiredFlag } from "./flag-values.js";
+import { getBoolean, getNumber, getString, maybeString, UsageError } from "../cli/args.js";
+import { backendFlag } from "../cli/common-flags.js";
 import { readNpyF32, writeNpyF32 } from "../npy-f32.js";
 
 /** The 2-D shape of a .npy operand, or an error naming the flag. */
@@ -27,25 +28,29 @@ export const command: Command = {
     "",
     "Example: chimera gemm --backend openblas-0.3.21-haswell-serial --a x.npy --b w.npy --out y.npy",
   ].join("\n"),
-  booleanFlags: ["trans-a", "trans-b"],
+  flags: {
+    backend: backendFlag(), a: { type: "path" }, b: { type: "path" }, c: { type: "path" }, out: { type: "path" },
+    "trans-a": { type: "boolean" }, "trans-b": { type: "boolean" },
+    alpha: { type: "number", min: -3.4e38, max: 3.4e38, float32: true, default: 1 },
+    beta: { type: "number", min: -3.4e38, max: 3.4e38, float32: true, default: 1 },
+  },
+  requires: { beta: "c" },
   async run(args, io) {
-    const id = requiredFlag(args, "backend");
-    const transA = booleanFlag(args, "trans-a"), transB = booleanFlag(args, "trans-b");
-    const A = matrix("a", requiredFlag(args, "a")), B = matrix("b", requiredFlag(args, "b"));
-    const out = requiredFlag(args, "out");
+    const id = getString(args, "backend");
+    const transA = getBoolean(args, "trans-a"), transB = getBoolean(args, "trans-b");
+    const alpha = getNumber(args, "alpha");
+    const aPath = getString(args, "a"), bPath = getString(args, "b"), out = getString(args, "out");
+    const A = matrix("a", aPath), B = matrix("b", bPath);
     const m = transA ? A.cols : A.rows, k = transA ? A.rows : A.cols;
     const kb = transB ? B.cols : B.rows, n = transB ? B.rows : B.cols;
-    if (k !== kb) throw new Error(`op(A) is ${m}x${k} but op(B) is ${kb}x${n}: inner dimensions differ`);
-    const alpha = numberFlag(args, "alpha", 1);
+    if (k !== kb) throw new UsageError(`--a ${aPath} and --b ${bPath}: op(A) is ${m}x${k} but op(B) is ${kb}x${n}: inner dimensions differ`);
     let beta = 0, c: Float32Array = new Float32Array(m * n);
-    const cPath = args.flags.get("c");
-    if (typeof cPath === "string") {
+    const cPath = maybeString(args, "c");
+    if (cPath !== undefined) {
       const C = matrix("c", cPath);
-      if (C.rows !== m || C.cols !== n) throw new Error(`--c ${cPath}: expected ${m}x${n}, got ${C.rows}x${C.cols}`);
+      if (C.rows !== m || C.cols !== n) throw new UsageError(`--c ${cPath}: expected ${m}x${n}, got ${C.rows}x${C.cols}`);
       c = C.data;
-      beta = numberFlag(args, "beta", 1);
-    } else if (args.flags.has("beta")) {
-      throw new Error("--beta needs --c");
+      beta = getNumber(args, "beta");
     }
     const kernel = getKernel(id);
     try {

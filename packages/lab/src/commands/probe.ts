@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { decodeTree, formatTree, probe, treeSvg, type ProbeOp } from "@chimera/kernels";
 import type { Command } from "../cli/command.js";
-import { optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getBoolean, getString, maybeString } from "../cli/args.js";
+import { backendFlag } from "../cli/common-flags.js";
 import { getKernel } from "../backends.js";
 import { parseShape } from "../shape-flag.js";
 
@@ -27,21 +28,21 @@ emulated, or a profile. The profile it writes replays the call bit for bit as a 
   --json           print the profile instead of a summary
 
 Example: chimera probe --backend openblas-0.3.21-haswell --shape 1x128x784 --trans-b --beta 1 --svg tree.svg`,
-  booleanFlags: ["trans-a", "trans-b"],
-  knownFlags: ["backend", "op", "shape", "beta", "out", "svg"],
+  flags: {
+    backend: backendFlag(), op: { type: "enum", values: ["gemm", "gemv", "dot"], default: "gemm" }, shape: { type: "string" },
+    "trans-a": { type: "boolean" }, "trans-b": { type: "boolean" }, beta: { type: "enum", values: ["0", "1"], default: "0" },
+    out: { type: "path" }, svg: { type: "path" },
+  },
   async run(args, io) {
-    const kernel = getKernel(stringFlag(args, "backend"));
-    const op = stringFlag(args, "op", "gemm");
-    if (op !== "gemm" && op !== "gemv" && op !== "dot") throw new UsageError(`--op must be gemm, gemv or dot, got "${op}"`);
-    const { m, n, k } = parseShape(stringFlag(args, "shape"));
-    const betaFlag = stringFlag(args, "beta", "0");
-    if (betaFlag !== "0" && betaFlag !== "1") throw new UsageError(`--beta must be 0 or 1, got "${betaFlag}"`);
+    const op = getString(args, "op");
+    const { m, n, k } = parseShape(getString(args, "shape"));
     const shape = {
-      m, n, k, transA: args.flags.get("trans-a") === true, transB: args.flags.get("trans-b") === true,
-      beta: Number(betaFlag) as 0 | 1,
+      m, n, k, transA: getBoolean(args, "trans-a"), transB: getBoolean(args, "trans-b"),
+      beta: Number(getString(args, "beta")) as 0 | 1,
     };
+    const kernel = getKernel(getString(args, "backend"));
     const profile = probe(kernel, op as ProbeOp, shape, { onProgress: (msg) => io.err(`probe ${kernel.info.id}: ${msg}\n`) });
-    const out = optionalFlag(args, "out"), svg = optionalFlag(args, "svg");
+    const out = maybeString(args, "out"), svg = maybeString(args, "svg");
     if (out) writeFileSync(out, JSON.stringify(profile) + "\n");
     if (svg) {
       const title = `${kernel.info.id}: ${op} ${m}x${n}x${k}${shape.transA ? " transA" : ""}${shape.transB ? " transB" : ""} beta ${shape.beta}`;

@@ -2,8 +2,9 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { optim, Rng } from "@chimera/tensor";
 import type { Command } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
-import { adversarialFlags, pgdTransform } from "../adversarial-training.js";
+import { getBoolean, getNumber, getString, maybeString } from "../cli/args.js";
+import { backendFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
+import { adversarialFlags, adversarialSpecs, pgdTransform } from "../adversarial-training.js";
 import { Progress } from "../cli/progress.js";
 import { getKernel } from "../backends.js";
 import { zooEntry } from "../model-zoo.js";
@@ -46,25 +47,29 @@ the last finished epoch (a killed run loses at most the epoch in progress).
   --pgd-step-size A  PGD step size (default 2.5·E/S, Madry et al.'s rule)
 
 Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
-  booleanFlags: ["fresh"],
-  knownFlags: ["epochs", "batch-size", "lr", "seed", "backend", "data-dir", "limit", "out", "run-dir",
-    "adversarial", "eps", "pgd-steps", "pgd-step-size"],
+  flags: {
+    epochs: { type: "int", min: 1, max: 1000, default: 3 }, "batch-size": { type: "int", min: 1, max: 60000, default: 64 },
+    lr: { type: "number", min: 1e-8, max: 10, default: 1e-3 }, seed: seedFlag(0), backend: backendFlag("reference"),
+    "data-dir": dataFlags["data-dir"], limit: { type: "int", min: 1, max: 60000, default: 60000 }, out: { type: "path" },
+    "run-dir": { type: "path" }, fresh: { type: "boolean" }, ...adversarialSpecs,
+  },
+  requires: { eps: "adversarial", "pgd-steps": "adversarial", "pgd-step-size": "adversarial" },
+  positional: { min: 1, max: 1, names: "exactly one MODEL (e.g. fmnist-mlp)" },
   async run(args, io) {
-    if (args.positional.length !== 1) throw new UsageError("expected exactly one MODEL (e.g. fmnist-mlp)");
     const entry = zooEntry(args.positional[0]);
-    const epochs = numberFlag(args, "epochs", 3, { min: 1, max: 1000, integer: true });
-    const batchSize = numberFlag(args, "batch-size", 64, { min: 1, max: 60000, integer: true });
-    const lr = Math.fround(numberFlag(args, "lr", 1e-3, { min: 1e-8, max: 10 }));
-    const seed = numberFlag(args, "seed", 0, { min: 0, max: 2 ** 31 - 1, integer: true });
-    const kernel = getKernel(stringFlag(args, "backend", "reference"));
-    const dataDir = optionalFlag(args, "data-dir");
+    const epochs = getNumber(args, "epochs");
+    const batchSize = getNumber(args, "batch-size");
+    const lr = Math.fround(getNumber(args, "lr"));
+    const seed = getNumber(args, "seed");
+    const dataDir = maybeString(args, "data-dir");
     const adversarial = adversarialFlags(args);
-    const runDir = optionalFlag(args, "run-dir") ?? join(resultsDir(), "train", `${entry.name}-seed${seed}`);
-    const out = optionalFlag(args, "out") ?? join(runDir, `${entry.name}.safetensors`);
+    const limit = getNumber(args, "limit");
+    const kernel = getKernel(getString(args, "backend"));
+    const runDir = maybeString(args, "run-dir") ?? join(resultsDir(), "train", `${entry.name}-seed${seed}`);
+    const out = maybeString(args, "out") ?? join(runDir, `${entry.name}.safetensors`);
     const ckptPath = join(runDir, "checkpoint.safetensors"), logPath = join(runDir, "log.jsonl");
-    if (args.flags.get("fresh") === true) rmSync(ckptPath, { force: true });
+    if (getBoolean(args, "fresh")) rmSync(ckptPath, { force: true });
 
-    const limit = numberFlag(args, "limit", 60000, { min: 1, max: 60000, integer: true });
     const train = loadFmnist("train", { ...(dataDir ? { dataDir } : {}), limit });
     const test = loadFmnist("test", dataDir ? { dataDir } : {});
     const model = entry.create(seed).train();

@@ -1,6 +1,7 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
-import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
+import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
+import { searchSettings, runArms, type Arm } from "./sample-arms.js";
+import { UsageError } from "../cli/args.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
 
 /**
@@ -13,11 +14,11 @@ export const ablation: Experiment = {
   name: "ablation",
   summary: "§4.4 ablation: gradients at quantized vs unquantized inputs",
   flags: searchFlags,
-  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("ablation", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"]);
+    if (o.method !== "algorithm1") throw new UsageError(`experiment ablation: the §4.4 ablation is of Algorithm 1's gradients (--method algorithm1), got --method ${o.method}`);
     const arms: Arm[] = pairsOf(o.backendIds).flatMap(([a, b]) => (["quantized", "unquantized"] as const).map((gradientAt) => ({
-      id: `${a}__${b}__${gradientAt}`, backends: [a, b], settings: algorithm1Settings(o, { gradientAt }),
+      id: `${a}__${b}__${gradientAt}`, backends: [a, b], settings: searchSettings(o, { gradientAt }),
     })));
     const { outcomes, data, samples } = await runArms(o, arms, io);
     const rows = pairsOf(o.backendIds).map(([a, b]) => {

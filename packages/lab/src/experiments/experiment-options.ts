@@ -1,17 +1,25 @@
 import { join } from "node:path";
 import type { ParsedArgs } from "../cli/command.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getBoolean, getNumber, getString, isGiven, maybeList, maybeNumber, maybeString, UsageError } from "../cli/args.js";
+import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
+import type { FlagSpecs } from "../cli/flag-spec.js";
 import { resultsDir } from "../paths.js";
-import { workersFlag } from "../sample-pool.js";
+import { workersFlag, workersSpec } from "../sample-pool.js";
+import { zoo } from "../model-zoo.js";
 
 /** The flags every experiment accepts (besides --json): the sample count, backends, seed and output folder. */
-export const commonFlags = ["samples", "backends", "seed", "out", "workers"] as const;
+export const commonFlags: FlagSpecs = {
+  samples: { type: "int", min: 1, max: 100_000 }, backends: backendsFlag(2), seed: seedFlag(0), out: { type: "path" }, workers: workersSpec,
+};
 
 /** Flags of the experiments that run a search: its budget and where the test images come from. */
-export const searchFlags = ["model", "warmup", "iterations", "data-dir", "fixture", "weights"] as const;
-
-/** The boolean ones among searchFlags. */
-export const searchBooleanFlags = ["fixture"] as const;
+export const searchFlags: FlagSpecs = {
+  model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" },
+  method: { type: "enum", values: ["algorithm1", "local"], default: "algorithm1" },
+  "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
+  warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
+  ...dataFlags, weights: { type: "path" },
+};
 
 /** The paper's sample count per backend pair for FMNIST (§4.3). */
 export const paperSamples = 1024;
@@ -24,6 +32,11 @@ export interface ExperimentOptions {
   seed: number;
   out: string;
   model: string;
+  /** algorithm1 (the paper's, default) or local (the boundary-then-local search). */
+  method: "algorithm1" | "local";
+  /** The local search's L∞ bound in 8-bit levels and verdict budget (absent: its defaults). */
+  maxLinf?: number;
+  maxQueries?: number;
   warmup: number;
   iterations: number;
   /** The test set: --data-dir, else the committed fixture with --fixture, else the installed test set. */
@@ -34,23 +47,31 @@ export interface ExperimentOptions {
 }
 
 /** Reads the common and search flags; `defaultBackends` applies when --backends is absent. */
-export function experimentOptions(name: string, args: ParsedArgs, defaultBackends: readonly string[]): ExperimentOptions {
-  const backendIds = (optionalFlag(args, "backends") ?? defaultBackends.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
+export function experimentOptions(name: string, args: ParsedArgs, defaultBackends: readonly string[], opts: { everyMethod?: boolean } = {}): ExperimentOptions {
+  const backendIds = maybeList(args, "backends") ?? [...defaultBackends];
   if (backendIds.length < 2) throw new UsageError(`experiment ${name}: --backends needs at least two backend ids, got "${backendIds.join(",")}"`);
-  if (new Set(backendIds).size !== backendIds.length) throw new UsageError(`experiment ${name}: --backends lists a backend twice: "${backendIds.join(",")}"`);
-  const dataDir = optionalFlag(args, "data-dir");
-  const fixture = args.flags.get("fixture") === true;
-  if (dataDir && fixture) throw new UsageError("give --data-dir or --fixture, not both");
-  const weights = optionalFlag(args, "weights");
+  const dataDir = maybeString(args, "data-dir");
+  const fixture = getBoolean(args, "fixture");
+  const weights = maybeString(args, "weights");
+  // An experiment that runs every method (table2) takes the local search's bounds without --method.
+  if (opts.everyMethod && isGiven(args, "method")) throw new UsageError(`experiment ${name} runs every method; --method does not apply`);
+  const method = getString(args, "method") as ExperimentOptions["method"];
+  for (const f of ["max-linf", "max-queries"]) {
+    if (isGiven(args, f) && method !== "local" && !opts.everyMethod) throw new UsageError(`experiment ${name}: --${f} applies to --method local only`);
+  }
+  const maxLinf = maybeNumber(args, "max-linf"), maxQueries = maybeNumber(args, "max-queries");
   return {
     name,
-    samples: numberFlag(args, "samples", paperSamples, { min: 1, integer: true }),
+    samples: maybeNumber(args, "samples") ?? paperSamples,
     backendIds,
-    seed: numberFlag(args, "seed", 0, { min: 0, integer: true }),
-    out: optionalFlag(args, "out") ?? join(resultsDir(), "experiments", name),
-    model: stringFlag(args, "model", "fmnist-mlp"),
-    warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
-    iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
+    seed: getNumber(args, "seed"),
+    out: maybeString(args, "out") ?? join(resultsDir(), "experiments", name),
+    model: getString(args, "model"),
+    method,
+    ...(maxLinf === undefined ? {} : { maxLinf }),
+    ...(maxQueries === undefined ? {} : { maxQueries }),
+    warmup: getNumber(args, "warmup"),
+    iterations: getNumber(args, "iterations"),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },
     ...(weights ? { weights } : {}),
     workers: workersFlag(args),

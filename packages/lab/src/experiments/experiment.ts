@@ -1,4 +1,5 @@
 import type { CommandIO, ParsedArgs } from "../cli/command.js";
+import type { FlagSpecs } from "../cli/flag-spec.js";
 
 /**
  * One of the paper's experiments, run by `chimera experiment NAME`. Each appends finished samples
@@ -10,13 +11,11 @@ export interface Experiment {
   readonly name: string;
   /** One line for `chimera experiment --help`. */
   readonly summary: string;
-  /** Flags this experiment accepts besides the common ones (--samples, --backends, --seed, --out, --workers, --json). */
-  readonly flags?: readonly string[];
   /**
-   * The flags among `flags` that take no value (e.g. "fixture"); `chimera experiment` parses them as
-   * booleans. A name may not be boolean in one experiment and take a value in another.
+   * Flags this experiment accepts besides the common ones (--samples, --backends, --seed, --out,
+   * --workers, --json), with their types. A name two experiments declare must have the same spec.
    */
-  readonly booleanFlags?: readonly string[];
+  readonly flags?: FlagSpecs;
   /** Runs it; returns the exit code. With args.json, prints one JSON document (the summary) on stdout. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import type { Experiment } from "./experiment.js";
-import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags } from "./experiment-options.js";
-import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
+import { experimentOptions, pairsOf, searchFlags } from "./experiment-options.js";
+import { searchLine, searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { heatmapSvg } from "./svg-heatmap.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
 
@@ -19,10 +19,9 @@ export const fig5: Experiment = {
   name: "fig5",
   summary: "Figure 5: pairwise success rates of Algorithm 1, as an SVG heatmap",
   flags: searchFlags,
-  booleanFlags: searchBooleanFlags,
   async run(args, io) {
     const o = experimentOptions("fig5", args, fig5DefaultBackends);
-    const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: algorithm1Settings(o) }));
+    const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: searchSettings(o) }));
     const t0 = performance.now();
     const { outcomes, data, samples } = await runArms(o, arms, io);
     const seconds = (performance.now() - t0) / 1000;
@@ -30,11 +29,11 @@ export const fig5: Experiment = {
     const matrix = o.backendIds.map((a) => o.backendIds.map((b) => (a === b ? null : rate(a, b))));
     const svg = heatmapSvg({ title: `Chimera success rate per backend pair (${o.model}, ${samples.length} samples per pair)`, labels: o.backendIds, values: matrix });
     const md = `# Figure 5: pairwise success rates\n\n${o.model} on ${data}, ${samples.length} random test images per pair (seed ${o.seed}), ` +
-      `Algorithm 1 with ${o.warmup} warm-up steps and ${o.iterations} joint iterations, random targets.\n\n` +
+      `${searchLine(o)}, random targets.\n\n` +
       markdownTable(["backend 1", "backend 2", "found", "success rate", "mean s/sample"],
         outcomes.map((x) => [x.backends[0]!, x.backends[1]!, `${x.found}/${x.n}`, percent(x.successRate), x.meanSeconds.toFixed(2)])) +
       `\n![Figure 5](fig5.svg)\n`;
-    const summary = { experiment: "fig5", model: o.model, data, seed: o.seed, samples: samples.length, warmup: o.warmup, iterations: o.iterations, backends: o.backendIds, pairs: outcomes, matrix, secondsThisRun: seconds };
+    const summary = { experiment: "fig5", model: o.model, data, seed: o.seed, samples: samples.length, method: o.method, warmup: o.warmup, iterations: o.iterations, maxLinf: o.maxLinf ?? null, maxQueries: o.maxQueries ?? null, backends: o.backendIds, pairs: outcomes, matrix, secondsThisRun: seconds };
     const files = writeReport(o.out, summary, md, { "fig5.svg": svg });
     if (args.json) io.out(JSON.stringify({ ...summary, files }) + "\n");
     else {

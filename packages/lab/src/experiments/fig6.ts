@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { pocketDensity, pocketDistances, uint8ImageDomain, verdicts } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import type { Experiment } from "./experiment.js";
-import { numberFlag, optionalFlag, UsageError } from "../cli/args.js";
+import { getNumber, maybeString, UsageError } from "../cli/args.js";
 import type { CommandIO, ParsedArgs } from "../cli/command.js";
 import { setupAttack, type AttackSetup, type SampleRecord } from "../chimera-run.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { readJsonl } from "./jsonl-records.js";
-import { experimentOptions, searchBooleanFlags, pairsOf, searchFlags, type ExperimentOptions } from "./experiment-options.js";
-import { algorithm1Settings, runArms, type Arm } from "./sample-arms.js";
+import { experimentOptions, pairsOf, searchFlags, type ExperimentOptions } from "./experiment-options.js";
+import { searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { fig5DefaultBackends } from "./fig5.js";
 import { logLineChartSvg } from "./svg-lines.js";
 import { markdownTable, writeReport } from "./experiment-report.js";
@@ -41,12 +41,11 @@ const searchOnlyFlags = ["samples", "warmup", "iterations", "data-dir", "fixture
 export const fig6: Experiment = {
   name: "fig6",
   summary: "Figure 6: density of Chimeras within d ULP of each found one (pockets), as SVG curves; --from DIR reuses found ones",
-  flags: [...searchFlags, "perturbations", "from"],
-  booleanFlags: searchBooleanFlags,
+  flags: { ...searchFlags, perturbations: { type: "int", min: 1, max: 1_000_000, default: 100 }, from: { type: "path" } },
   async run(args, io) {
     const o = experimentOptions("fig6", args, fig5DefaultBackends.slice(0, 2));
-    const draws = numberFlag(args, "perturbations", 100, { min: 1, integer: true });
-    const from = optionalFlag(args, "from");
+    const draws = getNumber(args, "perturbations");
+    const from = maybeString(args, "from");
     const src = from ? chimerasFrom(from, o.model, o.weights, args) : await searchedChimeras(o, io);
     const log = join(o.out, `pockets-${draws}.jsonl`);
     const pockets = new Map(readJsonl<PocketRecord>(log).map((p) => [`${p.arm}/${p.sample}`, p]));
@@ -86,7 +85,7 @@ export const fig6: Experiment = {
 
 /** Algorithm 1 on every pair of --backends (as fig5), resumable like every experiment. */
 async function searchedChimeras(o: ExperimentOptions, io: CommandIO): Promise<ChimeraSource> {
-  const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: algorithm1Settings(o) }));
+  const arms: Arm[] = pairsOf(o.backendIds).map(([a, b]) => ({ id: `${a}__${b}`, backends: [a, b], settings: searchSettings(o) }));
   const { outcomes, records, data, samples, setupOf } = await runArms(o, arms, io);
   return {
     arms: arms.map((a) => {

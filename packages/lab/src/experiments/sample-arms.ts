@@ -31,9 +31,24 @@ export interface ArmOutcome {
   jsonl: string;
 }
 
-/** The search settings of Algorithm 1 as the options give them (random targets, §4.3). */
-export function algorithm1Settings(o: ExperimentOptions, overrides: Partial<SampleSettings> = {}): SampleSettings {
-  return { method: "algorithm1", seed: o.seed, targets: "random", warmup: o.warmup, iterations: o.iterations, gradientAt: "quantized", ...overrides };
+/** The search settings the options give (--method, default Algorithm 1; random targets, §4.3). */
+export function searchSettings(o: ExperimentOptions, overrides: Partial<SampleSettings> = {}): SampleSettings {
+  return {
+    method: o.method, seed: o.seed, targets: "random", warmup: o.warmup, iterations: o.iterations, gradientAt: "quantized",
+    ...(o.method === "local" ? localSettings(o) : {}), ...overrides,
+  };
+}
+
+/** How the options search, in words (for the reports). */
+export function searchLine(o: ExperimentOptions): string {
+  return o.method === "local"
+    ? `the boundary-then-local search with at most ${o.maxQueries ?? 200} verdict queries${o.maxLinf === undefined ? "" : ` and L∞ ≤ ${o.maxLinf}/255`}`
+    : `Algorithm 1 with ${o.warmup} warm-up steps and ${o.iterations} joint iterations`;
+}
+
+/** The local search's bounds as the options give them (only those set). */
+export function localSettings(o: Pick<ExperimentOptions, "maxLinf" | "maxQueries">): Pick<SampleSettings, "maxLinf" | "maxQueries"> {
+  return { ...(o.maxLinf === undefined ? {} : { maxLinf: o.maxLinf }), ...(o.maxQueries === undefined ? {} : { maxQueries: o.maxQueries }) };
 }
 
 /** The first `n` of a seeded random permutation of 0…size-1: more samples extend fewer, so a rerun with a larger --samples resumes. */

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { isChimera, uint8ImageDomain, verdicts, type AttackModel } from "@chimera/attack";
 import { KeyedNoise } from "@chimera/defense";
 import type { Experiment } from "./experiment.js";
-import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getNumber, maybeList, maybeNumber, maybeString, UsageError } from "../cli/args.js";
+import { dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
@@ -67,22 +68,25 @@ export function runDefendedSample(setup: AttackSetup, index: number, settings: S
 export const experiment: Experiment = {
   name: "table3",
   summary: "attack success without and with the keyed-noise defense (paper Table 3); resumable",
-  flags: ["d", "warmup", "iterations", "data-dir", "fixture"],
-  booleanFlags: ["fixture"],
+  flags: {
+    d: { type: "int", min: 0, max: 2 ** 31 - 1, default: 1000 },
+    warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
+    ...dataFlags,
+  },
   async run(args, io) {
-    const backendIds = stringFlag(args, "backends", "openblas-0.3.21-haswell,openblas-0.3.21-skylakex").split(",").map((s) => s.trim()).filter(Boolean);
-    const d = numberFlag(args, "d", 1000, { min: 0, max: 2 ** 31 - 1, integer: true });
-    const seed = numberFlag(args, "seed", 0, { min: 0, integer: true });
-    const dataDir = optionalFlag(args, "data-dir");
-    if (dataDir && args.flags.get("fixture") === true) throw new UsageError("give --data-dir or --fixture, not both");
+    const backendIds = maybeList(args, "backends") ?? ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"];
+    const d = getNumber(args, "d");
+    const seed = getNumber(args, "seed");
+    const dataDir = maybeString(args, "data-dir");
     const settings: SampleSettings = {
       method: "algorithm1", seed, targets: "random", gradientAt: "quantized",
-      warmup: numberFlag(args, "warmup", 2000, { min: 0, integer: true }),
-      iterations: numberFlag(args, "iterations", 3000, { min: 1, integer: true }),
+      warmup: getNumber(args, "warmup"),
+      iterations: getNumber(args, "iterations"),
     };
     const setup = setupAttack("fmnist-mlp", backendIds, { fixture: !dataDir, ...(dataDir ? { dataDir } : {}) });
-    const samples = numberFlag(args, "samples", 20, { min: 1, max: setup.data.n, integer: true });
-    const out = optionalFlag(args, "out") ?? join(resultsDir(), "experiments", "table3");
+    const samples = maybeNumber(args, "samples") ?? 20;
+    if (samples > setup.data.n) throw new UsageError(`--samples ${samples} exceeds the ${setup.data.n} images of ${setup.data.source}`);
+    const out = maybeString(args, "out") ?? join(resultsDir(), "experiments", "table3");
     const config = JSON.stringify({ backends: backendIds, d, data: setup.data.source, ...settings });
     mkdirSync(out, { recursive: true });
     const configPath = join(out, "config.json");
