@@ -1,5 +1,5 @@
-import { fma32 } from "../fp32/fma.js";
-import { fmaStep, lanes4x2Fma, lanes8Fma, SPLIT25 } from "./fused-steps.js";
+import { fmaStep } from "./fused-steps.js";
+import { chain1x1Fma, chain4x1Fma, chain4x2Fma, chain8x1Fma, evenOdd4x1Body, fusedPair, lanes4x2Fma, lanes8Fma } from "./fused-kernels.js";
 import {
   mklAvx2Dot, mklAvx512Axpy8, mklAvx512Dot, mklAvx512DotQuad2, mklAvx512Horner, mklEvenOdd, mklSseSum,
   type MklAvx2DotAccumulation, type MklAvx512Axpy8Accumulation, type MklAvx512DotAccumulation,
@@ -609,65 +609,14 @@ function chainTileMulAdd(a: Float32Array, aOff: number, lda: number, b: Float32A
 function evenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, body: number, len: number, v: Float64Array, e: number): void {
   const o = oddScratch;
   o[0] = 0; o[1] = 0; o[2] = 0; o[3] = 0;
-  for (let t = 0; ;) {
-    const q = fastEvenOdd4x1Fma(a, a0, lda, b, b0, t, body, v, e, o);
-    t = q >> 3;
-    if (t >= body) break;
-    for (let j = q & 7; j < 8; j++) {
-      const row = j & 3, i = e + row;
-      if (j < 4) v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + t]!, v[i]!);
-      else o[row] = fma32(a[a0 + row * lda + t + 1]!, b[b0 + t + 1]!, o[row]!);
-    }
-    t += 2;
-  }
+  evenOdd4x1Body(a, a0, lda, b, b0, body, v, e, o);
   if (body < len) chain4x1Fma(a, a0 + body, lda, b, b0 + body, len - body, v, e);
   v[e] = fround(v[e]! + o[0]!); v[e + 1] = fround(v[e + 1]! + o[1]!); v[e + 2] = fround(v[e + 2]! + o[2]!); v[e + 3] = fround(v[e + 3]! + o[3]!);
-}
-
-/** The even registers in v[e..e+3], the odd ones in o[0..3]; exits as the chain kernels (j < 4: even row j at t, else odd row j − 4 at t + 1). */
-function fastEvenOdd4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, body: number, v: Float64Array, e: number, o: Float64Array): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-  let e0 = v[e]!, e1 = v[e + 1]!, e2 = v[e + 2]!, e3 = v[e + 3]!, o0 = o[0]!, o1 = o[1]!, o2 = o[2]!, o3 = o[3]!;
-  loop: for (; t < body; t += 2) {
-    const y = b[b0 + t]!, z = b[b0 + t + 1]!;
-    u = a[a0 + t]! * y + e0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } e0 = r;
-    u = a[a1 + t]! * y + e1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } e1 = r;
-    u = a[a2 + t]! * y + e2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } e2 = r;
-    u = a[a3 + t]! * y + e3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } e3 = r;
-    u = a[a0 + t + 1]! * z + o0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } o0 = r;
-    u = a[a1 + t + 1]! * z + o1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } o1 = r;
-    u = a[a2 + t + 1]! * z + o2; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } o2 = r;
-    u = a[a3 + t + 1]! * z + o3; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } o3 = r;
-  }
-  v[e] = e0; v[e + 1] = e1; v[e + 2] = e2; v[e + 3] = e3; o[0] = o0; o[1] = o1; o[2] = o2; o[3] = o3;
-  return t * 8 + j;
 }
 
 const oddScratch = new Float64Array(4);
 const pairScratch = new Float64Array(2);
 
-/** Two fused registers w[0] (even t) and w[1] (odd t) over t < body (even), as the chain kernels. */
-function fusedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, w: Float64Array): void {
-  for (let t = 0; ;) {
-    const q = fastPairFma(a, ai, b, bi, t, body, w);
-    t = q >> 3;
-    if (t >= body) return;
-    for (let l = q & 7; l < 2; l++) w[l] = fma32(a[ai + t + l]!, b[bi + t + l]!, w[l]!);
-    t += 2;
-  }
-}
-
-function fastPairFma(a: Float32Array, ai: number, b: Float32Array, bi: number, t: number, body: number, w: Float64Array): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  let l0 = w[0]!, l1 = w[1]!;
-  loop: for (; t < body; t += 2) {
-    u = a[ai + t]! * b[bi + t]! + l0; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = r;
-    u = a[ai + t + 1]! * b[bi + t + 1]! + l1; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = r;
-  }
-  w[0] = l0; w[1] = l1;
-  return t * 8 + j;
-}
 
 const laneScratch = new Float64Array(16);
 
@@ -716,14 +665,6 @@ function lanes4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Arra
   v[e] = sp; v[e + 1] = sq;
 }
 
-/** The accumulators j.. (row j mod rows, column ⌊j/rows⌋ of a rows×cols block) of step t, with fma32. */
-function fmaSteps(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, j: number, rows: number, count: number, v: Float64Array, e: number, ld: number): void {
-  for (; j < count; j++) {
-    const row = j % rows, col = (j - row) / rows, i = e + col * ld + row;
-    v[i] = fma32(a[a0 + row * lda + t]!, b[b0 + col * ldb + t]!, v[i]!);
-  }
-}
-
 /**
  * L fused lanes (L a multiple of 8) over t < L·⌊end/L⌋, product t to lane t mod L, starting from and
  * leaving their values in w[0..L−1]; returns L·⌊end/L⌋. The lanes are independent, so they run 8 at a
@@ -760,109 +701,13 @@ function lanes8x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, 
   }
 }
 
-function chain4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
-  for (let t = 0; ;) {
-    const q = fast4x2Fma(a, a0, lda, b, b0, ldb, t, len, v, e, ld);
-    t = q >> 3;
-    if (t >= len) return;
-    fmaSteps(a, a0, lda, b, b0, ldb, t, q & 7, 4, 8, v, e, ld);
-    t++;
-  }
-}
 
-function fast4x2Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, t: number, len: number, v: Float64Array, e: number, ld: number): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;
-  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c01 = v[e + ld]!, c11 = v[e + ld + 1]!, c21 = v[e + ld + 2]!, c31 = v[e + ld + 3]!;
-  loop: for (; t < len; t++) {
-    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!, y1 = b[b1 + t]!;
-    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r;
-    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r;
-    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r;
-    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r;
-    u = x0 * y1 + c01; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } c01 = r;
-    u = x1 * y1 + c11; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } c11 = r;
-    u = x2 * y1 + c21; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } c21 = r;
-    u = x3 * y1 + c31; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } c31 = r;
-  }
-  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + ld] = c01; v[e + ld + 1] = c11; v[e + ld + 2] = c21; v[e + ld + 3] = c31;
-  return t * 8 + j;
-}
 
-function chain8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  for (let t = 0; ;) {
-    const q = fast8x1Fma(a, a0, lda, b, b0, t, len, v, e);
-    t = q >> 3;
-    if (t >= len) return;
-    fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 8, 8, v, e, 0);
-    t++;
-  }
-}
 
-function fast8x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
-  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!, c40 = v[e + 4]!, c50 = v[e + 5]!, c60 = v[e + 6]!, c70 = v[e + 7]!;
-  loop: for (; t < len; t++) {
-    const y0 = b[b0 + t]!;
-    let x = a[a0 + t]!;
-    u = x * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r; x = a[a1 + t]!;
-    u = x * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r; x = a[a2 + t]!;
-    u = x * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r; x = a[a3 + t]!;
-    u = x * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r; x = a[a4 + t]!;
-    u = x * y0 + c40; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } c40 = r; x = a[a5 + t]!;
-    u = x * y0 + c50; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } c50 = r; x = a[a6 + t]!;
-    u = x * y0 + c60; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } c60 = r; x = a[a7 + t]!;
-    u = x * y0 + c70; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } c70 = r;
-  }
-  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30; v[e + 4] = c40; v[e + 5] = c50; v[e + 6] = c60; v[e + 7] = c70;
-  return t * 8 + j;
-}
 
-function chain4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  for (let t = 0; ;) {
-    const q = fast4x1Fma(a, a0, lda, b, b0, t, len, v, e);
-    t = q >> 3;
-    if (t >= len) return;
-    fmaSteps(a, a0, lda, b, b0, 0, t, q & 7, 4, 4, v, e, 0);
-    t++;
-  }
-}
 
-function fast4x1Fma(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-  let c00 = v[e]!, c10 = v[e + 1]!, c20 = v[e + 2]!, c30 = v[e + 3]!;
-  loop: for (; t < len; t++) {
-    const x0 = a[a0 + t]!, x1 = a[a1 + t]!, x2 = a[a2 + t]!, x3 = a[a3 + t]!, y0 = b[b0 + t]!;
-    u = x0 * y0 + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } c00 = r;
-    u = x1 * y0 + c10; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } c10 = r;
-    u = x2 * y0 + c20; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } c20 = r;
-    u = x3 * y0 + c30; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } c30 = r;
-  }
-  v[e] = c00; v[e + 1] = c10; v[e + 2] = c20; v[e + 3] = c30;
-  return t * 8 + j;
-}
 
-function chain1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, len: number, v: Float64Array, e: number): void {
-  for (let t = 0; ;) {
-    const q = fast1x1Fma(a, a0, b, b0, t, len, v, e);
-    t = q >> 3;
-    if (t >= len) return;
-    v[e] = fma32(a[a0 + t]!, b[b0 + t]!, v[e]!);
-    t++;
-  }
-}
 
-function fast1x1Fma(a: Float32Array, a0: number, b: Float32Array, b0: number, t: number, len: number, v: Float64Array, e: number): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  let c00 = v[e]!;
-  for (; t < len; t++) {
-    u = a[a0 + t]! * b[b0 + t]! + c00; p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break; } c00 = r;
-  }
-  v[e] = c00;
-  return t * 8 + j;
-}
 
 function chain4x2MulAdd(a: Float32Array, a0: number, lda: number, b: Float32Array, b0: number, ldb: number, len: number, v: Float64Array, e: number, ld: number): void {
   const a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb;

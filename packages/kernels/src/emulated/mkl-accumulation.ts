@@ -1,5 +1,5 @@
-import { fma32 } from "../fp32/fma.js";
-import { fmaStep, lanes4x2Fma, lanes8Fma, SPLIT25 } from "./fused-steps.js";
+import { fmaStep } from "./fused-steps.js";
+import { avx2Chunks, lanes4x2Fma, lanes8Fma } from "./fused-kernels.js";
 
 const fround = Math.fround;
 
@@ -277,37 +277,11 @@ export function mklAvx2Dot(a: Float32Array, ai: number, b: Float32Array, bi: num
   const chunks = len >> 4;
   // Lanes 1..7 of chunk 0 take s itself: −0 + s is s for every s (+0 + s is not, for s = −0).
   if (chunks > 0) for (let l = 1; l < 8; l++) v[l] = -0;
-  for (let c = 0; ;) {
-    const q = fastAvx2Chunks(a, ai, b, bi, c, chunks, v);
-    c = q >> 3;
-    if (c >= chunks) break;
-    const t0 = ai + 16 * c, u0 = bi + 16 * c;
-    for (let l = q & 7; l < 8; l++) v[l] = fround(v[l]! + fma32(a[t0 + l]!, b[u0 + l]!, fround(a[t0 + 8 + l]! * b[u0 + 8 + l]!)));
-    c++;
-  }
+  avx2Chunks(a, ai, b, bi, chunks, v);
   let t = 16 * chunks;
   if (acc.variant === "single" && len - t >= 8) for (const end = t + 8; t < end; t++) v[t & 7] = fround(v[t & 7]! + fround(a[ai + t]! * b[bi + t]!));
   for (; t < len; t++) v[t & 7] = fmaStep(a[ai + t]!, b[bi + t]!, v[t & 7]!);
   return fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
-}
-
-/** The chunks c.. of mklAvx2Dot in a call-free fast loop (see fastLanes8Fma); returns c·8 + l at the first lane whose fused sum may be a midpoint. */
-function fastAvx2Chunks(a: Float32Array, ai: number, b: Float32Array, bi: number, c: number, chunks: number, v: Float64Array): number {
-  let u = 0, p = 0, r = 0, j = 0, m = false;
-  let l0 = v[0]!, l1 = v[1]!, l2 = v[2]!, l3 = v[3]!, l4 = v[4]!, l5 = v[5]!, l6 = v[6]!, l7 = v[7]!;
-  loop: for (; c < chunks; c++) {
-    const x = ai + 16 * c, y = bi + 16 * c;
-    u = a[x]! * b[y]! + fround(a[x + 8]! * b[y + 8]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 0; break loop; } l0 = fround(l0 + r);
-    u = a[x + 1]! * b[y + 1]! + fround(a[x + 9]! * b[y + 9]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 1; break loop; } l1 = fround(l1 + r);
-    u = a[x + 2]! * b[y + 2]! + fround(a[x + 10]! * b[y + 10]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 2; break loop; } l2 = fround(l2 + r);
-    u = a[x + 3]! * b[y + 3]! + fround(a[x + 11]! * b[y + 11]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 3; break loop; } l3 = fround(l3 + r);
-    u = a[x + 4]! * b[y + 4]! + fround(a[x + 12]! * b[y + 12]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 4; break loop; } l4 = fround(l4 + r);
-    u = a[x + 5]! * b[y + 5]! + fround(a[x + 13]! * b[y + 13]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 5; break loop; } l5 = fround(l5 + r);
-    u = a[x + 6]! * b[y + 6]! + fround(a[x + 14]! * b[y + 14]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 6; break loop; } l6 = fround(l6 + r);
-    u = a[x + 7]! * b[y + 7]! + fround(a[x + 15]! * b[y + 15]!); p = u * SPLIT25; r = fround(u); m = r !== u; if (p - (p - u) === u && m) { j = 7; break loop; } l7 = fround(l7 + r);
-  }
-  v[0] = l0; v[1] = l1; v[2] = l2; v[3] = l3; v[4] = l4; v[5] = l5; v[6] = l6; v[7] = l7;
-  return c * 8 + j;
 }
 
 /**
