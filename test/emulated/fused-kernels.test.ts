@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { compileFusedLoopReference, fusedKernels, F32_MAX } from "@chimera/kernels";
+import { compileFusedLoopReference, fusedKernels, mulAddKernels, F32_MAX } from "@chimera/kernels";
 
 /*
  * Each fused kernel emitted by fused-loop.ts against its plain form (every step by fma32, emitted from the
@@ -85,6 +85,26 @@ describe("fused kernels emitted by fused-loop.ts, bit-identical to their plain f
           }
         }
         if (family === "hard") expect(doubleRoundingWrong, "hard cases where double rounding is wrong").to.be.greaterThan(lengths.length / 4);
+      });
+    }
+  }
+});
+
+describe("multiply-then-add kernels emitted by fused-loop.ts, bit-identical to step-by-step fl(c + fl(a·b))", () => {
+  for (const [name, kernel] of Object.entries(mulAddKernels)) {
+    const reference = compileFusedLoopReference<(...xs: unknown[]) => void>(kernel.spec, (x, y, c) => fround(c + fround(x * y)));
+    for (const family of ["random", "special"] as const) {
+      it(`${name}: ${family} inputs, lengths 0..40 and 100..190`, () => {
+        const st = new Stream(name.length * 104729 + family.length);
+        for (const length of [...Array.from({ length: 41 }, (_, i) => i), 100, 129, 190]) {
+          const xs = args(name, kernel.spec.params, st, family, length);
+          const ys = xs.map((x) => (x instanceof Float64Array ? x.slice() : x));
+          (kernel as unknown as (...a: unknown[]) => void)(...xs);
+          reference(...ys);
+          xs.forEach((x, i) => {
+            if (x instanceof Float64Array) expect(same(x, ys[i] as Float64Array), `${name} ${family} length ${length} argument ${kernel.spec.params[i]}`).to.equal(true);
+          });
+        }
       });
     }
   }

@@ -1,4 +1,4 @@
-import { compileFusedLoop, registers, type FusedStep } from "./fused-loop.js";
+import { compileFusedLoop, compileMulAddLoop, registers, type FusedLoopSpec, type FusedStep } from "./fused-loop.js";
 
 /*
  * The fused (FMA) register kernels, each declared once as data and emitted by fused-loop.ts: the chain
@@ -23,34 +23,42 @@ function blockRegisters(rows: number, cols: number): { name: string; home: strin
 }
 const rowBases = (rows: number): string => Array.from({ length: rows - 1 }, (_, i) => `a${i + 1} = a${i} + lda`).join(", ");
 
-/** v[e + col·ld + row] := fused chain over t < len of a[a_row + t]·b[b_col + t], rows a0 + row·lda, columns b0 + col·ldb (4×2). */
-export const chain4x2Fma = compileFusedLoop<(a: A, a0: number, lda: number, b: A, b0: number, ldb: number, len: number, v: V, e: number, ld: number) => void>({
-  name: "chain4x2Fma", params: ["a", "a0", "lda", "b", "b0", "ldb", "len", "v", "e", "ld"], end: "len", stride: "1",
-  setup: `const ${rowBases(4)}, b1 = b0 + ldb;`, registers: blockRegisters(4, 2),
-  head: "const x0 = a[a0 + t], x1 = a[a1 + t], x2 = a[a2 + t], x3 = a[a3 + t], y0 = b[b0 + t], y1 = b[b1 + t];",
-  steps: blockSteps(4, 2, (r) => `x${r}`, (c) => `y${c}`),
-});
+/**
+ * The chain tile of rows×cols registers as data: register c{row}{col} (home v[e + col·ld + row]) takes
+ * a[a0 + row·lda + t]·b[b0 + col·ldb + t] for t < len, rows fastest within a step.
+ */
+function chainSpec(rows: number, cols: number): FusedLoopSpec {
+  const params = ["a", "a0", ...(rows > 1 ? ["lda"] : []), "b", "b0", ...(cols > 1 ? ["ldb"] : []), "len", "v", "e", ...(cols > 1 ? ["ld"] : [])];
+  const consts = [...(rows > 1 ? [rowBases(rows)] : []), ...(cols > 1 ? ["b1 = b0 + ldb"] : ["ld = 0"])];
+  // Up to 4 rows the x of a step are loaded first; 8 rows read them where used (fewer live registers).
+  const loadX = rows <= 4;
+  const xs = loadX ? Array.from({ length: rows }, (_, r) => `x${r} = a[a${r} + t]`) : [];
+  const ys = Array.from({ length: cols }, (_, c) => `y${c} = b[b${c} + t]`);
+  return {
+    name: `chain${rows}x${cols}`, params, end: "len", stride: "1",
+    setup: `const ${consts.join(", ")};`, registers: blockRegisters(rows, cols),
+    head: `const ${[...xs, ...ys].join(", ")};`,
+    steps: blockSteps(rows, cols, (r) => (loadX ? `x${r}` : `a[a${r} + t]`), (c) => `y${c}`),
+  };
+}
 
+type Tile4x2 = (a: A, a0: number, lda: number, b: A, b0: number, ldb: number, len: number, v: V, e: number, ld: number) => void;
+type TileNx1 = (a: A, a0: number, lda: number, b: A, b0: number, len: number, v: V, e: number) => void;
+type Tile1x1 = (a: A, a0: number, b: A, b0: number, len: number, v: V, e: number) => void;
+
+/** v[e + col·ld + row] := fused chain over t < len of a[a0 + row·lda + t]·b[b0 + col·ldb + t] (4×2). */
+export const chain4x2Fma = compileFusedLoop<Tile4x2>(chainSpec(4, 2));
 /** As chain4x2Fma, 8 rows of one column (v[e + row]). */
-export const chain8x1Fma = compileFusedLoop<(a: A, a0: number, lda: number, b: A, b0: number, len: number, v: V, e: number) => void>({
-  name: "chain8x1Fma", params: ["a", "a0", "lda", "b", "b0", "len", "v", "e"], end: "len", stride: "1",
-  setup: `const ${rowBases(8)}, ld = 0;`, registers: blockRegisters(8, 1), head: "const y0 = b[b0 + t];",
-  steps: blockSteps(8, 1, (r) => `a[a${r} + t]`, () => "y0"),
-});
-
+export const chain8x1Fma = compileFusedLoop<TileNx1>(chainSpec(8, 1));
 /** As chain4x2Fma, 4 rows of one column. */
-export const chain4x1Fma = compileFusedLoop<(a: A, a0: number, lda: number, b: A, b0: number, len: number, v: V, e: number) => void>({
-  name: "chain4x1Fma", params: ["a", "a0", "lda", "b", "b0", "len", "v", "e"], end: "len", stride: "1",
-  setup: `const ${rowBases(4)}, ld = 0;`, registers: blockRegisters(4, 1),
-  head: "const x0 = a[a0 + t], x1 = a[a1 + t], x2 = a[a2 + t], x3 = a[a3 + t], y0 = b[b0 + t];",
-  steps: blockSteps(4, 1, (r) => `x${r}`, () => "y0"),
-});
-
+export const chain4x1Fma = compileFusedLoop<TileNx1>(chainSpec(4, 1));
 /** v[e] := fused chain over t < len of a[a0 + t]·b[b0 + t]. */
-export const chain1x1Fma = compileFusedLoop<(a: A, a0: number, b: A, b0: number, len: number, v: V, e: number) => void>({
-  name: "chain1x1Fma", params: ["a", "a0", "b", "b0", "len", "v", "e"], end: "len", stride: "1",
-  registers: [{ name: "c00", home: "v[e]" }], steps: [{ x: "a[a0 + t]", y: "b[b0 + t]", c: "c00", keep: "c00 = r" }],
-});
+export const chain1x1Fma = compileFusedLoop<Tile1x1>(chainSpec(1, 1));
+/** The multiply-then-add chains of the same tiles: each step fl(c + fl(a·b)). */
+export const chain4x2MulAdd = compileMulAddLoop<Tile4x2>(chainSpec(4, 2));
+export const chain8x1MulAdd = compileMulAddLoop<TileNx1>(chainSpec(8, 1));
+export const chain4x1MulAdd = compileMulAddLoop<TileNx1>(chainSpec(4, 1));
+export const chain1x1MulAdd = compileMulAddLoop<Tile1x1>(chainSpec(1, 1));
 
 /** Two fused registers w[0] (even t) and w[1] (odd t) over t < body (even). */
 export const fusedPair = compileFusedLoop<(a: A, ai: number, b: A, bi: number, body: number, w: V) => void>({
@@ -104,3 +112,6 @@ export const avx2Chunks = compileFusedLoop<(a: A, ai: number, b: A, bi: number, 
 
 /** Every emitted fused kernel, for the property tests (test/emulated/fused-kernels.test.ts). */
 export const fusedKernels = { chain4x2Fma, chain8x1Fma, chain4x1Fma, chain1x1Fma, fusedPair, evenOdd4x1Body, lanes8Fma, lanes4x2Fma, avx2Chunks } as const;
+
+/** Every emitted multiply-then-add kernel, for the property tests. */
+export const mulAddKernels = { chain4x2MulAdd, chain8x1MulAdd, chain4x1MulAdd, chain1x1MulAdd } as const;

@@ -119,6 +119,36 @@ export function compileFusedLoopReference<F extends (...args: never[]) => void>(
   return new Function("fround", "fma32", "SPLIT25", fusedLoopReferenceSource(spec))(Math.fround, fma, SPLIT25) as F;
 }
 
+/**
+ * Source of the multiply-then-add form of the same declaration: every step r = fl(c + fl(x·y)) (two
+ * binary32 roundings, exact in JavaScript: x·y of binary32 values is exact in binary64 and the sum of
+ * two binary32 values rounds the same through binary64), no exit needed.
+ */
+export function mulAddLoopSource(spec: FusedLoopSpec): string {
+  const P = spec.params.join(", ");
+  const load = spec.registers.map((g) => `${g.name} = ${g.home}`).join(", ");
+  const store = spec.registers.map((g) => `${g.home} = ${g.name};`).join(" ");
+  const steps = spec.steps.map((s) => `r = fround(${s.c} + fround(${s.x} * ${s.y})); ${s.keep};`).join("\n    ");
+  return `
+return function ${spec.name}MulAdd(${P}) {
+  let r = 0;
+  ${spec.setup ?? ""}
+  let ${load};
+  for (let t = ${spec.start ?? "0"}; t < ${spec.end}; t += ${spec.stride}) {
+    ${spec.head ?? ""}
+    ${steps}
+  }
+  ${store}
+};`;
+}
+
+/** Compiles the multiply-then-add form of a declaration (mulAddLoopSource). */
+export function compileMulAddLoop<F extends (...args: never[]) => void>(spec: FusedLoopSpec): F & { readonly spec: FusedLoopSpec } {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const f = new Function("fround", mulAddLoopSource(spec))(Math.fround) as F;
+  return Object.assign(f, { spec });
+}
+
 /** `count` registers named prefix0.., homes from `home(i)`. */
 export function registers(prefix: string, count: number, home: (i: number) => string): { name: string; home: string }[] {
   return Array.from({ length: count }, (_, i) => ({ name: `${prefix}${i}`, home: home(i) }));
