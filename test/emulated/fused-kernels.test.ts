@@ -39,7 +39,7 @@ function args(name: string, params: readonly string[], st: Stream, family: Famil
   const scale = st.int(120) - 60, sign = st.int(2) === 0 ? 1 : -1;
   const f32 = (role: "a" | "b") => Float32Array.from({ length: N }, () => values(st, family, role, scale, sign));
   const f64 = () => Float64Array.from({ length: 64 }, () => values(st, family, "init", scale, sign));
-  const stride = name === "lanes8Fma" || name === "lanes4x2Fma" ? st.pick([8, 16]) : name === "fusedPair" || name === "evenOdd4x1Body" ? 2 : 1;
+  const stride = name === "lanes8Fma" || name === "lanes4x2Fma" ? st.pick([8, 16]) : name === "fusedPair" || name === "evenOdd4x1Body" ? 2 : name === "sseLanes4" ? 4 : name === "sseLanes8" ? 8 : 1;
   const len = length - (length % stride);
   return params.map((p) => {
     switch (p) {

@@ -110,8 +110,21 @@ export const avx2Chunks = compileFusedLoop<(a: A, ai: number, b: A, bi: number, 
   })),
 });
 
+/** `count` multiply-then-add lanes v[0..count−1] over products t < body (lane t mod count), in registers (MKL's SSE sums). */
+function sseLanesSpec(count: number): FusedLoopSpec {
+  return {
+    name: `sseLanes${count}`, params: ["a", "ai", "b", "bi", "body", "v"], end: "body", stride: String(count),
+    registers: registers("l", count, (i) => `v[${i}]`), head: "const x = ai + t, y = bi + t;",
+    steps: Array.from({ length: count }, (_, l) => ({ x: `a[x + ${l}]`, y: `b[y + ${l}]`, c: `l${l}`, keep: `l${l} = r` })),
+  };
+}
+/** Lanes v[0..3] over products t < body (lane t mod 4), multiplied then added. */
+export const sseLanes4 = compileMulAddLoop<(a: A, ai: number, b: A, bi: number, body: number, v: V) => void>(sseLanesSpec(4));
+/** Lanes v[0..7] over products t < body (lane t mod 8), multiplied then added. */
+export const sseLanes8 = compileMulAddLoop<(a: A, ai: number, b: A, bi: number, body: number, v: V) => void>(sseLanesSpec(8));
+
 /** Every emitted fused kernel, for the property tests (test/emulated/fused-kernels.test.ts). */
 export const fusedKernels = { chain4x2Fma, chain8x1Fma, chain4x1Fma, chain1x1Fma, fusedPair, evenOdd4x1Body, lanes8Fma, lanes4x2Fma, avx2Chunks } as const;
 
 /** Every emitted multiply-then-add kernel, for the property tests. */
-export const mulAddKernels = { chain4x2MulAdd, chain8x1MulAdd, chain4x1MulAdd, chain1x1MulAdd } as const;
+export const mulAddKernels = { chain4x2MulAdd, chain8x1MulAdd, chain4x1MulAdd, chain1x1MulAdd, sseLanes4, sseLanes8 } as const;

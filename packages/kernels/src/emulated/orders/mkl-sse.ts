@@ -1,3 +1,4 @@
+import { sseLanes4, sseLanes8 } from "../fused-kernels.js";
 import type { Order } from "./order.js";
 
 const fround = Math.fround;
@@ -59,36 +60,6 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
   }
   for (let t = end; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   return s;
-}
-
-/** Lanes v[0..3] over products t < body (lane t mod 4), multiplied then added, in registers. */
-function sseLanes4(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, v: Float64Array): void {
-  let l0 = v[0]!, l1 = v[1]!, l2 = v[2]!, l3 = v[3]!;
-  for (let t = 0; t < body; t += 4) {
-    const x = ai + t, y = bi + t;
-    l0 = fround(l0 + fround(a[x]! * b[y]!));
-    l1 = fround(l1 + fround(a[x + 1]! * b[y + 1]!));
-    l2 = fround(l2 + fround(a[x + 2]! * b[y + 2]!));
-    l3 = fround(l3 + fround(a[x + 3]! * b[y + 3]!));
-  }
-  v[0] = l0; v[1] = l1; v[2] = l2; v[3] = l3;
-}
-
-/** Lanes v[0..7] over products t < body (lane t mod 8), multiplied then added, in registers. */
-function sseLanes8(a: Float32Array, ai: number, b: Float32Array, bi: number, body: number, v: Float64Array): void {
-  let l0 = v[0]!, l1 = v[1]!, l2 = v[2]!, l3 = v[3]!, l4 = v[4]!, l5 = v[5]!, l6 = v[6]!, l7 = v[7]!;
-  for (let t = 0; t < body; t += 8) {
-    const x = ai + t, y = bi + t;
-    l0 = fround(l0 + fround(a[x]! * b[y]!));
-    l1 = fround(l1 + fround(a[x + 1]! * b[y + 1]!));
-    l2 = fround(l2 + fround(a[x + 2]! * b[y + 2]!));
-    l3 = fround(l3 + fround(a[x + 3]! * b[y + 3]!));
-    l4 = fround(l4 + fround(a[x + 4]! * b[y + 4]!));
-    l5 = fround(l5 + fround(a[x + 5]! * b[y + 5]!));
-    l6 = fround(l6 + fround(a[x + 6]! * b[y + 6]!));
-    l7 = fround(l7 + fround(a[x + 7]! * b[y + 7]!));
-  }
-  v[0] = l0; v[1] = l1; v[2] = l2; v[3] = l3; v[4] = l4; v[5] = l5; v[6] = l6; v[7] = l7;
 }
 
 /** The `mkl-sse` order. */
