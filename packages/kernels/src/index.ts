@@ -11,6 +11,8 @@ export type { EmulatedKernel } from "./emulated/emulated-kernel.js";
 export type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile, BlockContext } from "./emulated/declaration.js";
 export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulation.js";
 export { fmaStep } from "./emulated/accumulation.js";
+export { fusedKernels, mulAddKernels } from "./emulated/fused-kernels.js";
+export { compileFusedLoop, compileFusedLoopReference, fusedLoopSource, type FusedLoopSpec, type FusedStep } from "./emulated/fused-loop.js";
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations, eigenCacheSizes } from "./emulated/libraries/index.js";

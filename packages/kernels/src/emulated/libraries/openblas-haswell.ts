@@ -1,27 +1,12 @@
 import type { Accumulation } from "../accumulation.js";
-import type { BlockContext, EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
+import type { EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
+import { level3KernelCalls } from "./openblas-level3.js";
 
 /** One FMA chain per element (every COMPUTE_SIMPLE and m16n6 micro-kernel). */
 const chain: Accumulation = { kind: "chain", fused: true };
 /** KERNEL_k2m8n4 / KERNEL_*_k2m8n6: even k into ymm4.., odd k into ymm8.. (or ymm10..), 8 k per loop
  * trip; the k mod 8 rest (KERNEL_k1*) into the even set; SAVE adds the two sets. */
 const evenOdd: Accumulation = { kind: "interleaved", fused: true, accumulators: 2, unroll: 8 };
-
-/**
- * The columns one kernel call sees. driver/level3/level3.c (0.3.21): in the first ic block B is packed
- * and the kernel called in chunks of min_jj = 3·UNROLL_N (12) while ≥ 12 remain, else UNROLL_N (4) while
- * more than 4 remain, else the rest; later ic blocks call the kernel once on the whole N block.
- */
-function kernelCalls(ctx: BlockContext): Array<[number, number]> {
-  if (!ctx.firstIc) return [[0, ctx.nBlock]];
-  const out: Array<[number, number]> = [];
-  for (let s = 0; s < ctx.nBlock;) {
-    const rest = ctx.nBlock - s, w = rest >= 12 ? 12 : rest > 4 ? 4 : rest;
-    out.push([s, w]);
-    s += w;
-  }
-  return out;
-}
 
 /** sgemm_kernel_8x4_haswell_2.c CNAME: N in groups 12, 8, 4, 2, 1; each group walks M. */
 function* kernelTiles(m: number, s0: number, n: number): Iterable<Tile> {
@@ -71,7 +56,7 @@ const plan: GemmPlan = {
   // sgemm_beta first; then SAVE_*: vfmadd213ps (C), alpha, acc — C := α·acc + C in one FMA per k-block.
   meetC: { kind: "scale-then-add-blocks", fusedAlpha: true },
   *tiles(ctx) {
-    for (const [s0, w] of kernelCalls(ctx)) yield* kernelTiles(ctx.mBlock, s0, w);
+    for (const [s0, w] of level3KernelCalls(ctx, 4)) yield* kernelTiles(ctx.mBlock, s0, w);
   },
 };
 

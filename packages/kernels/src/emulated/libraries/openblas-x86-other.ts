@@ -1,7 +1,8 @@
 import type { Accumulation } from "../accumulation.js";
-import type { BlockContext, EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
+import type { EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import { openblasHaswell } from "./openblas-haswell.js";
+import { level3KernelCalls } from "./openblas-level3.js";
 
 /**
  * OpenBLAS 0.3.21, core type Zen: kernel/x86_64/KERNEL.ZEN names the Haswell sgemm kernel
@@ -57,20 +58,6 @@ export const openblasSandybridge: EmulationDeclaration = {
  * into another, each product added one step late; SSE multiply and add. */
 const nehalemM1N4N2: Accumulation = { kind: "pipelined-pair", fused: false, unroll: 4 };
 
-/** driver/level3/level3.c (0.3.21), UNROLL_N = 8: in the first ic block B is packed and the kernel
- * called on chunks of 24 columns while ≥ 24 remain, else 8 while more than 8 remain, else the rest;
- * later ic blocks call it once on the whole N block. */
-function nehalemKernelCalls(ctx: BlockContext): Array<[number, number]> {
-  if (!ctx.firstIc) return [[0, ctx.nBlock]];
-  const out: Array<[number, number]> = [];
-  for (let s = 0; s < ctx.nBlock;) {
-    const rest = ctx.nBlock - s, w = rest >= 24 ? 24 : rest > 8 ? 8 : rest;
-    out.push([s, w]);
-    s += w;
-  }
-  return out;
-}
-
 /** The kernel: N in groups of 8 while ≥ 8 remain, then 4, 2, 1 (bits of N mod 8); each group walks M
  * in 4s, then 2, then 1. Only the M = 1 tiles with N = 4 or 2 keep a different order. */
 function* nehalemKernelTiles(m: number, s0: number, n: number): Iterable<Tile> {
@@ -95,7 +82,7 @@ const nehalemPlan: GemmPlan = {
   // sgemm_beta first; then the kernel's store: mulps by α, addps with C.
   meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
   *tiles(ctx) {
-    for (const [s0, w] of nehalemKernelCalls(ctx)) yield* nehalemKernelTiles(ctx.mBlock, s0, w);
+    for (const [s0, w] of level3KernelCalls(ctx, 8)) yield* nehalemKernelTiles(ctx.mBlock, s0, w);
   },
 };
 
