@@ -103,14 +103,14 @@ describe("chimera experiment", () => {
     expect(JSON.parse(again.out).pairs[0].n).to.equal(3);
   });
 
-  it("table2 runs Algorithm 1 and the three baselines on the same images of one pair and writes the table", async () => {
+  it("table2 runs Algorithm 1, the local search and the three baselines on the same images of one pair and writes the table", async () => {
     const out = join(dir, "table2");
     const r = await runCli("experiment", "table2", "--samples", "2", ...pair, ...small, "--out", out, "--json");
     expect(r.code, r.err).to.equal(0);
     const s = JSON.parse(r.out);
-    expect(s.methods.map((m: { method: string }) => m.method)).to.deep.equal(["algorithm1", "binary-search", "boundary-samples", "carlini-wagner"]);
+    expect(s.methods.map((m: { method: string }) => m.method)).to.deep.equal(["algorithm1", "local", "binary-search", "boundary-samples", "carlini-wagner"]);
     const lines = jsonlLines(out);
-    expect([...lines.keys()]).to.deep.equal(["algorithm1.jsonl", "binary-search.jsonl", "boundary-samples.jsonl", "carlini-wagner.jsonl"]);
+    expect([...lines.keys()]).to.deep.equal(["algorithm1.jsonl", "binary-search.jsonl", "boundary-samples.jsonl", "carlini-wagner.jsonl", "local.jsonl"]);
     const samples = [...lines.values()].map((rows) => rows.map((l) => l.sample).sort().join());
     expect(new Set(samples).size).to.equal(1);
     for (const l of lines.get("carlini-wagner.jsonl")! as unknown as { checks: number; iterations: number; targets: number[] }[]) {
@@ -119,8 +119,9 @@ describe("chimera experiment", () => {
       expect(l.targets[0]).to.not.equal(l.targets[1]);
     }
     const md = readFileSync(join(out, "summary.md"), "utf8");
-    expect(md).to.contain(`| Binary search | ${s.methods[1].found}/2 |`);
-    expect(md).to.contain(`| Adv. examples (C&W L2) | ${s.methods[3].found}/2 |`);
+    expect(md).to.contain(`| Ours (boundary-then-local search) | ${s.methods[1].found}/2 |`);
+    expect(md).to.contain(`| Binary search | ${s.methods[2].found}/2 |`);
+    expect(md).to.contain(`| Adv. examples (C&W L2) | ${s.methods[4].found}/2 |`);
     const three = await runCli("experiment", "table2", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic,netlib-3.11", "--fixture", "--out", join(dir, "bad"));
     expect(three.code).to.equal(1);
     expect(three.err).to.contain("exactly two ids, got 3");
