@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { Tensor, readSafetensorsFile, writeSafetensorsFile, type HostArray, type nn, type optim } from "@chimera/tensor";
 
@@ -46,25 +46,4 @@ export function loadCheckpoint(path: string, model: nn.Module, opt: optim.Optimi
   return Number(metadata.epoch);
 }
 
-/**
- * Appends one JSON line (a finished unit of work) to a log file. When a killed run left a torn last
- * line (no newline), the record starts on a fresh line, so the torn one cannot swallow it.
- */
-export function appendJsonl(path: string, record: object): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, (endsTorn(path) ? "\n" : "") + JSON.stringify(record) + "\n");
-}
-
-/** True when `path` exists, is not empty and its last byte is not a newline. */
-function endsTorn(path: string): boolean {
-  if (!existsSync(path)) return false;
-  const size = statSync(path).size;
-  if (size === 0) return false;
-  const fd = openSync(path, "r"), last = Buffer.alloc(1);
-  try {
-    readSync(fd, last, 0, 1, size - 1);
-  } finally {
-    closeSync(fd);
-  }
-  return last[0] !== 0x0a;
-}
+export { appendJsonl } from "./experiments/jsonl-records.js";

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Command } from "../cli/command.js";
+import type { Command, CommandIO, ParsedArgs } from "../cli/command.js";
 import { getBoolean, getList, getNumber, getString, maybeNumber, maybeString, UsageError } from "../cli/args.js";
 import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
+import { openResultsFolder, setupPins } from "../results-folder.js";
 import { resultsDir } from "../paths.js";
 import { runSampleJobs, workersFlag, workersSpec, type SetupSpec } from "../sample-pool.js";
 import { finishedSamples, parseIndexList, runSample, sampleMethods, setupAttack, type SampleMethod, type SampleSettings, type TargetRule } from "../chimera-run.js";
@@ -85,56 +85,64 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     for (const i of images) if (i >= setup.data.n) throw new UsageError(`--images: ${i} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
 
     const out = maybeString(args, "out") ?? join(resultsDir(), "attack", setup.backends.map((k) => k.info.id).join("__"));
-    const log = join(out, "results.jsonl"), configPath = join(out, "config.json");
-    const config = JSON.stringify({ model: setup.entry.name, backends: backendIds, data: setup.data.source, ...settings });
-    mkdirSync(out, { recursive: true });
-    if (existsSync(configPath) && readFileSync(configPath, "utf8") !== config) {
-      throw new Error(`${out} holds results made with other settings (${readFileSync(configPath, "utf8")}); use another --out`);
+    const log = join(out, "results.jsonl");
+    // Pins everything that changes a record, locks the folder and repairs a torn last line.
+    const folder = openResultsFolder(out, { ...setupPins(setup), command: "attack", settings }, (line) => io.err(`${line}\n`));
+    try {
+      return await attackIn(folder.dir, log, images, setup, settings, backendIds, dataDir, weights, args, io);
+    } finally {
+      folder.release();
+      setup.real?.dispose();
     }
-    writeFileSync(configPath, config);
-    const done = finishedSamples(log);
-    const todo = images.filter((i) => !done.has(i));
-    if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
-
-    // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
-    const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
-    let finished = 0;
-    const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
-    // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
-    await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
-      appendJsonl(log, r);
-      done.set(j.index, r);
-      progress.update(++finished, `found ${images.filter((k) => done.get(k)?.found).length}/${images.length - todo.length + finished}`);
-    });
-    const rows = images.map((i) => done.get(i)!);
-    const found = rows.filter((r) => r.found);
-    const seconds = rows.reduce((s, r) => s + r.seconds, 0);
-    const steps = rows.reduce((s, r) => s + r.iterations + r.warmupIterations, 0);
-    const summary = {
-      model: setup.entry.name, backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
-      successRate: found.length / rows.length,
-      meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
-      meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
-      // Chimeras found on emulations, re-checked on the real libraries they model (when all are here)
-      realBackends: setup.real?.complete ? setup.real.realIds() : null,
-      rechecked: found.filter((r) => r.realLabels).length,
-      transferRate: found.some((r) => r.realLabels)
-        ? found.filter((r) => r.transfers).length / found.filter((r) => r.realLabels).length : null,
-    };
-    setup.real?.dispose();
-    if (args.json) io.out(JSON.stringify(summary) + "\n");
-    else {
-      io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
-        `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
-        `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
-      for (const r of found) {
-        const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
-        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255${real}\n`);
-      }
-      if (summary.transferRate !== null) {
-        io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
-      }
-    }
-    return 0;
   },
 };
+
+/** The attack proper, in a results folder this process holds. */
+async function attackIn(
+  out: string, log: string, images: number[], setup: ReturnType<typeof setupAttack>, settings: SampleSettings, backendIds: string[],
+  dataDir: string | undefined, weights: string | undefined, args: ParsedArgs, io: CommandIO,
+): Promise<number> {
+  const done = finishedSamples(log, setup.weightsSha256);
+  const todo = images.filter((i) => !done.has(i));
+  if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
+
+  // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
+  const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
+  let finished = 0;
+  const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
+  // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
+  await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
+    appendJsonl(log, r);
+    done.set(j.index, r);
+    progress.update(++finished, `found ${images.filter((k) => done.get(k)?.found).length}/${images.length - todo.length + finished}`);
+  });
+  const rows = images.map((i) => done.get(i)!);
+  const found = rows.filter((r) => r.found);
+  const seconds = rows.reduce((s, r) => s + r.seconds, 0);
+  const steps = rows.reduce((s, r) => s + r.iterations + r.warmupIterations, 0);
+  const summary = {
+    model: setup.entry.name, backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
+    successRate: found.length / rows.length,
+    meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
+    meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
+    // Chimeras found on emulations, re-checked on the real libraries they model (when all are here)
+    realBackends: setup.real?.complete ? setup.real.realIds() : null,
+    rechecked: found.filter((r) => r.realLabels).length,
+    transferRate: found.some((r) => r.realLabels)
+      ? found.filter((r) => r.transfers).length / found.filter((r) => r.realLabels).length : null,
+  };
+  if (args.json) io.out(JSON.stringify(summary) + "\n");
+  else {
+    io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
+      `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
+      `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
+    for (const r of found) {
+      const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
+      io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255${real}\n`);
+    }
+    if (summary.transferRate !== null) {
+      io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
+    }
+  }
+  return 0;
+}
