@@ -22,12 +22,15 @@ joint iteration tests the quantized image on every backend (batch 1, bit-faithfu
 8-bit image on which every pair of backends predicts a different label.
 
 Each finished image is appended as one JSON line to DIR/results.jsonl; a killed run started again
-with the same flags skips the images already there.
+with the same flags skips the images already there (a line torn by the kill is cut off first).
+DIR/config.json pins what made the records (version, model, weights and data sha256, each backend
+as it reported at load, every setting): resuming with a difference is an error naming it and both
+values. DIR/LOCK keeps a second run out while one writes.
 
   --backends A,B   two or more backend ids (see chimera eval --backend; e.g. openblas-0.3.21-haswell)
   --model NAME     fmnist-mlp (default)
   --images LIST    image indices, e.g. 0-9,20 (default: the first --samples images)
-  --samples N      how many images from 0 (default 20)
+  --samples N      how many images from 0 (default 20); give --images or --samples, not both
   --seed S         seeds the random targets (default 0)
   --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
   --warmup W       warm-up steps before the joint iterations (default 2000)
