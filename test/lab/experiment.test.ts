@@ -122,7 +122,7 @@ describe("chimera experiment", () => {
     expect(md).to.contain(`| Binary search | ${s.methods[1].found}/2 |`);
     expect(md).to.contain(`| Adv. examples (C&W L2) | ${s.methods[3].found}/2 |`);
     const three = await runCli("experiment", "table2", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic,netlib-3.11", "--fixture", "--out", join(dir, "bad"));
-    expect(three.code).to.equal(1);
+    expect(three.code).to.equal(2);
     expect(three.err).to.contain("exactly two ids, got 3");
   });
 
@@ -214,7 +214,7 @@ describe("chimera experiment", () => {
     expect(badId.code).to.equal(2);
     expect(badId.err).to.contain('unknown backend "no-such-blas"; nearest: ');
     const tooMany = await runCli("experiment", "fig5", ...pair, "--fixture", "--out", join(dir, "bad"));
-    expect(tooMany.code).to.equal(1);
+    expect(tooMany.code).to.equal(2);
     expect(tooMany.err).to.contain("--samples 1024 exceeds the 200 images");
     const none = await runCli("experiment");
     expect(none.code).to.equal(2);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { lockResultsFolder } from "../results-lock.js";
 import { join } from "node:path";
@@ -78,7 +79,9 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
       const test = loadFmnist("test", dataDir ? { dataDir } : {});
       const model = entry.create(seed).train();
       const opt = new optim.Adam(model.parameters(), { lr });
-      const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n,
+      // The training images and labels are pinned by digest: another data set cannot resume this run.
+      const dataSha256 = createHash("sha256").update(new Uint8Array(train.x.buffer, train.x.byteOffset, train.x.byteLength)).update(train.labels).digest("hex");
+      const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n, dataSha256,
         ...(adversarial ? { adversarial } : {}) });
       const done = loadCheckpoint(ckptPath, model, opt, config);
       if (done > 0) io.err(`resuming ${entry.name} after epoch ${done} from ${ckptPath}\n`);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { Rng } from "@chimera/tensor";
 import type { CommandIO } from "../cli/command.js";
 import { Progress } from "../cli/progress.js";
+import { UsageError } from "../cli/args.js";
 import { appendJsonl } from "../checkpoint.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import type { ExperimentOptions } from "./experiment-options.js";
@@ -65,7 +66,7 @@ export async function runArms(o: ExperimentOptions, arms: readonly Arm[], io: Co
   const setupOf = (backends: readonly string[]): AttackSetup => loaded(backends).setup;
   const data = setupOf(arms[0]!.backends).data;
   if (o.samples > data.n) {
-    throw new Error(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
+    throw new UsageError(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
       `give --samples ${data.n} or less, or --data-dir with the full test set`);
   }
   const samples = sampleIndices(o.samples, data.n, o.seed);
