@@ -83,6 +83,17 @@ describe("flags: fuzz over every command", () => {
     expect(tried).to.be.greaterThan(commands.length * 20);
   });
 
+  it("help and parser agree: each declared flag is in the help, each flag the help names is declared", () => {
+    // flags of other commands the help text points to
+    const elsewhere: Record<string, string[]> = { attack: ["backend"], derive: ["backends"] };
+    for (const command of commands) {
+      for (const flag of Object.keys(command.flags)) expect(command.help, `${command.name} --help`).to.contain(`--${flag}`);
+      const named = new Set([...command.help.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!));
+      const undeclared = [...named].filter((f) => !(f in command.flags) && f !== "json" && f !== "help" && !(elsewhere[command.name] ?? []).includes(f));
+      expect(undeclared, `${command.name} --help names flags it does not take`).to.deep.equal([]);
+    }
+  });
+
   it("each good value parses to exactly itself (never a default)", () => {
     const rng = new Rng(61);
     for (const command of commands) {
