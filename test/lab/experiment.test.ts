@@ -185,7 +185,7 @@ describe("chimera experiment", () => {
     expect(mixed.code).to.equal(2);
     expect(mixed.err).to.contain("--samples does not apply");
     const empty = await runCli("experiment", "fig6", "--from", join(dir, "fig5"), "--out", join(dir, "bad"));
-    if (empty.code !== 0) expect(empty.err).to.contain("no Chimera examples");
+    if (empty.code !== 0) expect(empty.err, empty.err).to.contain("no Chimera examples");
     const missing = await runCli("experiment", "fig6", "--from", join(dir, "nowhere"), "--out", join(dir, "bad"));
     expect(missing.code).to.equal(1);
     expect(missing.err).to.contain("is not a folder");

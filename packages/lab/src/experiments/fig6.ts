@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { openResultsFolder, RESULTS_FORMAT } from "../results-folder.js";
+import { chimeraVersion } from "../version.js";
 import { pocketDensity, pocketDistances, uint8ImageDomain, verdicts } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import type { Experiment } from "./experiment.js";
@@ -60,6 +62,13 @@ export const fig6: Experiment = {
 /** Figure 6 in a results folder this process holds. */
 async function fig6In(o: ExperimentOptions, draws: number, from: string | undefined, args: ParsedArgs, io: CommandIO): Promise<number> {
   const src = from ? chimerasFrom(from, o.model, o.weights, args) : await searchedChimeras(o, io);
+  if (from) {
+    // Pockets measured on Chimeras read from elsewhere: pin that source and what judges them (runArms pins the searched case).
+    const judge = src.setupOf(src.arms.find((a) => a.found > 0)!.backends) as AttackSetup;
+    const pins = { format: RESULTS_FORMAT, chimera: chimeraVersion, experiment: "fig6", from: resolve(from), model: o.model,
+      weightsSha256: judge.weightsSha256, seed: o.seed, arms: src.arms.map((a) => ({ id: a.id, backends: a.backends, chimeras: a.chimeras.map((r) => r.sample) })) };
+    openResultsFolder(o.out, pins, (line) => io.err(`${line}\n`)).release(); // the lock stays held by fig6 itself
+  }
   const log = join(o.out, `pockets-${draws}.jsonl`);
   const pockets = new Map(readJsonl<PocketRecord>(log).map((p) => [`${p.arm}/${p.sample}`, p]));
   const todo = src.arms.flatMap((arm) => arm.chimeras.filter((r) => !pockets.has(`${arm.id}/${r.sample}`)).map((r) => ({ arm, r })));
