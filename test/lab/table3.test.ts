@@ -34,7 +34,7 @@ describe("experiment table3", () => {
       err = "";
       let message = "";
       try { await table3Experiment.run(parsed({ ...flags, d: "5" }), io); } catch (e) { message = (e as Error).message; }
-      expect(message).to.contain("other settings");
+      expect(message).to.contain("holds results made with d = 1000, but this run has d = 5");
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

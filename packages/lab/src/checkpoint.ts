@@ -1,5 +1,6 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
+import { firstDifference } from "./results-folder.js";
 import { Tensor, readSafetensorsFile, writeSafetensorsFile, type HostArray, type nn, type optim } from "@chimera/tensor";
 
 /** What a training checkpoint records besides tensors: the finished epoch and the run's config. */
@@ -32,8 +33,12 @@ export function loadCheckpoint(path: string, model: nn.Module, opt: optim.Optimi
   if (!existsSync(path)) return 0;
   const { tensors, metadata } = readSafetensorsFile(path);
   if (metadata?.config !== config) {
-    throw new Error(`checkpoint ${path} was made with other settings (${metadata?.config ?? "none recorded"}); ` +
-      `rerun with those settings, or pass --fresh to start over`);
+    let what = metadata?.config ?? "none recorded";
+    try {
+      const d = firstDifference(JSON.parse(metadata!.config!), JSON.parse(config));
+      if (d) what = `${d.path} was ${JSON.stringify(d.was) ?? "(not recorded)"}, this run has ${JSON.stringify(d.now) ?? "(none)"}`;
+    } catch { /* not JSON: show it whole */ }
+    throw new Error(`checkpoint ${path} was made with other settings (${what}); rerun with those settings, or pass --fresh to start over`);
   }
   const modelState = new Map<string, Tensor>(), optState = new Map<string, Tensor>();
   for (const [k, a] of tensors) {
@@ -46,25 +51,4 @@ export function loadCheckpoint(path: string, model: nn.Module, opt: optim.Optimi
   return Number(metadata.epoch);
 }
 
-/**
- * Appends one JSON line (a finished unit of work) to a log file. When a killed run left a torn last
- * line (no newline), the record starts on a fresh line, so the torn one cannot swallow it.
- */
-export function appendJsonl(path: string, record: object): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, (endsTorn(path) ? "\n" : "") + JSON.stringify(record) + "\n");
-}
-
-/** True when `path` exists, is not empty and its last byte is not a newline. */
-function endsTorn(path: string): boolean {
-  if (!existsSync(path)) return false;
-  const size = statSync(path).size;
-  if (size === 0) return false;
-  const fd = openSync(path, "r"), last = Buffer.alloc(1);
-  try {
-    readSync(fd, last, 0, 1, size - 1);
-  } finally {
-    closeSync(fd);
-  }
-  return last[0] !== 0x0a;
-}
+export { appendJsonl } from "./experiments/jsonl-records.js";

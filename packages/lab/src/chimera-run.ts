@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Kernel } from "@chimera/kernels";
 import { argmaxOf, attackRecord, binarySearchChimera, boundarySampleChimera, carliniWagnerChimera, chooseTargets, findChimera, float64GradientKernel, localChimeraSearch, moduleAttackModel, uint8ImageDomain, type AttackModel, type AttackRecord, type ChimeraResult } from "@chimera/attack";
@@ -6,7 +7,7 @@ import { UsageError } from "./cli/args.js";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
 import { zooEntry, type ZooEntry } from "./model-zoo.js";
-import { loadModule } from "./weights.js";
+import { loadWeights } from "./weights.js";
 import { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 
 /** A model with its weights, its test images and the backends to set against each other. */
@@ -17,6 +18,10 @@ export interface AttackSetup {
   backends: Kernel[];
   /** The real libraries behind emulated backends, to re-check each Chimera found (see transfer.ts). */
   real?: RealCounterparts;
+  /** sha256 (hex) of the weights file: results folders pin it and every record carries it. */
+  weightsSha256: string;
+  /** sha256 (hex) of the test images (float32 bytes as the model sees them) and their labels. */
+  dataSha256: string;
 }
 
 /** Loads `modelName`'s committed (or given) weights, the test images and the backends by id. */
@@ -26,9 +31,10 @@ export function setupAttack(modelName: string, backendIds: readonly string[], op
   if (new Set(backendIds).size !== backendIds.length) throw new Error(`--backends lists a backend twice: "${backendIds.join(",")}"`);
   const backends = backendIds.map((id) => getKernel(id));
   const net = entry.create().eval();
-  loadModule(opts.weights ?? entry.weightsPath, net);
+  const { sha256: weightsSha256 } = loadWeights(opts.weights ?? entry.weightsPath, net);
   const data = loadFmnist("test", { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), fixture: opts.fixture });
-  return { entry, model: moduleAttackModel(net, entry.sampleShape, 10), data, backends, real: new RealCounterparts(backends) };
+  const dataSha256 = createHash("sha256").update(new Uint8Array(data.x.buffer, data.x.byteOffset, data.x.byteLength)).update(data.labels).digest("hex");
+  return { entry, model: moduleAttackModel(net, entry.sampleShape, 10), data, backends, real: new RealCounterparts(backends), weightsSha256, dataSha256 };
 }
 
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */
@@ -59,6 +65,8 @@ export interface SampleSettings {
 /** One finished sample, as a JSONL line: the search result with the image as base64. */
 export interface SampleRecord extends Omit<ChimeraResult, "image"> {
   sample: number;
+  /** sha256 of the weights the search ran on (the setup's weightsSha256). */
+  weightsSha256: string;
   trueLabel: number;
   image: string;
   /** As attackImages' records: distances to the source in 8-bit levels, and the verdict queries. */
@@ -103,7 +111,9 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
   });
   const { distances, queries } = attackRecord(index, uint8ImageDomain.encode(sourceOf(setup, index)), r);
-  const record: SampleRecord = { sample: index, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64"), distances, queries };
+  const record: SampleRecord = {
+    sample: index, weightsSha256: setup.weightsSha256, trueLabel: setup.data.labels[index]!, ...r, image: Buffer.from(r.image).toString("base64"), distances, queries,
+  };
   const real = r.found ? setup.real?.labels(setup.model, uint8ImageDomain.decode(r.image)) : null;
   if (real) {
     record.realLabels = real;
@@ -134,18 +144,29 @@ function sourceOf(setup: AttackSetup, index: number): Float32Array {
   return setup.data.x.slice(index * size, (index + 1) * size);
 }
 
-/** Samples already in a results file, by index (a torn last line from a killed run is ignored). */
-export function finishedSamples(path: string): Map<number, SampleRecord> {
+/**
+ * Samples already in a results file, by index (a torn last line from a killed run is ignored). A
+ * sample recorded twice (two runs writing at once, before folders were locked) or a record made with
+ * other weights than `weightsSha256` (when given) is an error naming the file and the sample.
+ */
+export function finishedSamples(path: string, weightsSha256?: string): Map<number, SampleRecord> {
   const done = new Map<number, SampleRecord>();
   if (!existsSync(path)) return done;
   for (const line of readFileSync(path, "utf8").split("\n")) {
     if (!line.trim()) continue;
+    let r: SampleRecord;
     try {
-      const r = JSON.parse(line) as SampleRecord;
-      if (Number.isInteger(r.sample)) done.set(r.sample, r);
+      r = JSON.parse(line) as SampleRecord;
     } catch {
-      // a line cut short by a kill: that sample is run again
+      continue; // a line cut short by a kill: that sample is run again
     }
+    if (!Number.isInteger(r.sample)) continue;
+    if (done.has(r.sample)) throw new Error(`${path} holds sample ${r.sample} twice (two runs wrote there at once?); use another --out`);
+    if (weightsSha256 !== undefined && r.weightsSha256 !== weightsSha256) {
+      throw new Error(`${path}: sample ${r.sample} was made with weights sha256 ${r.weightsSha256 ?? "(not recorded)"}, ` +
+        `but this run's weights have sha256 ${weightsSha256}; use another --out`);
+    }
+    done.set(r.sample, r);
   }
   return done;
 }

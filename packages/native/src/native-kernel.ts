@@ -2,6 +2,7 @@ import {
   validateDot, validateGemm, validateGemv, type DotCall, type GemmCall, type GemvCall, type Kernel, type KernelInfo,
 } from "@chimera/kernels";
 import type { LibraryReport } from "./addon.js";
+import { snapshotDot, snapshotGemm, snapshotGemv } from "./call-snapshot.js";
 
 /**
  * The calls that reach a loaded library, wherever it lives (this process or a worker). Callers pass
@@ -33,7 +34,10 @@ export interface NativeKernel extends Kernel {
   dispose(): void;
 }
 
-/** Wraps NativeOps in the Kernel contract: every call is validated in TypeScript before it goes native. */
+/**
+ * Wraps NativeOps in the Kernel contract: every call's fields are read once (call-snapshot.ts), that
+ * snapshot is validated in TypeScript, and the same snapshot goes native.
+ */
 export function makeNativeKernel(info: KernelInfo, transport: NativeKernel["transport"], ops: NativeOps): NativeKernel {
   let disposed = false;
   const live = (op: string): NativeOps => {
@@ -53,20 +57,24 @@ export function makeNativeKernel(info: KernelInfo, transport: NativeKernel["tran
     transport,
     report,
     pid: ops.pid,
-    gemm(call: GemmCall): void {
+    gemm(given: GemmCall): void {
+      const call = snapshotGemm(given);
       validateGemm(info.id, call);
       if (call.m === 0 || call.n === 0) return;
       named(() => live("gemm").gemm(call));
     },
-    gemv(call: GemvCall): void {
+    gemv(given: GemvCall): void {
+      const call = snapshotGemv(given);
       validateGemv(info.id, call);
       named(() => live("gemv").gemv(call));
     },
-    dot(call: DotCall): number {
+    dot(given: DotCall): number {
+      const call = snapshotDot(given);
       validateDot(info.id, call);
       return named(() => live("dot").dot(call));
     },
-    timeGemm(call: GemmCall, reps: number): number {
+    timeGemm(given: GemmCall, reps: number): number {
+      const call = snapshotGemm(given);
       validateGemm(info.id, call);
       if (!Number.isInteger(reps) || reps < 1) throw new Error(`${info.id}: timeGemm: reps must be an integer >= 1, got ${reps}`);
       return named(() => live("timeGemm").timeGemm(call, reps));

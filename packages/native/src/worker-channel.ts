@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,40 @@ const workerMain = join(dirname(fileURLToPath(import.meta.url)), "worker-main.js
 const PIPE_BYTES = 1 << 20;
 const live = new Set<string>(); // temp folders of running workers, removed at exit
 process.once("exit", () => { for (const d of live) rmSync(d, { recursive: true, force: true }); });
+
+/** Worker folders are named chimera-worker-<pid of the parent>-XXXXXX, so a later run can tell whose they are. */
+const FOLDER = /^chimera-worker-(\d+)-/;
+let swept = false;
+
+/** True when process `pid` exists (signal 0 only probes; EPERM means it exists under another user). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes, once per process, the worker folders that parents killed with SIGKILL left in the temp
+ * folder (an exit handler cannot run then): those whose parent pid no longer runs. Folders of live
+ * processes, of other users (not removable) and of other names are left alone. Returns the removed paths.
+ */
+export function sweepStaleWorkerFolders(dir = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return removed; }
+  for (const name of names) {
+    const pid = Number(FOLDER.exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || processExists(pid)) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      removed.push(join(dir, name));
+    } catch { /* another user's, or gone meanwhile */ }
+  }
+  return removed;
+}
 
 /** True when the process has exited and waits to be reaped (the event loop is blocked meanwhile). */
 function isZombie(pid: number): boolean {
@@ -74,7 +108,11 @@ export function openWorkerChannel(
   id: string, path: string, threads: number, env: Record<string, string>, startTimeoutMs = 30_000,
 ): { channel: WorkerChannel; ready: Uint8Array } {
   const addon = loadAddon();
-  const dir = mkdtempSync(join(tmpdir(), "chimera-worker-"));
+  if (!swept) {
+    swept = true;
+    sweepStaleWorkerFolders();
+  }
+  const dir = mkdtempSync(join(tmpdir(), `chimera-worker-${process.pid}-`));
   live.add(dir);
   const reqPath = join(dir, "request"), respPath = join(dir, "response"), logPath = join(dir, "stderr.log");
   addon.mkfifo(reqPath);

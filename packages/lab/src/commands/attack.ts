@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Command, ParsedArgs } from "../cli/command.js";
+import type { Command, CommandIO, ParsedArgs } from "../cli/command.js";
 import { getBoolean, getList, getNumber, getString, isGiven, maybeNumber, maybeString, UsageError } from "../cli/args.js";
 import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
+import { openResultsFolder, setupPins } from "../results-folder.js";
 import { resultsDir } from "../paths.js";
 import { runSampleJobs, workersFlag, workersSpec, type SetupSpec } from "../sample-pool.js";
 import { finishedSamples, parseIndexList, runSample, sampleMethods, setupAttack, type SampleMethod, type SampleSettings, type TargetRule } from "../chimera-run.js";
@@ -30,12 +30,15 @@ joint iteration tests the quantized image on every backend (batch 1, bit-faithfu
 8-bit image on which every pair of backends predicts a different label.
 
 Each finished image is appended as one JSON line to DIR/results.jsonl; a killed run started again
-with the same flags skips the images already there.
+with the same flags skips the images already there (a line torn by the kill is cut off first).
+DIR/config.json pins what made the records (version, model, weights and data sha256, each backend
+as it reported at load, every setting): resuming with a difference is an error naming it and both
+values. DIR/LOCK keeps a second run out while one writes.
 
   --backends A,B   two or more backend ids (see chimera eval --backend; e.g. openblas-0.3.21-haswell)
   --model NAME     fmnist-mlp (default)
   --images LIST    image indices, e.g. 0-9,20 (default: the first --samples images)
-  --samples N      how many images from 0 (default 20)
+  --samples N      how many images from 0 (default 20); give --images or --samples, not both
   --seed S         seeds the random targets (default 0)
   --targets RULE   random (the paper, default) or runner-up (the next most likely classes)
   --warmup W       warm-up steps before the joint iterations (default 2000)
@@ -100,59 +103,67 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     for (const i of images) if (i >= setup.data.n) throw new UsageError(`--images: ${i} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
 
     const out = maybeString(args, "out") ?? join(resultsDir(), "attack", setup.backends.map((k) => k.info.id).join("__"));
-    const log = join(out, "results.jsonl"), configPath = join(out, "config.json");
-    const config = JSON.stringify({ model: setup.entry.name, backends: backendIds, data: setup.data.source, ...settings });
-    mkdirSync(out, { recursive: true });
-    if (existsSync(configPath) && readFileSync(configPath, "utf8") !== config) {
-      throw new Error(`${out} holds results made with other settings (${readFileSync(configPath, "utf8")}); use another --out`);
+    const log = join(out, "results.jsonl");
+    // Pins everything that changes a record, locks the folder and repairs a torn last line.
+    const folder = openResultsFolder(out, { ...setupPins(setup), command: "attack", settings }, (line) => io.err(`${line}\n`));
+    try {
+      return await attackIn(folder.dir, log, images, setup, settings, backendIds, dataDir, weights, args, io);
+    } finally {
+      folder.release();
+      setup.real?.dispose();
     }
-    writeFileSync(configPath, config);
-    const done = finishedSamples(log);
-    const todo = images.filter((i) => !done.has(i));
-    if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
-
-    // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
-    const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
-    let finished = 0;
-    const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
-    // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
-    await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
-      appendJsonl(log, r);
-      done.set(j.index, r);
-      progress.update(++finished, `found ${images.filter((k) => done.get(k)?.found).length}/${images.length - todo.length + finished}`);
-    });
-    const rows = images.map((i) => done.get(i)!);
-    const found = rows.filter((r) => r.found);
-    const seconds = rows.reduce((s, r) => s + r.seconds, 0);
-    const steps = rows.reduce((s, r) => s + r.iterations + r.warmupIterations, 0);
-    const summary = {
-      model: setup.entry.name, backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
-      successRate: found.length / rows.length,
-      meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
-      meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
-      // Chimeras found on emulations, re-checked on the real libraries they model (when all are here)
-      realBackends: setup.real?.complete ? setup.real.realIds() : null,
-      rechecked: found.filter((r) => r.realLabels).length,
-      transferRate: found.some((r) => r.realLabels)
-        ? found.filter((r) => r.transfers).length / found.filter((r) => r.realLabels).length : null,
-      // why Chimeras found on emulations were not re-checked (a real library that cannot run here), else null
-      notRechecked: found.find((r) => r.notRechecked !== undefined)?.notRechecked ?? null,
-    };
-    setup.real?.dispose();
-    if (args.json) io.out(JSON.stringify(summary) + "\n");
-    else {
-      io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
-        `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
-        `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
-      for (const r of found) {
-        const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
-        io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255, L0 ${r.l0} px, ${r.checks} verdicts${real}\n`);
-      }
-      if (summary.transferRate !== null) {
-        io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
-      }
-      if (summary.notRechecked !== null) io.out(`not re-checked on the real libraries: ${summary.notRechecked}\n`);
-    }
-    return 0;
   },
 };
+
+/** The attack proper, in a results folder this process holds. */
+async function attackIn(
+  out: string, log: string, images: number[], setup: ReturnType<typeof setupAttack>, settings: SampleSettings, backendIds: string[],
+  dataDir: string | undefined, weights: string | undefined, args: ParsedArgs, io: CommandIO,
+): Promise<number> {
+  const done = finishedSamples(log, setup.weightsSha256);
+  const todo = images.filter((i) => !done.has(i));
+  if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
+
+  // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
+  const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
+  let finished = 0;
+  const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
+  // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
+  await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
+    appendJsonl(log, r);
+    done.set(j.index, r);
+    progress.update(++finished, `found ${images.filter((k) => done.get(k)?.found).length}/${images.length - todo.length + finished}`);
+  });
+  const rows = images.map((i) => done.get(i)!);
+  const found = rows.filter((r) => r.found);
+  const seconds = rows.reduce((s, r) => s + r.seconds, 0);
+  const steps = rows.reduce((s, r) => s + r.iterations + r.warmupIterations, 0);
+  const summary = {
+    model: setup.entry.name, backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
+    successRate: found.length / rows.length,
+    meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
+    meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
+    // Chimeras found on emulations, re-checked on the real libraries they model (when all are here)
+    realBackends: setup.real?.complete ? setup.real.realIds() : null,
+    rechecked: found.filter((r) => r.realLabels).length,
+    transferRate: found.some((r) => r.realLabels)
+      ? found.filter((r) => r.transfers).length / found.filter((r) => r.realLabels).length : null,
+    // why Chimeras found on emulations were not re-checked (a real library that cannot run here), else null
+    notRechecked: found.find((r) => r.notRechecked !== undefined)?.notRechecked ?? null,
+  };
+  if (args.json) io.out(JSON.stringify(summary) + "\n");
+  else {
+    io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
+      `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
+      `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
+    for (const r of found) {
+      const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
+      io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255, L0 ${r.l0} px, ${r.checks} verdicts${real}\n`);
+    }
+    if (summary.transferRate !== null) {
+      io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
+    }
+    if (summary.notRechecked !== null) io.out(`not re-checked on the real libraries: ${summary.notRechecked}\n`);
+  }
+  return 0;
+}

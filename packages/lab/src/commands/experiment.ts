@@ -50,7 +50,9 @@ export const command: Command = {
                           [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
 Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
-DIR; a killed run started again with the same flags skips the samples already there. At the end
+DIR; a killed run started again with the same flags skips the samples already there. DIR/config.json
+pins the version, model, weights and data digests, backends and settings (a resume with others is an
+error naming the difference); DIR/LOCK keeps a second run out. At the end
 DIR/summary.json, DIR/summary.md and the experiment's figure are written.
 
 Experiments:

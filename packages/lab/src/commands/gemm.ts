@@ -6,7 +6,13 @@ import { readNpyF32, writeNpyF32 } from "../npy-f32.js";
 
 /** The 2-D shape of a .npy operand, or an error naming the flag. */
 function matrix(flag: string, path: string): { rows: number; cols: number; data: Float32Array } {
-  const { shape, data } = readNpyF32(path);
+  let read: ReturnType<typeof readNpyF32>;
+  try {
+    read = readNpyF32(path, "a 2-D float32 .npy array");
+  } catch (e) {
+    throw new Error(`--${flag}: ${(e as Error).message}`);
+  }
+  const { shape, data } = read;
   if (shape.length !== 2) throw new Error(`--${flag} ${path}: expected a 2-D array, got shape (${shape.join(", ")})`);
   return { rows: shape[0]!, cols: shape[1]!, data };
 }

@@ -1,4 +1,6 @@
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { lockResultsFolder } from "../results-lock.js";
 import { join } from "node:path";
 import { optim, Rng } from "@chimera/tensor";
 import type { Command } from "../cli/command.js";
@@ -68,38 +70,46 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
     const runDir = maybeString(args, "run-dir") ?? join(resultsDir(), "train", `${entry.name}-seed${seed}`);
     const out = maybeString(args, "out") ?? join(runDir, `${entry.name}.safetensors`);
     const ckptPath = join(runDir, "checkpoint.safetensors"), logPath = join(runDir, "log.jsonl");
-    if (getBoolean(args, "fresh")) rmSync(ckptPath, { force: true });
+    mkdirSync(runDir, { recursive: true });
+    const release = lockResultsFolder(runDir, (line) => io.err(`${line}\n`)); // one writer of the checkpoint and log
+    try {
+      if (getBoolean(args, "fresh")) rmSync(ckptPath, { force: true });
 
-    const train = loadFmnist("train", { ...(dataDir ? { dataDir } : {}), limit });
-    const test = loadFmnist("test", dataDir ? { dataDir } : {});
-    const model = entry.create(seed).train();
-    const opt = new optim.Adam(model.parameters(), { lr });
-    const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n,
-      ...(adversarial ? { adversarial } : {}) });
-    const done = loadCheckpoint(ckptPath, model, opt, config);
-    if (done > 0) io.err(`resuming ${entry.name} after epoch ${done} from ${ckptPath}\n`);
-
-    const t0 = performance.now();
-    let testAccuracy = NaN;
-    for (let epoch = done + 1; epoch <= epochs; epoch++) {
-      const e0 = performance.now();
-      const progress = new Progress(io, `epoch ${epoch}/${epochs}`, train.n, "img");
-      const loss = trainEpoch(model, opt, kernel, train, batchSize, new Rng(seed * 1_000_003 + epoch), (n, l) =>
-        progress.update(n, `loss ${l.toFixed(4)}`),
-        adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)));
-      testAccuracy = accuracy(model, kernel, test);
-      const seconds = (performance.now() - e0) / 1000;
-      saveCheckpoint(ckptPath, model, opt, { epoch, config });
-      appendJsonl(logPath, { epoch, trainLoss: loss, testAccuracy, seconds, backend: kernel.info.id, batchSize, lr, seed,
+      const train = loadFmnist("train", { ...(dataDir ? { dataDir } : {}), limit });
+      const test = loadFmnist("test", dataDir ? { dataDir } : {});
+      const model = entry.create(seed).train();
+      const opt = new optim.Adam(model.parameters(), { lr });
+      // The training images and labels are pinned by digest: another data set cannot resume this run.
+      const dataSha256 = createHash("sha256").update(new Uint8Array(train.x.buffer, train.x.byteOffset, train.x.byteLength)).update(train.labels).digest("hex");
+      const config = JSON.stringify({ model: entry.name, batchSize, lr, seed, backend: kernel.info.id, limit: train.n, dataSha256,
         ...(adversarial ? { adversarial } : {}) });
-      io.err(`epoch ${epoch}: train loss ${loss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s\n`);
+      const done = loadCheckpoint(ckptPath, model, opt, config);
+      if (done > 0) io.err(`resuming ${entry.name} after epoch ${done} from ${ckptPath}\n`);
+
+      const t0 = performance.now();
+      let testAccuracy = NaN;
+      for (let epoch = done + 1; epoch <= epochs; epoch++) {
+        const e0 = performance.now();
+        const progress = new Progress(io, `epoch ${epoch}/${epochs}`, train.n, "img");
+        const loss = trainEpoch(model, opt, kernel, train, batchSize, new Rng(seed * 1_000_003 + epoch), (n, l) =>
+          progress.update(n, `loss ${l.toFixed(4)}`),
+          adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)));
+        testAccuracy = accuracy(model, kernel, test);
+        const seconds = (performance.now() - e0) / 1000;
+        saveCheckpoint(ckptPath, model, opt, { epoch, config });
+        appendJsonl(logPath, { epoch, trainLoss: loss, testAccuracy, seconds, backend: kernel.info.id, batchSize, lr, seed,
+          ...(adversarial ? { adversarial } : {}) });
+        io.err(`epoch ${epoch}: train loss ${loss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s\n`);
+      }
+      if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test);
+      saveModule(out, model, { model: entry.name, config, epochs: String(epochs), testAccuracy: String(testAccuracy) });
+      const seconds = (performance.now() - t0) / 1000;
+      const result = { model: entry.name, backend: kernel.info.id, epochs, testAccuracy, seconds: Number(seconds.toFixed(1)), out, log: logPath };
+      if (args.json) io.out(JSON.stringify(result) + "\n");
+      else io.out(`${entry.name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% after ${epochs} epochs; weights in ${out}\n`);
+      return 0;
+    } finally {
+      release();
     }
-    if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test);
-    saveModule(out, model, { model: entry.name, config, epochs: String(epochs), testAccuracy: String(testAccuracy) });
-    const seconds = (performance.now() - t0) / 1000;
-    const result = { model: entry.name, backend: kernel.info.id, epochs, testAccuracy, seconds: Number(seconds.toFixed(1)), out, log: logPath };
-    if (args.json) io.out(JSON.stringify(result) + "\n");
-    else io.out(`${entry.name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% after ${epochs} epochs; weights in ${out}\n`);
-    return 0;
   },
 };

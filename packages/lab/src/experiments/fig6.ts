@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { openResultsFolder, RESULTS_FORMAT } from "../results-folder.js";
+import { chimeraVersion } from "../version.js";
 import { pocketDensity, pocketDistances, uint8ImageDomain, verdicts } from "@chimera/attack";
 import { Rng } from "@chimera/tensor";
 import type { Experiment } from "./experiment.js";
@@ -9,6 +11,7 @@ import { setupAttack, type AttackSetup, type SampleRecord } from "../chimera-run
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { readJsonl } from "./jsonl-records.js";
+import { lockResultsFolder } from "../results-lock.js";
 import { experimentOptions, pairsOf, searchFlags, type ExperimentOptions } from "./experiment-options.js";
 import { searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { fig5DefaultBackends } from "./fig5.js";
@@ -46,42 +49,60 @@ export const fig6: Experiment = {
     const o = experimentOptions("fig6", args, fig5DefaultBackends.slice(0, 2));
     const draws = getNumber(args, "perturbations");
     const from = maybeString(args, "from");
-    const src = from ? chimerasFrom(from, o.model, o.weights, args) : await searchedChimeras(o, io);
-    const log = join(o.out, `pockets-${draws}.jsonl`);
-    const pockets = new Map(readJsonl<PocketRecord>(log).map((p) => [`${p.arm}/${p.sample}`, p]));
-    const todo = src.arms.flatMap((arm) => arm.chimeras.filter((r) => !pockets.has(`${arm.id}/${r.sample}`)).map((r) => ({ arm, r })));
-    const progress = new Progress(io, "pockets", todo.length, "chimera");
-    for (const [k, { arm, r }] of todo.entries()) {
-      const setup = src.setupOf(arm.backends);
-      const x = uint8ImageDomain.decode(Buffer.from(r.image, "base64"));
-      const rng = new Rng(o.seed * 1_000_003 + r.sample);
-      const p: PocketRecord = { arm: arm.id, sample: r.sample, labels: r.labels, distances: [...pocketDistances],
-        density: pocketDistances.map((d) => pocketDensity(setup.model, x, setup.backends, d, draws, rng)) };
-      appendJsonl(log, p);
-      pockets.set(`${arm.id}/${r.sample}`, p);
-      progress.update(k + 1, `sample ${r.sample}: V = ${p.density.map((v) => v.toFixed(2)).join(" ")}`);
+    mkdirSync(o.out, { recursive: true });
+    const release = lockResultsFolder(o.out, (line) => io.err(`${line}\n`)); // held through the pockets too
+    try {
+      return await fig6In(o, draws, from, args, io);
+    } finally {
+      release();
     }
-    const curves = src.arms.map((a) => {
-      const wanted = new Set(a.chimeras.map((r) => r.sample));
-      const mine = [...pockets.values()].filter((p) => p.arm === a.id && wanted.has(p.sample));
-      return { pair: a.backends, chimeras: mine.length, density: pocketDistances.map((_, i) => mine.length ? mine.reduce((s, p) => s + p.density[i]!, 0) / mine.length : null) };
-    });
-    const svg = logLineChartSvg({
-      title: `Chimeras within d ULP of a found one (${draws} draws per distance)`, xLabel: "distance d (ULP, L∞)", yLabel: "V(x̄, d)",
-      x: pocketDistances, series: curves.filter((c) => c.chimeras > 0).map((c) => ({ name: `${c.pair.join(" / ")} (${c.chimeras})`, y: c.density.map((v) => v ?? 0) })),
-    });
-    const md = `# Figure 6: pockets around Chimeras\n\n${o.model}, ${src.describe}, ` +
-      `${draws} perturbations per distance; mean V(x̄, d) over the Chimeras found.\n\n` +
-      markdownTable(["pair", "chimeras", ...pocketDistances.map((d) => `d=${d}`)],
-        curves.map((c) => [c.pair.join(" / "), String(c.chimeras), ...c.density.map((v) => (v === null ? "-" : v.toFixed(2)))])) +
-      `\n![Figure 6](fig6.svg)\n`;
-    const summary = { experiment: "fig6", model: o.model, source: src.describe, ...(from ? { from } : {}), seed: o.seed, perturbations: draws, distances: pocketDistances, searches: src.searches, curves };
-    const files = writeReport(o.out, summary, md, { "fig6.svg": svg });
-    if (args.json) io.out(JSON.stringify({ ...summary, files }) + "\n");
-    else io.out(md + `\nsummary in ${files.markdown}, ${files.json}; curves in ${files.figures[0]}\n`);
-    return 0;
   },
 };
+
+/** Figure 6 in a results folder this process holds. */
+async function fig6In(o: ExperimentOptions, draws: number, from: string | undefined, args: ParsedArgs, io: CommandIO): Promise<number> {
+  const src = from ? chimerasFrom(from, o.model, o.weights, args) : await searchedChimeras(o, io);
+  if (from) {
+    // Pockets measured on Chimeras read from elsewhere: pin that source and what judges them (runArms pins the searched case).
+    const judge = src.setupOf(src.arms.find((a) => a.found > 0)!.backends) as AttackSetup;
+    const pins = { format: RESULTS_FORMAT, chimera: chimeraVersion, experiment: "fig6", from: resolve(from), model: o.model,
+      weightsSha256: judge.weightsSha256, seed: o.seed, arms: src.arms.map((a) => ({ id: a.id, backends: a.backends, chimeras: a.chimeras.map((r) => r.sample) })) };
+    openResultsFolder(o.out, pins, (line) => io.err(`${line}\n`)).release(); // the lock stays held by fig6 itself
+  }
+  const log = join(o.out, `pockets-${draws}.jsonl`);
+  const pockets = new Map(readJsonl<PocketRecord>(log).map((p) => [`${p.arm}/${p.sample}`, p]));
+  const todo = src.arms.flatMap((arm) => arm.chimeras.filter((r) => !pockets.has(`${arm.id}/${r.sample}`)).map((r) => ({ arm, r })));
+  const progress = new Progress(io, "pockets", todo.length, "chimera");
+  for (const [k, { arm, r }] of todo.entries()) {
+    const setup = src.setupOf(arm.backends);
+    const x = uint8ImageDomain.decode(Buffer.from(r.image, "base64"));
+    const rng = new Rng(o.seed * 1_000_003 + r.sample);
+    const p: PocketRecord = { arm: arm.id, sample: r.sample, labels: r.labels, distances: [...pocketDistances],
+      density: pocketDistances.map((d) => pocketDensity(setup.model, x, setup.backends, d, draws, rng)) };
+    appendJsonl(log, p);
+    pockets.set(`${arm.id}/${r.sample}`, p);
+    progress.update(k + 1, `sample ${r.sample}: V = ${p.density.map((v) => v.toFixed(2)).join(" ")}`);
+  }
+  const curves = src.arms.map((a) => {
+    const wanted = new Set(a.chimeras.map((r) => r.sample));
+    const mine = [...pockets.values()].filter((p) => p.arm === a.id && wanted.has(p.sample));
+    return { pair: a.backends, chimeras: mine.length, density: pocketDistances.map((_, i) => mine.length ? mine.reduce((s, p) => s + p.density[i]!, 0) / mine.length : null) };
+  });
+  const svg = logLineChartSvg({
+    title: `Chimeras within d ULP of a found one (${draws} draws per distance)`, xLabel: "distance d (ULP, L∞)", yLabel: "V(x̄, d)",
+    x: pocketDistances, series: curves.filter((c) => c.chimeras > 0).map((c) => ({ name: `${c.pair.join(" / ")} (${c.chimeras})`, y: c.density.map((v) => v ?? 0) })),
+  });
+  const md = `# Figure 6: pockets around Chimeras\n\n${o.model}, ${src.describe}, ` +
+    `${draws} perturbations per distance; mean V(x̄, d) over the Chimeras found.\n\n` +
+    markdownTable(["pair", "chimeras", ...pocketDistances.map((d) => `d=${d}`)],
+      curves.map((c) => [c.pair.join(" / "), String(c.chimeras), ...c.density.map((v) => (v === null ? "-" : v.toFixed(2)))])) +
+    `\n![Figure 6](fig6.svg)\n`;
+  const summary = { experiment: "fig6", model: o.model, source: src.describe, ...(from ? { from } : {}), seed: o.seed, perturbations: draws, distances: pocketDistances, searches: src.searches, curves };
+  const files = writeReport(o.out, summary, md, { "fig6.svg": svg });
+  if (args.json) io.out(JSON.stringify({ ...summary, files }) + "\n");
+  else io.out(md + `\nsummary in ${files.markdown}, ${files.json}; curves in ${files.figures[0]}\n`);
+  return 0;
+}
 
 /** Algorithm 1 on every pair of --backends (as fig5), resumable like every experiment. */
 async function searchedChimeras(o: ExperimentOptions, io: CommandIO): Promise<ChimeraSource> {

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rng } from "@chimera/tensor";
 import type { CommandIO } from "../cli/command.js";
 import { Progress } from "../cli/progress.js";
+import { UsageError } from "../cli/args.js";
 import { appendJsonl } from "../checkpoint.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import type { ExperimentOptions } from "./experiment-options.js";
 import { runSampleJobs, type SetupSpec } from "../sample-pool.js";
+import { backendPin, openResultsFolder, setupPins } from "../results-folder.js";
 
 /** One setting an experiment measures: a set of backends and a search method, run on every sample. */
 export interface Arm {
@@ -64,7 +65,9 @@ export function sampleIndices(n: number, size: number, seed: number): number[] {
 /**
  * Runs every arm on the same `samples` random test images, appending each finished sample to
  * `<out>/<arm>.jsonl` at once; samples already there are skipped, so a killed run resumes without
- * losing or repeating one. `<out>/config.json` pins the settings: a rerun with others is an error.
+ * losing or repeating one. `<out>/config.json` pins what changes a record (results-folder.ts: model,
+ * weights and data digests, backends, arms): a rerun with others is an error naming the difference,
+ * and the folder is locked while this runs.
  * Samples run on `o.workers` worker threads; the records, and so the outcomes, do not depend on it
  * (only the order of lines in the JSONL files and the seconds do).
  */
@@ -78,19 +81,27 @@ export async function runArms(o: ExperimentOptions, arms: readonly Arm[], io: Co
   const setupOf = (backends: readonly string[]): AttackSetup => loaded(backends).setup;
   const data = setupOf(arms[0]!.backends).data;
   if (o.samples > data.n) {
-    throw new Error(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
+    throw new UsageError(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
       `give --samples ${data.n} or less, or --data-dir with the full test set`);
   }
   const samples = sampleIndices(o.samples, data.n, o.seed);
-  mkdirSync(o.out, { recursive: true });
-  const configPath = join(o.out, "config.json");
-  const config = JSON.stringify({ experiment: o.name, model: o.model, data: data.source, arms }, null, 1);
-  if (existsSync(configPath) && readFileSync(configPath, "utf8") !== config) {
-    throw new Error(`experiment ${o.name}: ${o.out} holds results made with other settings (see ${configPath}); use another --out or delete it`);
+  const first = setupOf(arms[0]!.backends);
+  // Every backend of every arm as it reported at load, besides the first arm's setup (model, weights, data).
+  const backends = [...new Set(arms.flatMap((a) => a.backends))].map((id) => backendPin(setupOf(arms.find((a) => a.backends.includes(id))!.backends).backends.find((k) => k.info.id === id)!));
+  const folder = openResultsFolder(o.out, { ...setupPins(first), backends, experiment: o.name, arms }, (line) => io.err(`${line}\n`));
+  try {
+    return await runArmsIn(o, arms, io, samples, data, setupOf, loaded);
+  } finally {
+    folder.release();
   }
-  writeFileSync(configPath, config);
+}
 
-  const done = new Map(arms.map((a) => [a.id, finishedSamples(join(o.out, `${a.id}.jsonl`))]));
+async function runArmsIn(
+  o: ExperimentOptions, arms: readonly Arm[], io: CommandIO, samples: number[], data: AttackSetup["data"],
+  setupOf: (backends: readonly string[]) => AttackSetup, loaded: (backends: readonly string[]) => { setup: AttackSetup; spec: SetupSpec },
+): Promise<{ outcomes: ArmOutcome[]; records: Map<string, SampleRecord[]>; data: string; samples: number[]; setupOf: (backends: readonly string[]) => AttackSetup }> {
+  const weights = setupOf(arms[0]!.backends).weightsSha256;
+  const done = new Map(arms.map((a) => [a.id, finishedSamples(join(o.out, `${a.id}.jsonl`), weights)]));
   const todo = arms.flatMap((a) => samples.filter((i) => !done.get(a.id)!.has(i)).map((i) => ({ arm: a, i })));
   const total = arms.length * samples.length;
   if (todo.length < total) io.err(`resuming: ${total - todo.length} of ${total} samples already in ${o.out}\n`);

@@ -1,4 +1,5 @@
 import type { Experiment } from "./experiment.js";
+import { UsageError } from "../cli/args.js";
 import { experimentOptions, searchFlags } from "./experiment-options.js";
 import { localSettings, searchSettings, runArms, type Arm } from "./sample-arms.js";
 import { markdownTable, percent, writeReport } from "./experiment-report.js";
@@ -16,7 +17,7 @@ export const table2: Experiment = {
   flags: searchFlags,
   async run(args, io) {
     const o = experimentOptions("table2", args, ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"], { everyMethod: true });
-    if (o.backendIds.length !== 2) throw new Error(`experiment table2 compares methods on one pair: --backends needs exactly two ids, got ${o.backendIds.length}`);
+    if (o.backendIds.length !== 2) throw new UsageError(`experiment table2 compares methods on one pair: --backends needs exactly two ids, got ${o.backendIds.length}`);
     const arms: Arm[] = (Object.keys(methodNames) as (keyof typeof methodNames)[]).map((method) => ({
       id: method, backends: o.backendIds, settings: searchSettings(o, { method, ...(method === "local" ? localSettings(o) : {}) }),
     }));

@@ -1,14 +1,16 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isChimera, uint8ImageDomain, verdicts, type AttackModel } from "@chimera/attack";
 import { KeyedNoise } from "@chimera/defense";
 import type { Experiment } from "./experiment.js";
+import type { CommandIO, ParsedArgs } from "../cli/command.js";
 import { getNumber, maybeList, maybeNumber, maybeString, UsageError } from "../cli/args.js";
 import { dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
+import { openResultsFolder, setupPins } from "../results-folder.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "../sample-pool.js";
 
@@ -87,55 +89,60 @@ export const experiment: Experiment = {
     const samples = maybeNumber(args, "samples") ?? 20;
     if (samples > setup.data.n) throw new UsageError(`--samples ${samples} exceeds the ${setup.data.n} images of ${setup.data.source}`);
     const out = maybeString(args, "out") ?? join(resultsDir(), "experiments", "table3");
-    const config = JSON.stringify({ backends: backendIds, d, data: setup.data.source, ...settings });
-    mkdirSync(out, { recursive: true });
-    const configPath = join(out, "config.json");
-    if (existsSync(configPath) && readFileSync(configPath, "utf8") !== config) {
-      throw new Error(`${out} holds table3 results made with other settings (${readFileSync(configPath, "utf8")}); use another --out`);
+    const folder = openResultsFolder(out, { ...setupPins(setup), experiment: "table3", d, settings }, (line) => io.err(`${line}\n`));
+    try {
+      return await table3In(out, setup, settings, backendIds, d, seed, samples, dataDir, args, io);
+    } finally {
+      folder.release();
     }
-    writeFileSync(configPath, config);
-
-    const plainLog = join(out, "plain.jsonl"), defendedLog = join(out, "defended.jsonl");
-    const plainDone = finishedSamples(plainLog), defendedDone = finishedSamples(defendedLog) as Map<number, DefendedRecord>;
-    const spec: SetupSpec = { model: "fmnist-mlp", backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}) };
-    const jobs: SampleJob[] = [];
-    for (let i = 0; i < samples; i++) {
-      if (!plainDone.has(i)) jobs.push({ setup: spec, index: i, settings });
-      if (!defendedDone.has(i)) jobs.push({ setup: spec, index: i, settings, defense: { d, seed } });
-    }
-    const progress = new Progress(io, `table3 d=${d} ${backendIds.join(" vs ")}`, jobs.length, "search");
-    let finished = 0;
-    await runSampleJobs(jobs, workersFlag(args), (j) => (j.defense ? runDefendedSample(setup, j.index, settings, j.defense) : runSample(setup, j.index, settings)), (j, r) => {
-      if (j.defense) {
-        appendJsonl(defendedLog, r);
-        defendedDone.set(j.index, r as DefendedRecord);
-      } else {
-        appendJsonl(plainLog, r);
-        plainDone.set(j.index, r);
-      }
-      progress.update(++finished);
-    });
-    const plainRows = [...Array(samples).keys()].map((i) => plainDone.get(i)!);
-    const defendedRows = [...Array(samples).keys()].map((i) => defendedDone.get(i)!);
-    const plainFound = plainRows.filter((r) => r.found).length;
-    const attackerFound = defendedRows.filter((r) => r.found).length;
-    const defendedSuccess = defendedRows.filter((r) => r.success).length;
-    const summary = {
-      experiment: "table3", backends: backendIds, d, samples, n: samples, data: setup.data.source,
-      withoutDefense: plainFound / samples, withDefense: defendedSuccess / samples,
-      plainFound, attackerFound, defendedSuccess, out,
-    };
-    const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
-    const md = `# Table 3: attack success with and without keyed noise\n\n` +
-      `FMNIST MLP, ${backendIds.join(" vs ")}, d = ${d} ULP, ${samples} images of ${setup.data.source}, ` +
-      `warm-up ${settings.warmup}, iterations ${settings.iterations}.\n\n` +
-      `|             | FMNIST |\n|-------------|--------|\n| w/o defense | ${pct(summary.withoutDefense)} |\n` +
-      `| w/ defense  | ${pct(summary.withDefense)} |\n\n` +
-      `The adaptive attacker found ${attackerFound} Chimera examples under its own keys; ${defendedSuccess} of them are Chimera examples under the defender's key.\n`;
-    writeFileSync(join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
-    writeFileSync(join(out, "table3.md"), md);
-    if (args.json) io.out(JSON.stringify(summary) + "\n");
-    else io.out(md);
-    return 0;
   },
 };
+
+/** Table 3 in a results folder this process holds. */
+async function table3In(
+  out: string, setup: AttackSetup, settings: SampleSettings, backendIds: string[], d: number, seed: number, samples: number,
+  dataDir: string | undefined, args: ParsedArgs, io: CommandIO,
+): Promise<number> {
+  const plainLog = join(out, "plain.jsonl"), defendedLog = join(out, "defended.jsonl");
+  const plainDone = finishedSamples(plainLog, setup.weightsSha256), defendedDone = finishedSamples(defendedLog, setup.weightsSha256) as Map<number, DefendedRecord>;
+  const spec: SetupSpec = { model: "fmnist-mlp", backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}) };
+  const jobs: SampleJob[] = [];
+  for (let i = 0; i < samples; i++) {
+    if (!plainDone.has(i)) jobs.push({ setup: spec, index: i, settings });
+    if (!defendedDone.has(i)) jobs.push({ setup: spec, index: i, settings, defense: { d, seed } });
+  }
+  const progress = new Progress(io, `table3 d=${d} ${backendIds.join(" vs ")}`, jobs.length, "search");
+  let finished = 0;
+  await runSampleJobs(jobs, workersFlag(args), (j) => (j.defense ? runDefendedSample(setup, j.index, settings, j.defense) : runSample(setup, j.index, settings)), (j, r) => {
+    if (j.defense) {
+      appendJsonl(defendedLog, r);
+      defendedDone.set(j.index, r as DefendedRecord);
+    } else {
+      appendJsonl(plainLog, r);
+      plainDone.set(j.index, r);
+    }
+    progress.update(++finished);
+  });
+  const plainRows = [...Array(samples).keys()].map((i) => plainDone.get(i)!);
+  const defendedRows = [...Array(samples).keys()].map((i) => defendedDone.get(i)!);
+  const plainFound = plainRows.filter((r) => r.found).length;
+  const attackerFound = defendedRows.filter((r) => r.found).length;
+  const defendedSuccess = defendedRows.filter((r) => r.success).length;
+  const summary = {
+    experiment: "table3", backends: backendIds, d, samples, n: samples, data: setup.data.source,
+    withoutDefense: plainFound / samples, withDefense: defendedSuccess / samples,
+    plainFound, attackerFound, defendedSuccess, out,
+  };
+  const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
+  const md = `# Table 3: attack success with and without keyed noise\n\n` +
+    `FMNIST MLP, ${backendIds.join(" vs ")}, d = ${d} ULP, ${samples} images of ${setup.data.source}, ` +
+    `warm-up ${settings.warmup}, iterations ${settings.iterations}.\n\n` +
+    `|             | FMNIST |\n|-------------|--------|\n| w/o defense | ${pct(summary.withoutDefense)} |\n` +
+    `| w/ defense  | ${pct(summary.withDefense)} |\n\n` +
+    `The adaptive attacker found ${attackerFound} Chimera examples under its own keys; ${defendedSuccess} of them are Chimera examples under the defender's key.\n`;
+  writeFileSync(join(out, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeFileSync(join(out, "table3.md"), md);
+  if (args.json) io.out(JSON.stringify(summary) + "\n");
+  else io.out(md);
+  return 0;
+}

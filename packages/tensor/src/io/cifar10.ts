@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileBounded } from "./bounded-read.js";
 import { findDataFile, resolveDataDir } from "./data-dir.js";
 import { ioFail } from "./io-error.js";
 
@@ -65,7 +65,7 @@ export function loadCifar10(options: Cifar10Options): Cifar10Split {
   const names = split === "train" ? [1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`) : ["test_batch.bin"];
   const batches = names.map((name) => {
     const path = findDataFile("CIFAR-10", dir, from, [name], REMEDY);
-    return readCifar10Batch(readFileSync(path), path);
+    return readCifar10Batch(readFileBounded(path, 64 << 20), path);
   });
   if (batches.length === 1) return batches[0]!;
   const n = batches.reduce((s, b) => s + b.n, 0);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileBounded } from "./bounded-read.js";
 import { maybeGunzip } from "./gzip.js";
 import { hexPreview, ioFail } from "./io-error.js";
 
@@ -52,7 +52,7 @@ export function readIdx(buffer: Uint8Array, subject = "readIdx(buffer)", expectD
 
 /** Reads an IDX file (plain or gzip) from disk; errors name the path. */
 export function readIdxFile(path: string, expectDims?: number): IdxArray {
-  return readIdx(readFileSync(path), path, expectDims);
+  return readIdx(readFileBounded(path), path, expectDims);
 }
 
 /**

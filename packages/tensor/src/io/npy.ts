@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { readFileBounded } from "./bounded-read.js";
 import { decodeElements, encodeElements } from "./element-codec.js";
 import { DTYPE_BYTES, shapeSize, type DType, type HostArray, type HostData } from "./host-array.js";
 import { hexPreview, ioFail } from "./io-error.js";
@@ -112,7 +113,7 @@ function paddedLength(prefix: number, hlen: number): number {
 
 /** Reads a .npy file from disk; errors name the path. */
 export function readNpyFile(path: string): HostArray {
-  return readNpy(readFileSync(path), path);
+  return readNpy(readFileBounded(path), path);
 }
 
 /** Writes `array` to `path` as a .npy file (see {@link writeNpy}). */

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { readFileBounded } from "./bounded-read.js";
 import { decodeElements, encodeElements } from "./element-codec.js";
 import { DTYPE_BYTES, shapeSize, type DType, type HostArray } from "./host-array.js";
 import { ioFail } from "./io-error.js";
@@ -145,7 +146,7 @@ export function writeSafetensors(
 
 /** Reads a safetensors file from disk; errors name the path. */
 export function readSafetensorsFile(path: string): SafetensorsFile {
-  return readSafetensors(readFileSync(path), path);
+  return readSafetensors(readFileBounded(path), path);
 }
 
 /** Writes tensors (and optional metadata) to `path` as a safetensors file (see {@link writeSafetensors}). */
