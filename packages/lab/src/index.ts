@@ -14,3 +14,6 @@ export { experiments } from "./experiments/index.js";
 export { experimentBooleanFlags } from "./commands/experiment.js";
 export { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "./sample-pool.js";
 export type { Experiment } from "./experiments/experiment.js";
+export { torchLibraries, torchLibraryFor, isTorchLibrary, type TorchLibrary, type TorchLibraryMissing } from "./torch-libraries.js";
+export { torchLogits, torchStatus, torchInstallHint, type TorchAnswer } from "./torch-oracle.js";
+export { compareWithTorch, judgeRecords, readResults, runsOf, sameBits, torchLibraryOfBackend, type LabRun, type BackendAgreement, type ResultRecord, type RecordsVerdict } from "./torch-verify.js";
