@@ -17,3 +17,4 @@ export type { Experiment } from "./experiments/experiment.js";
 export { torchLibraries, torchLibraryFor, isTorchLibrary, type TorchLibrary, type TorchLibraryMissing } from "./torch-libraries.js";
 export { torchLogits, torchStatus, torchInstallHint, type TorchAnswer } from "./torch-oracle.js";
 export { compareWithTorch, judgeRecords, readResults, runsOf, sameBits, torchLibraryOfBackend, type LabRun, type BackendAgreement, type ResultRecord, type RecordsVerdict } from "./torch-verify.js";
+export { zooConvShapes } from "./zoo-gemm-shapes.js";
