@@ -55,7 +55,7 @@ describe("real PyTorch as the model oracle (chimera verify)", () => {
     this.timeout(300_000);
     needTorch(this);
     // Every serial / sequential build PyTorch can load here (each code path once; the pthread, openmp and
-    // GNU-threaded builds at one thread are measured by `chimera verify`, see packages/lab/README).
+    // GNU-threaded builds at one thread are measured by `chimera verify`, see README "Real PyTorch as the oracle").
     const available = new Set(allBackends().filter((b) => b.available && b.kind === "native").map((b) => b.id));
     const libs = torchLibraries().filter(isTorchLibrary).filter((l) => available.has(l.backendId) && /-(serial|sequential)$|^(netlib|atlas)-/.test(l.backendId));
     if (libs.length === 0) skipOrFail(this, "no real library PyTorch can load is installed (scripts/install-debian-deps.sh)");
