@@ -14,8 +14,9 @@ import { requireOrSkip } from "../native/require-native.js";
 const gemvDot: FidelityRegion[] = ["gemv", "dot"]; // emulated-kernel.ts: gemv and dot reuse the gemm order, unverified
 const blisSup: FidelityRegion[] = [...gemvDot, "alpha-beta", "values", "layouts"]; // TN with general alpha/beta (sup gemv route); TN/TT at small k, padded
 const knownMisses: Record<string, FidelityRegion[]> = {
-  "eigen-3.4-o3": [],
-  "eigen-3.4-native": ["dot"],
+  // Eigen: tiny products with wide exponents and beta 1 (seed 3729792623: NT 4x4x9 beta 1, 87.5% / 56.25%)
+  "eigen-3.4-o3": ["values"],
+  "eigen-3.4-native": ["dot", "values"],
   "blis-0.9.0-zen3": blisSup, "blis-0.9.0-haswell": blisSup, "blis-0.9.0-zen2": blisSup, "blis-0.9.0-zen": blisSup,
   "atlas-3.10.3": [...gemvDot, "alpha-beta"], // general alpha/beta (cleanup tiles; in the layouts region too, below)
   "mkl-2020.4-generic": [...gemvDot, "alpha-beta", "conv-im2col"], // small products, alpha/beta; 128x9x1152 beta 1
