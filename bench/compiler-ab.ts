@@ -15,7 +15,7 @@ import { printTable, randomF32 } from "./table.js";
 const basePath = process.env.CHIMERA_BASE_KERNELS;
 if (!basePath) throw new Error("CHIMERA_BASE_KERNELS: expected the path of the base build's kernels dist/index.js (see this file's header); got nothing");
 const base = (await import(basePath)) as { emulatedKernels: readonly Kernel[] };
-const ids = (process.env.CHIMERA_AB_KERNELS ?? "netlib-3.11,openblas-0.3.21-haswell,openblas-0.3.21-skylakex,blis-0.9.0-haswell,blis-0.9.0-generic,mkl-2020.4-avx2,mkl-2020.4-avx512,eigen-3.4-o3").split(",");
+const ids = (process.env.CHIMERA_AB_KERNELS ?? "netlib-3.11,openblas-0.3.21-haswell,openblas-0.3.21-skylakex,blis-0.9.0-haswell,blis-0.9.0-generic,mkl-2020.4-avx2,mkl-2020.4-avx512,eigen-3.4-sse2").split(",");
 const find = (list: readonly Kernel[], id: string, where: string): Kernel => {
   const k = list.find((x) => x.info.id === id);
   if (!k) throw new Error(`CHIMERA_AB_KERNELS: no emulated kernel "${id}" in ${where}`);

@@ -2,14 +2,18 @@
 # Installs the Debian packages chimera's tests and experiments use (see ../shared/NUMERICS.md): a C/C++
 # toolchain for the native bridge (node-gyp),
 # the real BLAS libraries the native bridge loads, Eigen's headers, Intel MKL from non-free, and the
-# official Fashion-MNIST files, and libgomp1 (GNU OpenMP, preloaded for MKL's GNU threading layer). Idempotent: packages already present are skipped quickly.
-# Run as root (or with sudo). Set CHIMERA_SKIP_MKL=1 to skip MKL (about 1.8 GB installed).
+# official Fashion-MNIST files, and libgomp1 (GNU OpenMP, preloaded for MKL's GNU threading layer).
+# Idempotent: packages already present are skipped quickly.
+# Run as root (or with sudo). Set CHIMERA_SKIP_MKL=1 to skip MKL (about 1.8 GB installed), and
+# CHIMERA_SKIP_TORCH=1 to skip Debian's PyTorch 1.13 (python3-torch, about 200 MB with its dependencies;
+# `chimera verify` and the PyTorch-oracle tests use it with Debian's /usr/bin/python3).
 set -euo pipefail
 
 pkgs=(g++ make libopenblas0-pthread libopenblas0-openmp libopenblas0-serial libopenblas-dev
       libblis4-pthread libblis4-openmp libblis4-serial libblis-dev
       libatlas3-base libatlas-base-dev libblas3 libblas-dev libeigen3-dev libgomp1 dataset-fashion-mnist)
 [ "${CHIMERA_SKIP_MKL:-0}" = 1 ] || pkgs+=(libmkl-rt)
+[ "${CHIMERA_SKIP_TORCH:-0}" = 1 ] || pkgs+=(python3-torch)
 
 missing=()
 for p in "${pkgs[@]}"; do

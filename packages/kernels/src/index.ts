@@ -18,4 +18,6 @@ export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations, eigenCacheSizes } from "./emulated/libraries/index.js";
 export { measureFidelity, fidelitySuite, fidelityCall, FIDELITY_K_EDGES } from "./emulated/fidelity.js";
 export type { FidelityCase, FidelityReport } from "./emulated/fidelity.js";
+export { broadFidelitySuite, fidelityRegions, fidelityScales, regionCall, regionValues, type FidelityRegion, type ModelGemmShape, type RegionCase, type ValueKind } from "./emulated/fidelity-regions.js";
+export { measureRegions, regionShape, type RegionResult } from "./emulated/fidelity-measure.js";
 export { gemmLayout, gemvLayout, type GemmLayout, type GemvLayout } from "./layout.js";

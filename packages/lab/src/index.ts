@@ -15,3 +15,7 @@ export { experiments } from "./experiments/index.js";
 export { experimentFlagSpecs } from "./commands/experiment.js";
 export { runSampleJobs, workersFlag, workersSpec, type SampleJob, type SetupSpec } from "./sample-pool.js";
 export type { Experiment } from "./experiments/experiment.js";
+export { torchLibraries, torchLibraryFor, isTorchLibrary, type TorchLibrary, type TorchLibraryMissing } from "./torch-libraries.js";
+export { torchLogits, torchStatus, torchInstallHint, type TorchAnswer } from "./torch-oracle.js";
+export { compareWithTorch, judgeRecords, readResults, runsOf, sameBits, torchLibraryOfBackend, type LabRun, type BackendAgreement, type ResultRecord, type RecordsVerdict } from "./torch-verify.js";
+export { zooConvShapes } from "./zoo-gemm-shapes.js";
