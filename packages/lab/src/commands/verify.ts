@@ -38,7 +38,7 @@ checked against PyTorch on the real library it models (fidelity-pairs.ts).
                    chimerasInTorch, recordsBitIdentical, disagreements}, agree}
 
 Exit code 1 when PyTorch disagrees anywhere it could run, or could run nowhere. Without PyTorch it
-says how to get it: apt-get install -y --no-install-recommends python3-torch.
+says how to get it (Debian's python3-torch; bash scripts/install-debian-deps.sh installs it).
 
 Example: chimera verify --from docs/experiments/fig5-50-native`,
   flags: {
