@@ -14,3 +14,5 @@ export { experiments } from "./experiments/index.js";
 export { experimentBooleanFlags } from "./commands/experiment.js";
 export { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "./sample-pool.js";
 export type { Experiment } from "./experiments/experiment.js";
+export { remoteKernel, parseRemoteId, type RemoteKernel } from "./serve/remote-kernel.js";
+export { buildServer, type ServerOptions } from "./serve/server.js";

@@ -1,0 +1,82 @@
+import type { FastifyInstance } from "fastify";
+import type { Command } from "../cli/command.js";
+import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
+import { getKernel, releaseKernel } from "../backends.js";
+import { loadReport, type ServedBackend } from "../serve/backend-routes.js";
+import { isLoopback, readTokenFile } from "../serve/bearer-token.js";
+import { buildServer } from "../serve/server.js";
+
+export const command: Command = {
+  name: "serve",
+  summary: "serve this machine's backends over HTTP (fastify) for remote:http://HOST:PORT/ID backends",
+  help: `Usage: chimera serve --backends A[,B...] [--host H] [--port P] [--token-file FILE] [--max-body MIB] [--json]
+
+Serves backends over HTTP so that another machine's commands can use them as
+remote:http://HOST:PORT/ID (attack, compare, fidelity, eval, ... all accept that id):
+
+  GET  /backends                      the CPU and each backend with what it reported at load
+  GET  /backends/ID                   one backend
+  POST /backends/ID/gemm?ARGS         one gemm (binary32 operands in the body; see the README)
+  POST /backends/ID/gemv?ARGS, /dot   likewise
+  POST /predict?model=M&backends=A,B  8-bit images (N x 784 bytes) -> logits and labels per backend
+
+Binds 127.0.0.1 unless --host says otherwise; a host other than loopback needs --token-file, and
+then every request must send Authorization: Bearer <token> (clients: CHIMERA_REMOTE_TOKEN_FILE).
+Runs until SIGINT or SIGTERM. The first line on stdout names the address.
+
+  --backends A,B    backend ids to serve (see chimera backends)
+  --host H          address to bind (default 127.0.0.1)
+  --port P          port (default 8080; 0 picks a free one)
+  --token-file FILE bearer token (at least 16 characters; required unless the host is loopback)
+  --max-body MIB    largest request body in MiB (default 64)
+  --json            print {url, backends} as the first line instead of a sentence
+
+Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
+         chimera attack --backends remote:http://127.0.0.1:8080/openblas-0.3.21-haswell,reference`,
+  knownFlags: ["backends", "host", "port", "token-file", "max-body"],
+  async run(args, io) {
+    if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
+    const host = stringFlag(args, "host", "127.0.0.1");
+    const port = numberFlag(args, "port", 8080, { min: 0, max: 65535, integer: true });
+    const tokenFile = optionalFlag(args, "token-file");
+    if (!tokenFile && !isLoopback(host)) {
+      throw new UsageError(`--host ${host} is reachable from other machines: give --token-file FILE (a bearer token of at least 16 characters)`);
+    }
+    const token = tokenFile ? readTokenFile(tokenFile) : undefined;
+    const bodyLimit = numberFlag(args, "max-body", 64, { min: 1, max: 4096, integer: true }) * 2 ** 20;
+    const ids = stringFlag(args, "backends").split(",").map((s) => s.trim());
+    if (ids.some((s) => !s)) throw new UsageError(`--backends has an empty id: "${stringFlag(args, "backends")}"`);
+    if (new Set(ids).size !== ids.length) throw new UsageError(`--backends lists a backend twice: "${ids.join(",")}"`);
+    const served = new Map<string, ServedBackend>();
+    try {
+      for (const id of ids) {
+        const kernel = getKernel(id);
+        served.set(id, { kernel, report: loadReport(kernel) });
+      }
+      const app = buildServer({ backends: served, bodyLimit, ...(token ? { token } : {}) });
+      await listenUntilSignal(app, host, port, (url) => {
+        io.out(args.json ? JSON.stringify({ url, backends: ids }) + "\n" : `chimera serve: listening on ${url} (backends: ${ids.join(", ")})\n`);
+      });
+    } finally {
+      for (const b of served.values()) releaseKernel(b.kernel);
+    }
+    return 0;
+  },
+};
+
+/** Listens, reports the URL, and resolves once SIGINT or SIGTERM has closed the server. */
+export async function listenUntilSignal(app: FastifyInstance, host: string, port: number, announce: (url: string) => void): Promise<void> {
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  const actual = typeof addr === "object" && addr ? addr.port : port;
+  announce(`http://${host.includes(":") ? `[${host.replace(/^\[|\]$/g, "")}]` : host}:${actual}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void app.close().then(() => resolve());
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
