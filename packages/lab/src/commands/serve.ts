@@ -1,5 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import type { Command } from "../cli/command.js";
+import type { Command, CommandIO, ParsedArgs } from "../cli/command.js";
+import { readKeyFile } from "../key-file.js";
+import { zooEntry } from "../model-zoo.js";
+import { defendRoutes } from "../serve/defend-routes.js";
 import { numberFlag, optionalFlag, stringFlag, UsageError } from "../cli/args.js";
 import { getKernel, releaseKernel } from "../backends.js";
 import { loadReport, type ServedBackend } from "../serve/backend-routes.js";
@@ -10,6 +13,7 @@ export const command: Command = {
   name: "serve",
   summary: "serve this machine's backends over HTTP (fastify) for remote:http://HOST:PORT/ID backends",
   help: `Usage: chimera serve --backends A[,B...] [--host H] [--port P] [--token-file FILE] [--max-body MIB] [--json]
+       chimera serve --defend --key-file K --d ULP [--model M] [--backend B] [--host H] [--port P] [--token-file FILE]
 
 Serves backends over HTTP so that another machine's commands can use them as
 remote:http://HOST:PORT/ID (attack, compare, fidelity, eval, ... all accept that id):
@@ -22,6 +26,11 @@ remote:http://HOST:PORT/ID (attack, compare, fidelity, eval, ... all accept that
 
 Binds 127.0.0.1 unless --host says otherwise; a host other than loopback needs --token-file, and
 then every request must send Authorization: Bearer <token> (clients: CHIMERA_REMOTE_TOKEN_FILE).
+With --defend it serves the keyed-noise defended classifier (paper section 5) instead:
+
+  POST /classify                      one 8-bit image (784 bytes) -> {"label": L} under keyed noise
+  GET  /classify                      {model, backend, d, inputBytes, classes} (never the key)
+
 Runs until SIGINT or SIGTERM. The first line on stdout names the address.
 
   --backends A,B    backend ids to serve (see chimera backends)
@@ -29,11 +38,17 @@ Runs until SIGINT or SIGTERM. The first line on stdout names the address.
   --port P          port (default 8080; 0 picks a free one)
   --token-file FILE bearer token (at least 16 characters; required unless the host is loopback)
   --max-body MIB    largest request body in MiB (default 64)
+  --defend          serve the defended classifier (needs --key-file and --d)
+  --key-file K      the secret (all bytes of K, at least 16); never printed, logged or answered
+  --d ULP           noise magnitude in ULP (the paper calibrates FMNIST to 1000)
+  --model M         fmnist-mlp (default), with its committed weights
+  --backend B       the kernel the defended classifier runs on (default: reference)
   --json            print {url, backends} as the first line instead of a sentence
 
 Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
          chimera attack --backends remote:http://127.0.0.1:8080/openblas-0.3.21-haswell,reference`,
-  knownFlags: ["backends", "host", "port", "token-file", "max-body"],
+  booleanFlags: ["defend"],
+  knownFlags: ["backends", "host", "port", "token-file", "max-body", "defend", "key-file", "d", "model", "backend"],
   async run(args, io) {
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
     const host = stringFlag(args, "host", "127.0.0.1");
@@ -44,6 +59,10 @@ Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
     }
     const token = tokenFile ? readTokenFile(tokenFile) : undefined;
     const bodyLimit = numberFlag(args, "max-body", 64, { min: 1, max: 4096, integer: true }) * 2 ** 20;
+    if (args.flags.get("defend") === true) return serveDefended(args, io, host, port, bodyLimit, token);
+    for (const f of ["key-file", "d", "model", "backend"]) {
+      if (args.flags.has(f)) throw new UsageError(`--${f} belongs to --defend; without it give --backends`);
+    }
     const ids = stringFlag(args, "backends").split(",").map((s) => s.trim());
     if (ids.some((s) => !s)) throw new UsageError(`--backends has an empty id: "${stringFlag(args, "backends")}"`);
     if (new Set(ids).size !== ids.length) throw new UsageError(`--backends lists a backend twice: "${ids.join(",")}"`);
@@ -63,6 +82,27 @@ Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
     return 0;
   },
 };
+
+/** `chimera serve --defend`: the defended classifier alone. */
+async function serveDefended(args: ParsedArgs, io: CommandIO, host: string, port: number, bodyLimit: number, token: string | undefined): Promise<number> {
+  if (args.flags.has("backends")) throw new UsageError("--defend serves one classifier: give --backend B, not --backends");
+  const d = numberFlag(args, "d", NaN, { min: 0, max: 2 ** 31 - 1, integer: true });
+  if (Number.isNaN(d)) throw new UsageError("--defend needs --d (noise magnitude in ULP, e.g. 1000)");
+  const key = readKeyFile(stringFlag(args, "key-file"));
+  const model = stringFlag(args, "model", "fmnist-mlp");
+  zooEntry(model);
+  const kernel = getKernel(stringFlag(args, "backend", "reference"));
+  try {
+    const app = buildServer({ backends: new Map(), bodyLimit, ...(token ? { token } : {}), plugins: [defendRoutes({ model, kernel, d, key })] });
+    await listenUntilSignal(app, host, port, (url) => {
+      io.out(args.json ? JSON.stringify({ url, defend: { model, backend: kernel.info.id, d } }) + "\n"
+        : `chimera serve: listening on ${url} (defended ${model} on ${kernel.info.id}, d = ${d} ULP)\n`);
+    });
+  } finally {
+    releaseKernel(kernel);
+  }
+  return 0;
+}
 
 /** Listens, reports the URL, and resolves once SIGINT or SIGTERM has closed the server. */
 export async function listenUntilSignal(app: FastifyInstance, host: string, port: number, announce: (url: string) => void): Promise<void> {

@@ -84,9 +84,8 @@ export function backendRoutes(app: FastifyInstance, served: ReadonlyMap<string, 
     async (req) => describe(find(req.params.id)));
 
   type Q = Record<string, number | boolean>;
-  const binary = { consumes: ["application/octet-stream"] };
   app.post<{ Params: { id: string }; Querystring: Q; Body: Buffer }>("/backends/:id/gemm", {
-    schema: { ...binary, params: idParams, querystring: query({ transA: flag, transB: flag, m: dim, n: dim, k: dim, alpha: scalar, lda: ld, ldb: ld, beta: scalar, ldc: ld }) },
+    schema: { params: idParams, querystring: query({ transA: flag, transB: flag, m: dim, n: dim, k: dim, alpha: scalar, lda: ld, ldb: ld, beta: scalar, ldc: ld }) },
   }, async (req, reply) => {
     const b = find(req.params.id), q = req.query as unknown as Parameters<typeof gemmSpans>[0];
     const c = asBadRequest(() => {
@@ -97,7 +96,7 @@ export function backendRoutes(app: FastifyInstance, served: ReadonlyMap<string, 
     return reply.type("application/octet-stream").send(Buffer.from(c.buffer));
   });
   app.post<{ Params: { id: string }; Querystring: Q; Body: Buffer }>("/backends/:id/gemv", {
-    schema: { ...binary, params: idParams, querystring: query({ transA: flag, m: dim, n: dim, alpha: scalar, lda: ld, incx: ld, beta: scalar, incy: ld }) },
+    schema: { params: idParams, querystring: query({ transA: flag, m: dim, n: dim, alpha: scalar, lda: ld, incx: ld, beta: scalar, incy: ld }) },
   }, async (req, reply) => {
     const b = find(req.params.id), q = req.query as unknown as Parameters<typeof gemvSpans>[0];
     const y = asBadRequest(() => {
@@ -108,7 +107,7 @@ export function backendRoutes(app: FastifyInstance, served: ReadonlyMap<string, 
     return reply.type("application/octet-stream").send(Buffer.from(y.buffer));
   });
   app.post<{ Params: { id: string }; Querystring: Q; Body: Buffer }>("/backends/:id/dot", {
-    schema: { ...binary, params: idParams, querystring: query({ n: dim, incx: ld, incy: ld }) },
+    schema: { params: idParams, querystring: query({ n: dim, incx: ld, incy: ld }) },
   }, async (req, reply) => {
     const b = find(req.params.id), q = req.query as unknown as Parameters<typeof dotSpans>[0];
     const v = asBadRequest(() => {
@@ -120,7 +119,7 @@ export function backendRoutes(app: FastifyInstance, served: ReadonlyMap<string, 
 
   app.post<{ Querystring: { model?: string; backends?: string }; Body: Buffer }>("/predict", {
     schema: {
-      ...binary,
+
       querystring: { type: "object", properties: { model: { type: "string" }, backends: { type: "string", minLength: 1 } }, additionalProperties: false },
     },
   }, async (req) => {

@@ -46,7 +46,7 @@ const workerUrl = new URL("./sync-http-worker.js", import.meta.url);
  * timeout and retries); this thread posts the request with a sequence number and blocks in Atomics.wait
  * until the worker, having posted the answer, writes that number into a shared flag; the answer is then
  * taken with receiveMessageOnPort. A stale wake-up or answer (an earlier call's) is skipped. The worker
-
+ * is unref'd, so an idle client never keeps the process alive. One request at a time.
  */
 export class SyncHttp {
   private readonly worker: Worker;
