@@ -16,7 +16,7 @@ export const command: Command = {
        chimera serve --defend --key-file K --d ULP [--model M] [--backend B] [--host H] [--port P] [--token-file FILE]
 
 Serves backends over HTTP so that another machine's commands can use them as
-remote:http://HOST:PORT/ID (attack, compare, fidelity, eval, ... all accept that id):
+remote:http://HOST:PORT/ID (attack, experiment, eval, defend, compare, gemm, probe accept that id):
 
   GET  /backends                      the CPU and each backend with what it reported at load
   GET  /backends/ID                   one backend
