@@ -3,6 +3,7 @@ import { readUserFile } from "./user-file.js";
 import { derivedKernel, emulatedKernels, profileSetKernel, type DerivedOrder, referenceKernel, type Kernel, type KernelInfo, type ProbeProfile } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
 import { exactKernel } from "@chimera/defense";
+import { remoteKernel } from "./serve/remote-kernel.js";
 
 /** One backend the lab can run: reference, emulated or native, available here or not. */
 export type BackendEntry = Pick<KernelInfo, "id" | "kind" | "library" | "version" | "variant" | "threads"> & {
@@ -37,11 +38,13 @@ export function allBackends(): BackendEntry[] {
 /**
  * The kernel for `id`; throws naming the id and why (unknown, with the known ids; or unavailable).
  * `profile:FILE[,FILE…]` loads probe profiles (`chimera probe --out FILE`) as one kernel that
- * replays each probed call; `derived:FILE` loads a derived order (`chimera derive --out FILE`).
+ * replays each probed call; `derived:FILE` loads a derived order (`chimera derive --out FILE`);
+ * `remote:http://HOST:PORT/ID` is backend ID served by `chimera serve` there (release it with releaseKernel).
  */
 export function getKernel(id: string, backends?: readonly BackendEntry[]): Kernel {
   if (id.startsWith("profile:")) return profileSetKernel(id.slice("profile:".length).split(",").map(readProfile));
   if (id.startsWith("derived:")) return derivedKernel(readDerivedOrder(id.slice("derived:".length)));
+  if (id.startsWith("remote:")) return remoteKernel(id);
   const list = backends ?? allBackends();
   const b = list.find((x) => x.id === id);
   if (!b) throw new Error(unknownBackendMessage(id, list));

@@ -19,3 +19,5 @@ export { torchLibraries, torchLibraryFor, isTorchLibrary, type TorchLibrary, typ
 export { torchLogits, torchStatus, torchInstallHint, type TorchAnswer } from "./torch-oracle.js";
 export { compareWithTorch, judgeRecords, readResults, runsOf, sameBits, torchLibraryOfBackend, type LabRun, type BackendAgreement, type ResultRecord, type RecordsVerdict } from "./torch-verify.js";
 export { zooConvShapes } from "./zoo-gemm-shapes.js";
+export { remoteKernel, parseRemoteId, type RemoteKernel } from "./serve/remote-kernel.js";
+export { buildServer, type ServerOptions } from "./serve/server.js";
