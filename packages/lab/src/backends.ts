@@ -56,15 +56,16 @@ export function getKernel(id: string, backends?: readonly BackendEntry[]): Kerne
 export function unknownBackendMessage(id: string, list: readonly Pick<BackendEntry, "id">[] = allBackends()): string {
   const near = list.map((b) => ({ id: b.id, d: editDistance(b.id, id) })).sort((x, y) => x.d - y.d || (x.id < y.id ? -1 : 1)).slice(0, 3);
   return `unknown backend "${id}"; nearest: ${near.map((x) => x.id).join(", ")} ` +
-    `(${list.length} ids in all: chimera backends; or profile:FILE, derived:FILE)`;
+    `(${list.length} ids in all: chimera backends; or profile:FILE, derived:FILE, remote:http://HOST:PORT/ID)`;
 }
 
 /**
  * For flag specs: undefined when `id` names a backend the catalog lists (available here or not) or a
- * profile:/derived: file, else the unknown-backend message with the nearest ids.
+ * profile:/derived: file or a remote: backend (checked where it is opened), else the unknown-backend
+ * message with the nearest ids.
  */
 export function backendIdProblem(id: string): string | undefined {
-  if (id.startsWith("profile:") || id.startsWith("derived:")) return undefined;
+  if (id.startsWith("profile:") || id.startsWith("derived:") || id.startsWith("remote:")) return undefined;
   const list = allBackends();
   return list.some((b) => b.id === id) ? undefined : unknownBackendMessage(id, list);
 }
