@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync } from "node:fs";
+import { readFdAtMost } from "@chimera/tensor";
 
 /** What a user-named file is for, to name it in errors: "key file", "a JSON file from chimera probe --out". */
 export interface UserFileKind {
@@ -41,24 +42,11 @@ export function readUserFile(path: string, kind: UserFileKind): Buffer {
     throw new Error(fileProblem(e, path, kind) ?? `cannot open ${kind.what} ${path}: ${(e as Error).message}`);
   }
   try {
-    // Sized by fstat for regular files (grown when the file grows); endless devices report 0 and grow to the cap.
-    const cap = kind.maxBytes + 1;
-    let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(fstatSync(fd).size + 1, 1 << 16)));
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
-        buf.copy(bigger, 0, 0, n);
-        buf = bigger;
-      }
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n > kind.maxBytes) {
-        throw new Error(`${kind.what} ${path} holds more than ${kind.maxBytes} bytes (the most it can legitimately hold); expected ${kind.expected}`);
-      }
+    const bytes = readFdAtMost(fd, kind.maxBytes);
+    if (bytes === undefined) {
+      throw new Error(`${kind.what} ${path} holds more than ${kind.maxBytes} bytes (the most it can legitimately hold); expected ${kind.expected}`);
     }
-    return buf.subarray(0, n);
+    return bytes;
   } catch (e) {
     const problem = fileProblem(e, path, kind);
     throw problem === undefined ? e : new Error(problem);

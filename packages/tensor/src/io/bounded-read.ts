@@ -18,24 +18,34 @@ export function readFileBounded(path: string, maxBytes = MAX_FILE_BYTES): Uint8A
     return ioFail(path, code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, expected a file" : (e as Error).message);
   }
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) ioFail(path, "is a folder, expected a file");
-    const cap = maxBytes + 1;
-    let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(st.size + 1, 1 << 16)));
-    let n = 0;
-    for (;;) {
-      if (n === buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
-        buf.copy(bigger, 0, 0, n);
-        buf = bigger;
-      }
-      const got = readSync(fd, buf, n, buf.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n > maxBytes) ioFail(path, `holds more than ${maxBytes} bytes, more than such a file can legitimately hold`);
-    }
-    return buf.subarray(0, n);
+    if (fstatSync(fd).isDirectory()) ioFail(path, "is a folder, expected a file");
+    const bytes = readFdAtMost(fd, maxBytes);
+    if (bytes === undefined) ioFail(path, `holds more than ${maxBytes} bytes, more than such a file can legitimately hold`);
+    return bytes;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The rest of open file `fd`, or undefined when it holds more than `maxBytes` (it reads maxBytes + 1
+ * bytes at most, so an endless file never fills memory). The buffer is sized by fstat for regular
+ * files (grown when the file grows); endless devices report 0 and grow to the cap.
+ */
+export function readFdAtMost(fd: number, maxBytes: number): Buffer | undefined {
+  const cap = maxBytes + 1;
+  let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(fstatSync(fd).size + 1, 1 << 16)));
+  let n = 0;
+  for (;;) {
+    if (n === buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
+      buf.copy(bigger, 0, 0, n);
+      buf = bigger;
+    }
+    const got = readSync(fd, buf, n, buf.length - n, null);
+    if (got === 0) break;
+    n += got;
+    if (n > maxBytes) return undefined;
+  }
+  return buf.subarray(0, n);
 }

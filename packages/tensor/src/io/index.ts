@@ -21,3 +21,4 @@ export {
   readCifar10Batch, loadCifar10,
 } from "./cifar10.js";
 export { toFloat01, quantize8 } from "./pixel-scale.js";
+export { readFileBounded, readFdAtMost, MAX_FILE_BYTES } from "./bounded-read.js";
