@@ -23,22 +23,13 @@ export interface AttackImagesOptions {
 }
 
 /** The outcome for one image: what attack libraries report, plus each backend's label and logits. */
-export interface AttackRecord {
+export interface AttackRecord extends Pick<ChimeraResult, "found" | "backends" | "targets" | "labels" | "logits" | "image" | "seconds"> {
   /** Position of the image in the batch. */
   index: number;
-  found: boolean;
-  backends: string[];
-  targets: number[];
-  /** Each backend's label on `image`. */
-  labels: number[];
-  logits: number[][];
-  /** The 8-bit image the search ended on (the Chimera when found). */
-  image: Uint8Array;
   /** Distances to the source in 8-bit levels: pixels changed, Euclidean, largest change. */
   distances: { l0: number; l2: number; linf: number };
-  /** Verdict queries: model runs on every backend, bit-faithful. */
+  /** Verdict queries: model runs on every backend, bit-faithful (ChimeraResult's checks). */
   queries: number;
-  seconds: number;
 }
 
 /** The record of one search from `bytes` (the source image) and its result. */
