@@ -153,12 +153,14 @@ async function attackIn(
   };
   if (args.json) io.out(JSON.stringify(summary) + "\n");
   else {
+    // the local search counts the candidates it screened where Algorithm 1 counts joint iterations
+    const counted = settings.method === "local" ? "candidates screened" : "joint iterations";
     io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
-      `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} joint iterations when found, ` +
+      `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} ${counted} when found, ` +
       `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
     for (const r of found) {
       const real = r.realLabels ? `; real libraries: ${r.realLabels.join(" / ")}${r.transfers ? "" : " (no Chimera there)"}` : "";
-      io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} iterations, L∞ ${(r.linf * 255).toFixed(0)}/255, L0 ${r.l0} px, ${r.checks} verdicts${real}\n`);
+      io.out(`  image ${r.sample} (class ${r.trueLabel}): labels ${r.labels.join(" / ")} after ${r.iterations} ${counted}, L∞ ${(r.linf * 255).toFixed(0)}/255, L0 ${r.l0} px, ${r.checks} verdicts${real}\n`);
     }
     if (summary.transferRate !== null) {
       io.out(`transfer to the real libraries (${summary.realBackends!.join(", ")}): ${(100 * summary.transferRate).toFixed(1)}% of ${summary.rechecked} re-checked\n`);
