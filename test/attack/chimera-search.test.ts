@@ -3,6 +3,7 @@ import { referenceKernel } from "@chimera/kernels";
 import { findChimera, isChimera, moduleAttackModel, uint8ImageDomain, verdicts, type ChimeraResult } from "@chimera/attack";
 import { loadFmnist, loadModule, zooEntry } from "@chimera/lab";
 import { perturbedKernel, renamedReference } from "./toy-kernels.js";
+import { expectRechecks } from "./recheck.js";
 
 // The committed trained fmnist-mlp and the committed fixture images.
 const entry = zooEntry("fmnist-mlp");
@@ -20,13 +21,7 @@ function runnerUps(z: Float32Array, n: number): number[] {
   return [...z.keys()].sort((a, b) => z[b]! - z[a]!).slice(0, n);
 }
 
-/** Every reported verdict is reproduced by each backend's own forward on the returned bytes. */
-function recheck(r: ChimeraResult, backends: Parameters<typeof verdicts>[2]) {
-  const v = verdicts(model, uint8ImageDomain.decode(r.image), backends);
-  expect(v.labels).to.deep.equal(r.labels);
-  expect(v.logits.map((z) => Array.from(z))).to.deep.equal(r.logits);
-  expect(r.found).to.equal(isChimera(v.labels));
-}
+const recheck = (r: ChimeraResult, backends: Parameters<typeof verdicts>[2]) => expectRechecks(model, r, backends);
 
 describe("attack: findChimera (Algorithm 1)", () => {
   it("finds a Chimera between two kernels that differ a lot, within a few hundred iterations, and it re-checks", () => {

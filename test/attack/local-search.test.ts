@@ -3,6 +3,7 @@ import { referenceKernel } from "@chimera/kernels";
 import { attackImages, float64GradientKernel, isChimera, levelDistances, localChimeraSearch, moduleAttackModel, uint8ImageDomain, verdicts, type ChimeraResult } from "@chimera/attack";
 import { getKernel, loadFmnist, loadModule, zooEntry } from "@chimera/lab";
 import { renamedReference } from "./toy-kernels.js";
+import { expectRechecks } from "./recheck.js";
 
 // The committed trained fmnist-mlp, the committed fixture images, and two emulations that differ
 // from each other by a few ULP at batch 1 (each bit-identical to its real library).
@@ -18,13 +19,7 @@ const bytes = (i: number) => uint8ImageDomain.encode(source(i));
 /** Targets as the paper draws them would need an Rng; these are fixed, distinct and include the true class. */
 const targetsFor = (i: number, n: number) => [fixture.labels[i]!, ...[3, 5, 7, 1].filter((c) => c !== fixture.labels[i]).slice(0, n - 1)];
 
-/** The reported verdicts are each backend's own forward on the returned bytes, re-run here. */
-function recheck(r: ChimeraResult, backends: Parameters<typeof verdicts>[2]) {
-  const v = verdicts(model, uint8ImageDomain.decode(r.image), backends);
-  expect(v.labels).to.deep.equal(r.labels);
-  expect(v.logits.map((z) => Array.from(z))).to.deep.equal(r.logits);
-  expect(r.found).to.equal(isChimera(v.labels));
-}
+const recheck = (r: ChimeraResult, backends: Parameters<typeof verdicts>[2]) => expectRechecks(model, r, backends);
 
 describe("attack: localChimeraSearch (boundary-then-local)", () => {
   it("finds Chimeras between OpenBLAS Haswell and SkylakeX on most fixture images, each re-checked", () => {
