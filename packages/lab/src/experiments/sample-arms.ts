@@ -8,6 +8,7 @@ import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleR
 import type { ExperimentOptions } from "./experiment-options.js";
 import { runSampleJobs, type SetupSpec } from "../sample-pool.js";
 import { backendPin, openResultsFolder, setupPins } from "../results-folder.js";
+import { shardOf } from "../shard.js";
 
 /** One setting an experiment measures: a set of backends and a search method, run on every sample. */
 export interface Arm {
@@ -84,11 +85,18 @@ export async function runArms(o: ExperimentOptions, arms: readonly Arm[], io: Co
     throw new UsageError(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
       `give --samples ${data.n} or less, or --data-dir with the full test set`);
   }
-  const samples = sampleIndices(o.samples, data.n, o.seed);
+  const plan = sampleIndices(o.samples, data.n, o.seed);
+  if (o.shard && o.shard.part.count > plan.length) {
+    throw new UsageError(`experiment ${o.name}: --shard ${o.shard.part.index}/${o.shard.part.count}: more shards than the ${plan.length} samples; give N <= ${plan.length}`);
+  }
+  // A shard runs every N-th sample of the plan (shard.ts); its config pins which, so a folder never mixes shards.
+  const samples = o.shard ? shardOf(plan, o.shard.part) : plan;
   const first = setupOf(arms[0]!.backends);
   // Every backend of every arm as it reported at load, besides the first arm's setup (model, weights, data).
   const backends = [...new Set(arms.flatMap((a) => a.backends))].map((id) => backendPin(setupOf(arms.find((a) => a.backends.includes(id))!.backends).backends.find((k) => k.info.id === id)!));
-  const folder = openResultsFolder(o.out, { ...setupPins(first), backends, experiment: o.name, arms }, (line) => io.err(`${line}\n`));
+  const folder = openResultsFolder(o.out, {
+    ...setupPins(first), backends, experiment: o.name, arms, ...(o.shard ? { shard: o.shard.pin(plan) } : {}),
+  }, (line) => io.err(`${line}\n`));
   try {
     return await runArmsIn(o, arms, io, samples, data, setupOf, loaded);
   } finally {
