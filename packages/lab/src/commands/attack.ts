@@ -4,7 +4,7 @@ import { getBoolean, getList, getNumber, getString, isGiven, maybeNumber, maybeS
 import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
-import { openResultsFolder, setupPins } from "../results-folder.js";
+import { openResultsFolder, setupPins, writePlan } from "../results-folder.js";
 import { resultsDir } from "../paths.js";
 import { runSampleJobs, workersFlag, workersSpec, type SetupSpec } from "../sample-pool.js";
 import { shardFlag, shardOf, shardPin, shardSpec } from "../shard.js";
@@ -132,6 +132,7 @@ async function attackIn(
   const done = finishedSamples(log, setup.weightsSha256);
   const todo = images.filter((i) => !done.has(i));
   if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
+  writePlan(out, { "results.jsonl": images.length }, images.length - todo.length);
 
   // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
   const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");

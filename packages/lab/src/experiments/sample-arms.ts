@@ -7,7 +7,7 @@ import { appendJsonl } from "../checkpoint.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import type { ExperimentOptions } from "./experiment-options.js";
 import { runSampleJobs, type SetupSpec } from "../sample-pool.js";
-import { backendPin, openResultsFolder, setupPins } from "../results-folder.js";
+import { backendPin, openResultsFolder, setupPins, writePlan } from "../results-folder.js";
 import { shardOf } from "../shard.js";
 
 /** One setting an experiment measures: a set of backends and a search method, run on every sample. */
@@ -113,6 +113,7 @@ async function runArmsIn(
   const todo = arms.flatMap((a) => samples.filter((i) => !done.get(a.id)!.has(i)).map((i) => ({ arm: a, i })));
   const total = arms.length * samples.length;
   if (todo.length < total) io.err(`resuming: ${total - todo.length} of ${total} samples already in ${o.out}\n`);
+  writePlan(o.out, Object.fromEntries(arms.map((a) => [`${a.id}.jsonl`, samples.length])), total - todo.length);
   // The bar counts this run's samples only, so its rate and ETA are not skewed by resumed ones.
   const progress = new Progress(io, `experiment ${o.name}`, todo.length, "sample");
   let finished = 0, found = 0;

@@ -10,7 +10,7 @@ import { dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
-import { openResultsFolder, setupPins } from "../results-folder.js";
+import { openResultsFolder, setupPins, writePlan } from "../results-folder.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "../sample-pool.js";
 import { shardOption } from "./experiment-options.js";
@@ -119,6 +119,7 @@ async function table3In(
     if (!plainDone.has(i)) jobs.push({ setup: spec, index: i, settings });
     if (!defendedDone.has(i)) jobs.push({ setup: spec, index: i, settings, defense: { d, seed } });
   }
+  writePlan(out, { "plain.jsonl": samples, "defended.jsonl": samples }, 2 * samples - jobs.length);
   const progress = new Progress(io, `table3 d=${d} ${backendIds.join(" vs ")}`, jobs.length, "search");
   let finished = 0;
   await runSampleJobs(jobs, workersFlag(args), (j) => (j.defense ? runDefendedSample(setup, j.index, settings, j.defense) : runSample(setup, j.index, settings)), (j, r) => {
