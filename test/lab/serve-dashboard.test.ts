@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, utimesSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32 } from "@chimera/lab";
+import { crc32, viewFolder } from "@chimera/lab";
+import { hostname } from "node:os";
 import { runCli, skipOrFail } from "./run-cli.js";
 import { startServe, type ServeProcess } from "./serve-process.js";
 import { findChromium, HeadlessChromium } from "./headless-chromium.js";
@@ -61,6 +62,26 @@ describe("chimera serve: the dashboard", function () {
     expect((await fetch(`${server!.url}/results/${v.id}/figures/..%2Fconfig.json`)).status).to.equal(400);
     expect((await fetch(`${server!.url}/results/${v.id}/images/${c.file}/${c.sample}/other.png`)).status).to.equal(400);
     expect((await fetch(`${server!.url}/results/nope/figures/fig5.svg`)).status).to.equal(404);
+  });
+
+  it("a folder's status, rate and ETA come from its lock, plan.json and record count", () => {
+    const f = join(dir, "timed"), t0 = Date.parse("2026-12-02T10:00:00Z");
+    mkdirSync(f);
+    writeFileSync(join(f, "config.json"), JSON.stringify({ format: "chimera-results/2", command: "attack", model: "fmnist-mlp", backends: [{ id: "a" }, { id: "b" }] }));
+    writeFileSync(join(f, "plan.json"), JSON.stringify({ planned: { "results.jsonl": 6 }, doneAtStart: 1, started: new Date(t0).toISOString() }));
+    const rec = (sample: number) => JSON.stringify({ sample, found: false }) + "\n";
+    writeFileSync(join(f, "results.jsonl"), [0, 1, 2, 3].map(rec).join("") + '{"sample": 4, "fou'); // a line being written is not counted
+    writeFileSync(join(f, "LOCK"), JSON.stringify({ pid: process.pid, host: hostname(), started: new Date(t0).toISOString() }));
+    // running, 60 s in: 3 records made by this run (1 was there) → 3/min, 2 to go → 40 s
+    let v = viewFolder("r9", f, t0 + 60_000);
+    expect(v).to.deep.include({ kind: "attack", status: "running", records: 4, planned: 6, perMinute: 3, etaSeconds: 40, backends: ["a", "b"] });
+    // stopped (no live lock): timed to its last record, 30 s after the start → 6/min, no ETA
+    rmSync(join(f, "LOCK"));
+    utimesSync(join(f, "results.jsonl"), new Date(t0 + 30_000), new Date(t0 + 30_000));
+    v = viewFolder("r9", f, t0 + 3_600_000);
+    expect(v).to.deep.include({ status: "stopped", perMinute: 6, etaSeconds: null });
+    writeFileSync(join(f, "results.jsonl"), [0, 1, 2, 3, 4, 5].map(rec).join(""));
+    expect(viewFolder("r9", f).status).to.equal("finished");
   });
 
   it("in headless Chromium the page shows the seeded content and updates live when a record is appended", async function () {

@@ -23,3 +23,4 @@ export { remoteKernel, parseRemoteId, type RemoteKernel } from "./serve/remote-k
 export { buildServer, type ServerOptions } from "./serve/server.js";
 export { parseShard, shardOf, interleavePlan, type Shard } from "./shard.js";
 export { mergeShards, readShardFolder, type MergedShards, type ShardFolder } from "./shard-merge.js";
+export { viewFolder, findResultsFolders, type FolderView } from "./serve/results-scan.js";
