@@ -6,7 +6,7 @@ import { runCli } from "./run-cli.js";
 type Spec = Command["flags"][string];
 
 /** Positionals each command needs to get past its argument count. */
-const positional: Record<string, string[]> = { eval: ["fmnist-mlp"], train: ["fmnist-mlp"], experiment: ["fig5"] };
+const positional: Record<string, string[]> = { eval: ["fmnist-mlp"], train: ["fmnist-mlp"], experiment: ["fig5"], merge: ["shard-folder"] };
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.nextUint32() % xs.length]!;
 
@@ -85,7 +85,7 @@ describe("flags: fuzz over every command", () => {
 
   it("help and parser agree: each declared flag is in the help, each flag the help names is declared", () => {
     // flags of other commands the help text points to
-    const elsewhere: Record<string, string[]> = { attack: ["backend"], derive: ["backends"] };
+    const elsewhere: Record<string, string[]> = { attack: ["backend"], derive: ["backends"], merge: ["shard", "workers"] };
     for (const command of commands) {
       for (const flag of Object.keys(command.flags)) expect(command.help, `${command.name} --help`).to.contain(`--${flag}`);
       const named = new Set([...command.help.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!));

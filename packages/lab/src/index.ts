@@ -21,3 +21,6 @@ export { compareWithTorch, judgeRecords, readResults, runsOf, sameBits, torchLib
 export { zooConvShapes } from "./zoo-gemm-shapes.js";
 export { remoteKernel, parseRemoteId, type RemoteKernel } from "./serve/remote-kernel.js";
 export { buildServer, type ServerOptions } from "./serve/server.js";
+export { parseShard, shardOf, interleavePlan, type Shard } from "./shard.js";
+export { mergeShards, readShardFolder, type MergedShards, type ShardFolder } from "./shard-merge.js";
+export { viewFolder, findResultsFolders, type FolderView } from "./serve/results-scan.js";

@@ -97,3 +97,17 @@ export function openResultsFolder(dir: string, pins: Record<string, unknown>, no
   }
   return { dir, release };
 }
+
+/** The name of the plan file a run writes when it starts (what it will record, for the dashboard's progress and ETA). */
+export const PLAN_FILE = "plan.json";
+
+/**
+ * Writes DIR/plan.json for a run starting now: how many records each JSONL file will hold when the
+ * run is done, how many it already held (a resumed run), this process and the start time. Not
+ * pinned: each run rewrites it, and nothing reads it back but progress displays (chimera serve's dashboard).
+ */
+export function writePlan(dir: string, planned: Record<string, number>, doneAtStart: number): void {
+  const path = join(dir, PLAN_FILE), tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ planned, doneAtStart, started: new Date().toISOString(), pid: process.pid }) + "\n");
+  renameSync(tmp, path);
+}

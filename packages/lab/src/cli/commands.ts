@@ -13,6 +13,7 @@ import { command as defend } from "../commands/defend.js";
 import { command as experiment } from "../commands/experiment.js";
 import { command as verify } from "../commands/verify.js";
 import { command as serve } from "../commands/serve.js";
+import { command as merge } from "../commands/merge.js";
 
 /** Every `chimera` subcommand, listed once, in the order `chimera --help` shows them. */
-export const commands: readonly Command[] = [demo, attack, experiment, train, evaluate, defend, backends, gemm, compare, fidelity, verify, probe, derive, serve];
+export const commands: readonly Command[] = [demo, attack, experiment, merge, train, evaluate, defend, backends, gemm, compare, fidelity, verify, probe, derive, serve];

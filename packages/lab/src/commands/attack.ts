@@ -4,9 +4,10 @@ import { getBoolean, getList, getNumber, getString, isGiven, maybeNumber, maybeS
 import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
-import { openResultsFolder, setupPins } from "../results-folder.js";
+import { openResultsFolder, setupPins, writePlan } from "../results-folder.js";
 import { resultsDir } from "../paths.js";
 import { runSampleJobs, workersFlag, workersSpec, type SetupSpec } from "../sample-pool.js";
+import { shardFlag, shardOf, shardPin, shardSpec } from "../shard.js";
 import { finishedSamples, parseIndexList, runSample, sampleMethods, setupAttack, type SampleMethod, type SampleSettings, type TargetRule } from "../chimera-run.js";
 
 /** --max-linf and --max-queries, which only the local search takes. */
@@ -22,7 +23,7 @@ export const command: Command = {
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
   help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
-                      [--method M] [--max-linf E] [--max-queries Q] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--json]
+                      [--method M] [--max-linf E] [--max-queries Q] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--shard I/N] [--json]
 
 Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
 backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
@@ -62,6 +63,9 @@ values. DIR/LOCK keeps a second run out while one writes.
   --out DIR        results folder (default results/attack/<backends>)
   --workers N      worker threads, each running whole images (default: the number of cores,
                    os.availableParallelism(), at most one per image); results are the same for any N
+  --shard I/N      run only shard I of N (1 <= I <= N) of the images: every N-th image from the
+                   I-th, for a Slurm array or Kubernetes Indexed Job (docs/cluster/); the shard is
+                   pinned in DIR/config.json; chimera merge joins the N folders into the unsharded one
   --json           print {backends, model, n, found, successRate, meanIterations, meanSeconds,
                    realBackends, rechecked, notRechecked, transferRate (Chimeras found on emulations that are Chimeras
                    on the real libraries too; null when those libraries are not here),
@@ -75,7 +79,7 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
     method: { type: "enum", values: sampleMethods, default: "algorithm1" }, ablation: { type: "boolean" },
     "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
-    screen: { type: "number", min: 0, max: 1e30 }, ...dataFlags, weights: { type: "path" }, out: { type: "path" }, workers: workersSpec,
+    screen: { type: "number", min: 0, max: 1e30 }, ...dataFlags, weights: { type: "path" }, out: { type: "path" }, workers: workersSpec, shard: shardSpec,
   },
   exclusive: [["images", "samples"], ["data-dir", "fixture"]],
   async run(args, io) {
@@ -99,13 +103,18 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     const imagesSpec = maybeString(args, "images");
     const samples = getNumber(args, "samples");
     if (!imagesSpec && samples > setup.data.n) throw new UsageError(`--samples ${samples} exceeds the ${setup.data.n} images of ${setup.data.source}`);
-    const images = imagesSpec ? parseIndexList(imagesSpec, "--images") : [...Array(samples).keys()];
-    for (const i of images) if (i >= setup.data.n) throw new UsageError(`--images: ${i} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
+    const plan = imagesSpec ? parseIndexList(imagesSpec, "--images") : [...Array(samples).keys()];
+    for (const i of plan) if (i >= setup.data.n) throw new UsageError(`--images: ${i} is not in ${setup.data.source} (0-${setup.data.n - 1})`);
+    const shard = shardFlag(args);
+    if (shard && shard.count > plan.length) throw new UsageError(`--shard ${shard.index}/${shard.count}: more shards than the ${plan.length} images; give N <= ${plan.length}`);
+    const images = shard ? shardOf(plan, shard) : plan;
 
     const out = maybeString(args, "out") ?? join(resultsDir(), "attack", setup.backends.map((k) => k.info.id).join("__"));
     const log = join(out, "results.jsonl");
     // Pins everything that changes a record, locks the folder and repairs a torn last line.
-    const folder = openResultsFolder(out, { ...setupPins(setup), command: "attack", settings }, (line) => io.err(`${line}\n`));
+    const folder = openResultsFolder(out, {
+      ...setupPins(setup), command: "attack", settings, ...(shard ? { shard: shardPin(shard, plan, ["attack"], args) } : {}),
+    }, (line) => io.err(`${line}\n`));
     try {
       return await attackIn(folder.dir, log, images, setup, settings, backendIds, dataDir, weights, args, io);
     } finally {
@@ -123,6 +132,7 @@ async function attackIn(
   const done = finishedSamples(log, setup.weightsSha256);
   const todo = images.filter((i) => !done.has(i));
   if (done.size) io.err(`resuming: ${images.length - todo.length} of ${images.length} images already in ${log}\n`);
+  writePlan(out, { "results.jsonl": images.length }, images.length - todo.length);
 
   // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
   const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");

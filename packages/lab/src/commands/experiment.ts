@@ -45,7 +45,7 @@ export function experimentFlagSpecs(list: readonly Experiment[]): FlagSpecs {
 export const command: Command = {
   name: "experiment",
   summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
-  help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--json]
+  help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--shard I/N] [--json]
                           [--method algorithm1|local] [--max-linf E] [--max-queries Q]
                           [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
@@ -64,6 +64,10 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --out DIR        results folder (default results/experiments/<name>)
   --workers N      worker threads, each running whole samples (default: the number of cores,
                    os.availableParallelism(), at most one per sample); results are the same for any N
+  --shard I/N      run only shard I of N (1 <= I <= N) of the samples: every N-th one from the I-th,
+                   for a Slurm array or Kubernetes Indexed Job (docs/cluster/); pinned in DIR/config.json
+                   (fig5, table2, ablation, fig6 without --from, table3); chimera merge joins the N
+                   folders into the folder, summary and figure the unsharded run writes
   --json           print the summary as one JSON document
   --method M       the search: algorithm1 (the paper's, default) or local (the boundary-then-local
                    search, see chimera attack --help): fig5, fig6; table2 runs both

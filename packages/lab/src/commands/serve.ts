@@ -8,11 +8,20 @@ import { getKernel, releaseKernel } from "../backends.js";
 import { loadReport, type ServedBackend } from "../serve/backend-routes.js";
 import { isLoopback, readTokenFile } from "../serve/bearer-token.js";
 import { buildServer } from "../serve/server.js";
+import { dashboardRoutes, type DashboardOptions } from "../serve/dashboard-routes.js";
+import { readFidelity } from "../serve/dashboard-state.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { labRoot } from "../paths.js";
+
+/** The fidelity report the dashboard shows unless --fidelity names another: the committed one. */
+export const committedFidelity = resolve(labRoot, "..", "..", "docs", "fidelity", "broad-seed-20261202.json");
 
 export const command: Command = {
   name: "serve",
-  summary: "serve this machine's backends over HTTP (fastify) for remote:http://HOST:PORT/ID backends",
-  help: `Usage: chimera serve --backends A[,B...] [--host H] [--port P] [--token-file FILE] [--max-body MIB] [--json]
+  summary: "serve this machine's backends over HTTP (fastify) for remote:http://HOST:PORT/ID backends, with a dashboard",
+  help: `Usage: chimera serve [--backends A[,B...]] [--results DIR[,DIR...]] [--fidelity FILE] [--host H] [--port P]
+                     [--token-file FILE] [--max-body MIB] [--json]
        chimera serve --defend --key-file K --d ULP [--model M] [--backend B] [--host H] [--port P] [--token-file FILE]
 
 Serves backends over HTTP so that another machine's commands can use them as
@@ -23,6 +32,10 @@ remote:http://HOST:PORT/ID (attack, experiment, eval, defend, compare, gemm, pro
   POST /backends/ID/gemm?ARGS         one gemm (binary32 operands in the body; see the README)
   POST /backends/ID/gemv?ARGS, /dot   likewise
   POST /predict?model=M&backends=A,B  8-bit images (N x 784 bytes) -> logits and labels per backend
+  GET  /                              the dashboard (HTML): the CPU and backends, the fidelity table,
+                                      the experiments in --results (progress, rate, ETA; live through
+                                      GET /events, server-sent events), a Chimera gallery, the figures
+  GET  /dashboard.json                what the dashboard shows, as JSON
 
 Binds 127.0.0.1 unless --host says otherwise; a host other than loopback needs --token-file, and
 then every request must send Authorization: Bearer <token> (clients: CHIMERA_REMOTE_TOKEN_FILE).
@@ -34,6 +47,10 @@ With --defend it serves the keyed-noise defended classifier (paper section 5) in
 Runs until SIGINT or SIGTERM. The first line on stdout names the address.
 
   --backends A,B    backend ids to serve (see chimera backends)
+  --results DIRS    results folders to show on the dashboard, or folders holding them (two levels
+                    down; a run started there later appears too); comma-separated
+  --fidelity FILE   the fidelity table to show: a chimera fidelity --json report (default the
+                    committed docs/fidelity/broad-seed-20261202.json)
   --host H          address to bind (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one)
   --token-file FILE bearer token (at least 16 characters; required unless the host is loopback)
@@ -50,7 +67,7 @@ Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
   flags: {
     backends: { type: "list", min: 1 }, host: { type: "string", default: "127.0.0.1" }, port: { type: "int", min: 0, max: 65535, default: 8080 },
     "token-file": { type: "path" }, "max-body": { type: "int", min: 1, max: 4096, default: 64 }, defend: { type: "boolean" },
-    "key-file": { type: "path" }, d: { type: "int", min: 0, max: 2 ** 31 - 1 }, model: { type: "string", default: "fmnist-mlp" },
+    "key-file": { type: "path" }, results: { type: "list", min: 1 }, fidelity: { type: "path" }, d: { type: "int", min: 0, max: 2 ** 31 - 1 }, model: { type: "string", default: "fmnist-mlp" },
     backend: { type: "string", default: "reference" },
   },
   async run(args, io) {
@@ -66,17 +83,19 @@ Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
     for (const f of ["key-file", "d", "model", "backend"]) {
       if (isGiven(args, f)) throw new UsageError(`--${f} belongs to --defend; without it give --backends`);
     }
-    if (!isGiven(args, "backends")) throw new UsageError("--backends is required (backend ids to serve), or --defend");
-    const ids = getList(args, "backends");
+    if (!isGiven(args, "backends") && !isGiven(args, "results")) throw new UsageError("--backends (backend ids to serve) or --results (folders for the dashboard) is required, or --defend");
+    const ids = isGiven(args, "backends") ? getList(args, "backends") : [];
+    const dashboard = dashboardOptions(args);
     const served = new Map<string, ServedBackend>();
     try {
       for (const id of ids) {
         const kernel = getKernel(id);
         served.set(id, { kernel, report: loadReport(kernel) });
       }
-      const app = buildServer({ backends: served, bodyLimit, ...(token ? { token } : {}) });
+      const app = buildServer({ backends: served, bodyLimit, ...(token ? { token } : {}), plugins: [dashboardRoutes(served, dashboard)] });
       await listenUntilSignal(app, host, port, (url) => {
-        io.out(args.json ? JSON.stringify({ url, backends: ids }) + "\n" : `chimera serve: listening on ${url} (backends: ${ids.join(", ")})\n`);
+        io.out(args.json ? JSON.stringify({ url, backends: ids, results: dashboard.results }) + "\n"
+          : `chimera serve: listening on ${url} (backends: ${ids.join(", ") || "none"}; dashboard at ${url}/${dashboard.results.length ? ` showing ${dashboard.results.join(", ")}` : ""})\n`);
       });
     } finally {
       for (const b of served.values()) releaseKernel(b.kernel);
@@ -85,9 +104,26 @@ Example: chimera serve --backends openblas-0.3.21-haswell --port 8080 &
   },
 };
 
+/** --results and --fidelity: a folder that does not exist is a usage error; so is an unreadable --fidelity file. */
+function dashboardOptions(args: ParsedArgs): DashboardOptions {
+  const results = isGiven(args, "results") ? getList(args, "results") : [];
+  for (const r of results) if (!existsSync(r)) throw new UsageError(`--results ${r} does not exist; give results folders (or folders holding them)`);
+  const given = maybeString(args, "fidelity");
+  if (given !== undefined) {
+    try {
+      return { results, fidelity: readFidelity(given) };
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  if (!existsSync(committedFidelity)) return { results, fidelity: { source: committedFidelity, problem: "not here (an installed package without docs/); give --fidelity FILE" } };
+  return { results, fidelity: readFidelity(committedFidelity) };
+}
+
 /** `chimera serve --defend`: the defended classifier alone. */
 async function serveDefended(args: ParsedArgs, io: CommandIO, host: string, port: number, bodyLimit: number, token: string | undefined): Promise<number> {
   if (isGiven(args, "backends")) throw new UsageError("--defend serves one classifier: give --backend B, not --backends");
+  for (const f of ["results", "fidelity"]) if (isGiven(args, f)) throw new UsageError(`--${f} is for the dashboard, which --defend does not serve`);
   const d = maybeNumber(args, "d");
   if (d === undefined) throw new UsageError("--defend needs --d (noise magnitude in ULP, e.g. 1000)");
   const keyFile = maybeString(args, "key-file");

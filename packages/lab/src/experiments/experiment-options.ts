@@ -6,10 +6,11 @@ import type { FlagSpecs } from "../cli/flag-spec.js";
 import { resultsDir } from "../paths.js";
 import { workersFlag, workersSpec } from "../sample-pool.js";
 import { zoo } from "../model-zoo.js";
+import { shardFlag, shardPin, shardSpec, type Shard } from "../shard.js";
 
 /** The flags every experiment accepts (besides --json): the sample count, backends, seed and output folder. */
 export const commonFlags: FlagSpecs = {
-  samples: { type: "int", min: 1, max: 100_000 }, backends: backendsFlag(2), seed: seedFlag(0), out: { type: "path" }, workers: workersSpec,
+  samples: { type: "int", min: 1, max: 100_000 }, backends: backendsFlag(2), seed: seedFlag(0), out: { type: "path" }, workers: workersSpec, shard: shardSpec,
 };
 
 /** Flags of the experiments that run a search: its budget and where the test images come from. */
@@ -44,6 +45,8 @@ export interface ExperimentOptions {
   weights?: string;
   /** Worker threads for the samples (--workers; default os.availableParallelism()). */
   workers: number;
+  /** --shard I/N: run only that shard of the samples; `pin` gives what config.json pins of it for a plan. */
+  shard?: { part: Shard; pin: (plan: readonly number[]) => Record<string, unknown> };
 }
 
 /** Reads the common and search flags; `defaultBackends` applies when --backends is absent. */
@@ -75,7 +78,14 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
     data: { fixture, ...(dataDir ? { dataDir } : {}) },
     ...(weights ? { weights } : {}),
     workers: workersFlag(args),
+    ...shardOption(name, args),
   };
+}
+
+/** --shard as ExperimentOptions holds it (absent when not given). */
+export function shardOption(name: string, args: ParsedArgs): Pick<ExperimentOptions, "shard"> {
+  const part = shardFlag(args);
+  return part ? { shard: { part, pin: (plan) => shardPin(part, plan, ["experiment", name], args) } } : {};
 }
 
 /** Every unordered pair of `ids`, in list order: (a,b), (a,c), …, (b,c), … */

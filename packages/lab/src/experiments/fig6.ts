@@ -31,7 +31,7 @@ interface ChimeraSource {
 }
 
 /** Flags that shape a search, meaningless with --from (which reads searches already made). */
-const searchOnlyFlags = ["samples", "warmup", "iterations", "data-dir", "fixture", "backends"];
+const searchOnlyFlags = ["samples", "warmup", "iterations", "data-dir", "fixture", "backends", "shard"];
 
 /**
  * Figure 6 (§4.6): finds Chimeras with Algorithm 1 for every pair (as fig5), or with --from DIR reads

@@ -7,7 +7,8 @@ import { appendJsonl } from "../checkpoint.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import type { ExperimentOptions } from "./experiment-options.js";
 import { runSampleJobs, type SetupSpec } from "../sample-pool.js";
-import { backendPin, openResultsFolder, setupPins } from "../results-folder.js";
+import { backendPin, openResultsFolder, setupPins, writePlan } from "../results-folder.js";
+import { shardOf } from "../shard.js";
 
 /** One setting an experiment measures: a set of backends and a search method, run on every sample. */
 export interface Arm {
@@ -84,11 +85,18 @@ export async function runArms(o: ExperimentOptions, arms: readonly Arm[], io: Co
     throw new UsageError(`experiment ${o.name}: --samples ${o.samples} exceeds the ${data.n} images of ${data.source}; ` +
       `give --samples ${data.n} or less, or --data-dir with the full test set`);
   }
-  const samples = sampleIndices(o.samples, data.n, o.seed);
+  const plan = sampleIndices(o.samples, data.n, o.seed);
+  if (o.shard && o.shard.part.count > plan.length) {
+    throw new UsageError(`experiment ${o.name}: --shard ${o.shard.part.index}/${o.shard.part.count}: more shards than the ${plan.length} samples; give N <= ${plan.length}`);
+  }
+  // A shard runs every N-th sample of the plan (shard.ts); its config pins which, so a folder never mixes shards.
+  const samples = o.shard ? shardOf(plan, o.shard.part) : plan;
   const first = setupOf(arms[0]!.backends);
   // Every backend of every arm as it reported at load, besides the first arm's setup (model, weights, data).
   const backends = [...new Set(arms.flatMap((a) => a.backends))].map((id) => backendPin(setupOf(arms.find((a) => a.backends.includes(id))!.backends).backends.find((k) => k.info.id === id)!));
-  const folder = openResultsFolder(o.out, { ...setupPins(first), backends, experiment: o.name, arms }, (line) => io.err(`${line}\n`));
+  const folder = openResultsFolder(o.out, {
+    ...setupPins(first), backends, experiment: o.name, arms, ...(o.shard ? { shard: o.shard.pin(plan) } : {}),
+  }, (line) => io.err(`${line}\n`));
   try {
     return await runArmsIn(o, arms, io, samples, data, setupOf, loaded);
   } finally {
@@ -105,6 +113,7 @@ async function runArmsIn(
   const todo = arms.flatMap((a) => samples.filter((i) => !done.get(a.id)!.has(i)).map((i) => ({ arm: a, i })));
   const total = arms.length * samples.length;
   if (todo.length < total) io.err(`resuming: ${total - todo.length} of ${total} samples already in ${o.out}\n`);
+  writePlan(o.out, Object.fromEntries(arms.map((a) => [`${a.id}.jsonl`, samples.length])), total - todo.length);
   // The bar counts this run's samples only, so its rate and ETA are not skewed by resumed ones.
   const progress = new Progress(io, `experiment ${o.name}`, todo.length, "sample");
   let finished = 0, found = 0;

@@ -10,9 +10,11 @@ import { dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
-import { openResultsFolder, setupPins } from "../results-folder.js";
+import { openResultsFolder, setupPins, writePlan } from "../results-folder.js";
 import { finishedSamples, runSample, setupAttack, type AttackSetup, type SampleRecord, type SampleSettings } from "../chimera-run.js";
 import { runSampleJobs, workersFlag, type SampleJob, type SetupSpec } from "../sample-pool.js";
+import { shardOption } from "./experiment-options.js";
+import { shardOf } from "../shard.js";
 
 /**
  * The model behind keyed noise, as the attack sees it: logits f(x + ζ_d(x, s)) and, straight through
@@ -89,9 +91,14 @@ export const experiment: Experiment = {
     const samples = maybeNumber(args, "samples") ?? 20;
     if (samples > setup.data.n) throw new UsageError(`--samples ${samples} exceeds the ${setup.data.n} images of ${setup.data.source}`);
     const out = maybeString(args, "out") ?? join(resultsDir(), "experiments", "table3");
-    const folder = openResultsFolder(out, { ...setupPins(setup), experiment: "table3", d, settings }, (line) => io.err(`${line}\n`));
+    // --shard: every N-th image of 0…samples-1 (shard.ts), pinned in config.json
+    const { shard } = shardOption("table3", args), plan = [...Array(samples).keys()];
+    if (shard && shard.part.count > samples) throw new UsageError(`experiment table3: --shard ${shard.part.index}/${shard.part.count}: more shards than the ${samples} images; give N <= ${samples}`);
+    const images = shard ? shardOf(plan, shard.part) : plan;
+    const pins = { ...setupPins(setup), experiment: "table3", d, settings, ...(shard ? { shard: shard.pin(plan) } : {}) };
+    const folder = openResultsFolder(out, pins, (line) => io.err(`${line}\n`));
     try {
-      return await table3In(out, setup, settings, backendIds, d, seed, samples, dataDir, args, io);
+      return await table3In(out, setup, settings, backendIds, d, seed, images, dataDir, args, io);
     } finally {
       folder.release();
     }
@@ -100,17 +107,19 @@ export const experiment: Experiment = {
 
 /** Table 3 in a results folder this process holds. */
 async function table3In(
-  out: string, setup: AttackSetup, settings: SampleSettings, backendIds: string[], d: number, seed: number, samples: number,
+  out: string, setup: AttackSetup, settings: SampleSettings, backendIds: string[], d: number, seed: number, images: readonly number[],
   dataDir: string | undefined, args: ParsedArgs, io: CommandIO,
 ): Promise<number> {
   const plainLog = join(out, "plain.jsonl"), defendedLog = join(out, "defended.jsonl");
   const plainDone = finishedSamples(plainLog, setup.weightsSha256), defendedDone = finishedSamples(defendedLog, setup.weightsSha256) as Map<number, DefendedRecord>;
   const spec: SetupSpec = { model: "fmnist-mlp", backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}) };
   const jobs: SampleJob[] = [];
-  for (let i = 0; i < samples; i++) {
+  const samples = images.length;
+  for (const i of images) {
     if (!plainDone.has(i)) jobs.push({ setup: spec, index: i, settings });
     if (!defendedDone.has(i)) jobs.push({ setup: spec, index: i, settings, defense: { d, seed } });
   }
+  writePlan(out, { "plain.jsonl": samples, "defended.jsonl": samples }, 2 * samples - jobs.length);
   const progress = new Progress(io, `table3 d=${d} ${backendIds.join(" vs ")}`, jobs.length, "search");
   let finished = 0;
   await runSampleJobs(jobs, workersFlag(args), (j) => (j.defense ? runDefendedSample(setup, j.index, settings, j.defense) : runSample(setup, j.index, settings)), (j, r) => {
@@ -123,8 +132,8 @@ async function table3In(
     }
     progress.update(++finished);
   });
-  const plainRows = [...Array(samples).keys()].map((i) => plainDone.get(i)!);
-  const defendedRows = [...Array(samples).keys()].map((i) => defendedDone.get(i)!);
+  const plainRows = images.map((i) => plainDone.get(i)!);
+  const defendedRows = images.map((i) => defendedDone.get(i)!);
   const plainFound = plainRows.filter((r) => r.found).length;
   const attackerFound = defendedRows.filter((r) => r.found).length;
   const defendedSuccess = defendedRows.filter((r) => r.success).length;

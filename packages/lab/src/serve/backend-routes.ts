@@ -23,12 +23,13 @@ export function loadReport(kernel: Kernel): Record<string, unknown> | null {
   return { ...r, loadedObjects: (r.loadedObjects ?? []).filter((o) => /blas|mkl|blis|atlas|eigen|cuda|accelerate/i.test(o)) };
 }
 
-const describe = (b: ServedBackend) => {
+/** A served backend as GET /backends lists it. */
+export const describeBackend = (b: ServedBackend) => {
   const i = b.kernel.info;
   return { id: i.id, kind: i.kind, library: i.library, version: i.version, variant: i.variant, threads: i.threads, description: i.description, report: b.report };
 };
 
-const backendSchema = {
+export const backendSchema = {
   type: "object",
   properties: {
     id: { type: "string" }, kind: { type: "string" }, library: { type: "string" }, version: { type: "string" },
@@ -78,10 +79,10 @@ export function backendRoutes(app: FastifyInstance, served: ReadonlyMap<string, 
 
   app.get("/backends", {
     schema: { response: { 200: { type: "object", properties: { cpu: { type: "object", additionalProperties: true }, backends: { type: "array", items: backendSchema } } } } },
-  }, async () => ({ cpu: cpuDescription(), backends: [...served.values()].map(describe) }));
+  }, async () => ({ cpu: cpuDescription(), backends: [...served.values()].map(describeBackend) }));
 
   app.get<{ Params: { id: string } }>("/backends/:id", { schema: { params: idParams, response: { 200: backendSchema } } },
-    async (req) => describe(find(req.params.id)));
+    async (req) => describeBackend(find(req.params.id)));
 
   type Q = Record<string, number | boolean>;
   app.post<{ Params: { id: string }; Querystring: Q; Body: Buffer }>("/backends/:id/gemm", {
