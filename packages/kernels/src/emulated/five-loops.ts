@@ -22,11 +22,12 @@ let meetBuffer = new Uint8Array(1024);
  */
 export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
-  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda };
+  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda, ldc };
   const plan = decl.plan(shape);
   const meet = plan.meetC;
-  const pa = packedA ?? packLibraryA(call);
-  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" ? alpha : 1);
+  const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
+  const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
+  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA ? alpha : 1);
   const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
@@ -155,6 +156,14 @@ export function packLibraryA(call: GemmCall): Panel {
     const row = off + p * ldb;
     for (let r = 0; r < n; r++) out[r * k + p] = b[row + r]!;
   }
+  return { data: out, offset: 0, ld: k };
+}
+
+/** A panel of `rows` k-contiguous vectors of length k times `scale` (the panel itself when scale is 1). */
+function scalePanel(p: Panel, rows: number, k: number, scale: number): Panel {
+  if (scale === 1) return p;
+  const out = new Float32Array(rows * k);
+  for (let r = 0; r < rows; r++) for (let t = 0; t < k; t++) out[r * k + t] = fround(scale * p.data[p.offset + r * p.ld + t]!);
   return { data: out, offset: 0, ld: k };
 }
 

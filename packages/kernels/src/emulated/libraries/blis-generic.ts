@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import { refGemvAxpyf, refGemvDotxf, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
+import { refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
 
 /** bli_sgemm_generic_ref: the k loop outermost, every ab(i,j) one multiply-then-add chain (the
  * vectorisation gcc applies runs across i and j, never across k). */
@@ -10,8 +10,6 @@ const chain: Accumulation = { kind: "chain", fused: false };
  * pair, then one scalar; axpyf (fuse 8) with the vector rows' tree ((p0+p1)+(p2+p3)) + ((p4+p5)+c)) +
  * (p6+p7) over 4·⌊M/4⌋ rows, the scalar rows' tree for the rest. Measured with the order probe. */
 const gemv: RefGemvOrders = { dotLanes: 4, axpyRows: [{ width: 4, tree: "0 1 + 2 3 + + 4 5 + c + + 6 7 + +" }], axpyScalarTree: scalarAxpyTree };
-const gemvDotxf = refGemvDotxf(gemv);
-const gemvAxpyf = refGemvAxpyf(gemv);
 
 /** The packed large-matrix path: ref_kernels/bli_cntx_ref.c float blocksizes MR 4, NR 16, KC 256,
  * MC 256, NC 4096; sup thresholds 0 (sup disabled). The micro-kernel gets β for the first k-block
@@ -47,5 +45,5 @@ export const blisGeneric: EmulationDeclaration = {
     "BLIS frame/2/gemv/bli_gemv_unf_var1.c, bli_gemv_unf_var2.c @ 0.9.0",
     "BLIS ref_kernels/3/bli_gemm_ref.c @ 0.9.0",
   ],
-  plan: (shape) => (shape.N === 1 ? (shape.transA ? gemvDotxf : gemvAxpyf) : large),
+  plan: (shape) => refGemvRoute(gemv, shape) ?? large,
 };
