@@ -1,3 +1,4 @@
+import { cascadeRegistersOrder, type CascadeRegistersAccumulation } from "./orders/cascade-registers.js";
 import { chainOrder, type ChainAccumulation } from "./orders/chain.js";
 import { foldedLanesOrder, type FoldedLanesAccumulation } from "./orders/folded-lanes.js";
 import { groupTreeOrder, type GroupTreeAccumulation } from "./orders/group-tree.js";
@@ -46,7 +47,8 @@ export type Accumulation =
   | MklAvx512Axpy8Accumulation
   | MklAvx2DotAccumulation
   | MklEvenOddAccumulation
-  | MklAvx512HornerAccumulation;
+  | MklAvx512HornerAccumulation
+  | CascadeRegistersAccumulation;
 
 /** The table from kind to order (a compile error when a kind has none). */
 const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation, { kind: K }>> } = {
@@ -67,6 +69,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "mkl-avx2-dot": mklAvx2DotOrder,
   "mkl-even-odd": mklEvenOddOrder,
   "mkl-avx512-horner": mklAvx512HornerOrder,
+  "cascade-registers": cascadeRegistersOrder,
 };
 
 function orderOf(acc: Accumulation): Order<Accumulation> {

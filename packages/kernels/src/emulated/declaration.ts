@@ -104,6 +104,21 @@ export interface EmulationDeclaration {
   readonly sources: readonly string[];
   /** The path a call shape takes (library coordinates). */
   plan(shape: LibraryShape): GemmPlan;
+  /**
+   * gemv's path, when the library's sgemv is not its sgemm of the same shape. The gemv y := α·op(A)·x + β·y
+   * is posed as the gemm C(rows×1) = op(A)·x, so in library coordinates M = 1, N = rows, K = the length
+   * of x, A_lib = xᵀ (lda = incx), B_lib = the call's A (TRANSB = the gemv's transA, ldb = its lda),
+   * ldc = incy. Absent: gemv runs `plan` on that gemm (unverified unless `verified` says otherwise).
+   */
+  gemvPlan?(shape: LibraryShape): GemmPlan;
+  /** dot's order over n products (`strided`: incx or incy is not 1), when it is not the gemm 1×1×n. */
+  dot?(n: number, strided: boolean): DotRoute;
+}
+
+/** A dot product's route: the library's name for it and the order of its sum (started from +0). */
+export interface DotRoute {
+  readonly path: string;
+  readonly accumulation: Accumulation;
 }
 
 /** The plain jr/ir ladder: N in tiles of nr, M in tiles of mr, edge tiles shorter; one accumulation per tile. */

@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import { refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
+import { refDot, refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
 
 /** bli_sgemm_generic_ref: the k loop outermost, every ab(i,j) one multiply-then-add chain (the
  * vectorisation gcc applies runs across i and j, never across k). */
@@ -46,4 +46,6 @@ export const blisGeneric: EmulationDeclaration = {
     "BLIS ref_kernels/3/bli_gemm_ref.c @ 0.9.0",
   ],
   plan: (shape) => refGemvRoute(gemv, shape) ?? large,
+  gemvPlan: (shape) => refGemvRoute(gemv, shape, true)!,
+  dot: (_n, strided) => refDot(gemv, strided),
 };

@@ -1,5 +1,5 @@
 import type { Accumulation } from "../accumulation.js";
-import type { GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import type { DotRoute, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 
 /**
  * BLIS 0.9.0's gemv route for the configurations that keep the reference level-1f kernels (generic,
@@ -90,7 +90,14 @@ export const epilogueAxpyTree = "0 c + 1 2 + + 3 4 + + 5 6 + + 7 +";
  * column (contiguous). M = 1: bli_sgemv on B_lib transposed, which is row-stored: var1 when TRANSB is
  * 'N', var2 when 'T'; x = A_lib's row (stride lda unless TRANSA), y = C's row (stride ldc).
  */
-export function refGemvRoute(orders: RefGemvOrders, shape: LibraryShape): GemmPlan | null {
+export function refGemvRoute(orders: RefGemvOrders, shape: LibraryShape, gemv = false): GemmPlan | null {
+  if (gemv) {
+    // sgemv_ itself (see EmulationDeclaration.gemvPlan): bli_sgemv_ex on the call's A, stored (rs, cs) =
+    // (1, lda) in BLAS's column-major view; row storage (lda = 1) is tested first in both branches.
+    const dot = shape.transB ? shape.ldb === 1 : shape.ldb !== 1;
+    const xStrided = shape.lda !== 1, yStrided = shape.ldc !== 1;
+    return dot ? refGemvDotxf(orders, "cols", xStrided) : refGemvAxpyf(orders, "cols", xStrided || yStrided);
+  }
   if (shape.N === 1) {
     const strided = shape.transB && (shape.ldb ?? 1) !== 1;
     // bli_sgemv_ex tests row storage first: with K = 1 and lda = 1 the transposed A_lib is both, and
@@ -100,4 +107,11 @@ export function refGemvRoute(orders: RefGemvOrders, shape: LibraryShape): GemmPl
   if (shape.M !== 1) return null;
   const xStrided = !shape.transA && (shape.lda ?? 1) !== 1, yStrided = (shape.ldc ?? 1) !== 1;
   return shape.transB ? refGemvAxpyf(orders, "cols", xStrided || yStrided) : refGemvDotxf(orders, "cols", xStrided);
+}
+
+/** bla_dot.c → bli_sdotv_ex → bli_sdotv_ref: the same gcc vectorisation as dotxv (`dotLanes` lanes,
+ * halving, a half-width vector, scalar rest); a strided x or y runs its plain loop, multiply then add. */
+export function refDot(orders: RefGemvOrders, strided: boolean): DotRoute {
+  if (strided) return { path: "bla_dot.c → bli_sdotv_ex → bli_sdotv_ref (strided loop)", accumulation: mulAdd };
+  return { path: "bla_dot.c → bli_sdotv_ex → bli_sdotv_ref", accumulation: dotAccumulation(orders.dotLanes) };
 }

@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import { epilogueAxpyTree, refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
+import { epilogueAxpyTree, refDot, refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
 
 /** The no-FMA asm micro-kernels (vmulps/vaddps, mulps/addps): one multiply-then-add chain per element. */
 const chain: Accumulation = { kind: "chain", fused: false };
@@ -50,6 +50,8 @@ function declare(cfg: LegacyConfig): EmulationDeclaration {
     verified: `verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to ${cfg.variant}; row-major n=1 (gemv on B) and strided gemv vectors unverified`,
     sources: cfg.sources,
     plan: (shape) => refGemvRoute(cfg.gemv, shape) ?? packed,
+    gemvPlan: (shape) => refGemvRoute(cfg.gemv, shape, true)!,
+    dot: (_n, strided) => refDot(cfg.gemv, strided),
   };
 }
 

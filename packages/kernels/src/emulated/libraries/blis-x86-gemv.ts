@@ -1,5 +1,5 @@
 import type { Accumulation } from "../accumulation.js";
-import type { GemmPlan, LibraryShape, MeetC, Tile } from "../declaration.js";
+import type { DotRoute, GemmPlan, LibraryShape, MeetC, Tile } from "../declaration.js";
 
 /**
  * The level-1f/1v kernels of BLIS 0.9.0's optimised x86-64 configurations, and the gemv routes
@@ -88,9 +88,16 @@ function gemvAxpy(fuse: 5 | 8, along: GemvAlong, strided: boolean): GemmPlan {
  * row (stride lda unless TRANSA), y = C's row (stride ldc). dotxf vectorises only for a contiguous x;
  * axpyf only for a contiguous y (A is contiguous along y on both routes).
  */
-export function x86GemvRoute(fuse: 5 | 8, shape: LibraryShape): GemmPlan | null {
+export function x86GemvRoute(fuse: 5 | 8, shape: LibraryShape, gemv = false): GemmPlan | null {
   let along: GemvAlong, dot: boolean, xStrided: boolean, yStrided: boolean;
-  if (shape.N === 1) {
+  if (gemv) {
+    // sgemv_ itself (see EmulationDeclaration.gemvPlan): bli_sgemv_ex on the call's A, stored (rs, cs) =
+    // (1, lda) in BLAS's column-major view; row storage (lda = 1) is tested first in both branches.
+    along = "cols";
+    dot = shape.transB ? shape.ldb === 1 : shape.ldb !== 1;
+    xStrided = shape.lda !== 1;
+    yStrided = shape.ldc !== 1;
+  } else if (shape.N === 1) {
     along = "rows";
     // bli_sgemv_ex tests row storage first: with K = 1 and lda = 1 the transposed A_lib is both, and
     // counts as row-stored, so var2 (axpyf) runs instead of var1.
@@ -104,4 +111,20 @@ export function x86GemvRoute(fuse: 5 | 8, shape: LibraryShape): GemmPlan | null 
     yStrided = (shape.ldc ?? 1) !== 1;
   } else return null;
   return dot ? gemvDot(along, xStrided) : gemvAxpy(fuse, along, yStrided);
+}
+
+/** bli_sdotv_zen_int10 (zen2, zen3): 10 ymm registers over 80 k, folded 0+5 … 4+9; 5 over 40, folded
+ * 0+2, 1+3, 0+4; 2 over 16, folded 0+1; 1 over 8; the k mod 8 rest multiplied and added from 0, then
+ * plus the lanes summed in order. Strided x or y: one scalar multiply-add loop. */
+const dotv10: Accumulation = {
+  kind: "cascade-registers", lanes: 8, stages: [10, 5, 2, 1], tail: "mul-add-chain",
+  folds: [[[0, 5], [1, 6], [2, 7], [3, 8], [4, 9]], [[0, 2], [1, 3], [0, 4]], [[0, 1]], []],
+};
+
+/** bla_dot.c → bli_sdotv_ex → the configuration's dotv kernel: bli_sdotv_zen_int (dotxv's order) or
+ * bli_sdotv_zen_int10; both fall back to a scalar multiply-add loop for a strided x or y. */
+export function x86Dot(kernel: "int" | "int10", strided: boolean): DotRoute {
+  const path = `bla_dot.c → bli_sdotv_ex → bli_sdotv_zen_${kernel}`;
+  if (strided) return { path: `${path} (scalar loop: strided)`, accumulation: mulAddChain };
+  return { path, accumulation: kernel === "int" ? dotxv : dotv10 };
 }

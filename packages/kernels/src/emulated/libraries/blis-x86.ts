@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import { dotTiles, fmaChain, mulAddChain, x86GemvRoute } from "./blis-x86-gemv.js";
+import { dotTiles, fmaChain, mulAddChain, x86Dot, x86GemvRoute } from "./blis-x86-gemv.js";
 
 /**
  * BLIS 0.9.0's optimised x86-64 configurations (Debian libblis4, configure family x86_64). Three
@@ -36,6 +36,8 @@ export interface BlisX86Config {
   /** Native blocksizes: bli_cntx_init_<cfg>.c BLIS_KC / BLIS_MC / BLIS_NC / BLIS_MR / BLIS_NR. */
   /** The level-1f axpyf kernel's fuse factor: bli_saxpyf_zen_int_5 (zen2, zen3) or _8. */
   readonly axpyfFuse: 5 | 8;
+  /** The dotv kernel: bli_sdotv_zen_int or bli_sdotv_zen_int10 (zen2, zen3). */
+  readonly dotv: "int" | "int10";
   readonly native: { readonly kc: number; readonly kcMax?: number; readonly mc: number; readonly nc: number; readonly mr: number; readonly nr: number; readonly ukr: string; readonly rowPreferring: boolean };
   /** The sup path: thresholds (BLIS_MT, NT, KT) and sup blocksizes, or null when the configuration
    * registers none (thresholds 0: never taken). */
@@ -152,6 +154,8 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
       `otherwise packed k-blocks of ${cfg.native.kc}, one FMA chain each; C := fma(β, C, α·block) for the first block, then C + α·block`,
     verified: `${cfg.verified}; not modelled: row-major TN whose sup problem runs var2m with an odd n (its last column is bli_gemv's axpy variant into β·C) and gemv routes with a strided vector (row-major m=1, transA, lda > 1); row-major n=1 and, on the dotxf route, α other than a power of two unverified`,
     sources: cfg.sources,
+    gemvPlan: (shape) => x86GemvRoute(cfg.axpyfFuse, shape, true)!,
+    dot: (_n, strided) => x86Dot(cfg.dotv, strided),
     plan(shape) {
       const gemv = x86GemvRoute(cfg.axpyfFuse, shape);
       if (gemv !== null) return gemv;
@@ -182,6 +186,7 @@ const common = [
  * NT 200, KT 240; sup s KC 512, MC 144, NC 8160; axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
 export const blisZen3 = declareBlisX86({
   variant: "zen3",
+  dotv: "int10",
   axpyfFuse: 5,
   native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 512, nt: 200, kt: 240, kc: 512, mc: 144, nc: 8160, mr: 6, nr: 16 },
@@ -194,6 +199,7 @@ export const blisZen3 = declareBlisX86({
  * NC 4080; axpyf bli_saxpyf_zen_int_8, dotxf bli_sdotxf_zen_int_8. */
 export const blisHaswell = declareBlisX86({
   variant: "haswell",
+  dotv: "int",
   axpyfFuse: 8,
   native: { kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 201, nt: 201, kt: 201, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
@@ -206,6 +212,7 @@ export const blisHaswell = declareBlisX86({
  * (ref_kernels/bli_cntx_ref.c: 0) never send a call to sup; level-1f as haswell (zen int_8). */
 export const blisSkx = declareBlisX86({
   variant: "skx",
+  dotv: "int",
   axpyfFuse: 8,
   native: { kc: 384, kcMax: 480, mc: 480, nc: 3072, mr: 32, nr: 12, ukr: "bli_sgemm_skx_asm_32x12_l2", rowPreferring: false },
   sup: null,
@@ -218,6 +225,7 @@ export const blisSkx = declareBlisX86({
  * KC 256, NC 4080 (haswell sup kernels); axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
 export const blisZen2 = declareBlisX86({
   variant: "zen2",
+  dotv: "int10",
   axpyfFuse: 5,
   native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 500, nt: 500, kt: 500, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
@@ -229,6 +237,7 @@ export const blisZen2 = declareBlisX86({
  * NT 512, KT 440; sup s MR 6, NR 16, MC 144, KC 256, NC 8160; axpyf/dotxf bli_s{axpyf,dotxf}_zen_int_8. */
 export const blisZen = declareBlisX86({
   variant: "zen",
+  dotv: "int",
   axpyfFuse: 8,
   native: { kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 512, nt: 512, kt: 440, kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16 },
