@@ -11,6 +11,7 @@ import { mklAvx512Axpy8Order, type MklAvx512Axpy8Accumulation } from "./orders/m
 import { mklAvx512DotOrder, type MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";
 import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders/mkl-avx512-horner.js";
 import { mklSseOrder, type MklSseAccumulation } from "./orders/mkl-sse.js";
+import { openblasSdotOrder, type OpenblasSdotAccumulation } from "./orders/openblas-sdot.js";
 import { eachElement, type Order } from "./orders/order.js";
 import { packetCascadeOrder, type PacketCascadeAccumulation } from "./orders/packet-cascade.js";
 import { pipelinedPairOrder, type PipelinedPairAccumulation } from "./orders/pipelined-pair.js";
@@ -48,7 +49,8 @@ export type Accumulation =
   | MklAvx2DotAccumulation
   | MklEvenOddAccumulation
   | MklAvx512HornerAccumulation
-  | CascadeRegistersAccumulation;
+  | CascadeRegistersAccumulation
+  | OpenblasSdotAccumulation;
 
 /** The table from kind to order (a compile error when a kind has none). */
 const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation, { kind: K }>> } = {
@@ -70,6 +72,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "mkl-even-odd": mklEvenOddOrder,
   "mkl-avx512-horner": mklAvx512HornerOrder,
   "cascade-registers": cascadeRegistersOrder,
+  "openblas-sdot": openblasSdotOrder,
 };
 
 function orderOf(acc: Accumulation): Order<Accumulation> {
