@@ -11,6 +11,7 @@ import { mklAvx512Axpy8Order, type MklAvx512Axpy8Accumulation } from "./orders/m
 import { mklAvx512DotOrder, type MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";
 import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders/mkl-avx512-horner.js";
 import { mklSseOrder, type MklSseAccumulation } from "./orders/mkl-sse.js";
+import { openblasGemvTOrder, type OpenblasGemvTAccumulation } from "./orders/openblas-gemv-t.js";
 import { openblasSdotOrder, type OpenblasSdotAccumulation } from "./orders/openblas-sdot.js";
 import { eachElement, type Order } from "./orders/order.js";
 import { packetCascadeOrder, type PacketCascadeAccumulation } from "./orders/packet-cascade.js";
@@ -50,7 +51,8 @@ export type Accumulation =
   | MklEvenOddAccumulation
   | MklAvx512HornerAccumulation
   | CascadeRegistersAccumulation
-  | OpenblasSdotAccumulation;
+  | OpenblasSdotAccumulation
+  | OpenblasGemvTAccumulation;
 
 /** The table from kind to order (a compile error when a kind has none). */
 const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation, { kind: K }>> } = {
@@ -73,6 +75,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "mkl-avx512-horner": mklAvx512HornerOrder,
   "cascade-registers": cascadeRegistersOrder,
   "openblas-sdot": openblasSdotOrder,
+  "openblas-gemv-t": openblasGemvTOrder,
 };
 
 function orderOf(acc: Accumulation): Order<Accumulation> {

@@ -44,6 +44,8 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const accumulate = meetKind === "accumulate-into-c", sumThenEpilogue = meetKind === "sum-then-epilogue";
   const fmaBetaFirst = meetKind === "fma-beta-first-block";
   const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
+  const alphaFirstBelow = meet.kind === "scale-then-add-blocks" ? meet.alphaFirstBelow ?? 0 : 0;
+  const scaledA = alphaFirstBelow > 0 && alpha !== 1 ? scalePanel(pa, n, k, alpha) : pa;
   if (!sumThenEpilogue) {
     if (beta === 0) acc.fill(0, 0, size);
     // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
@@ -56,12 +58,14 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     const nBlock = nBlocks[jb]!;
     for (let kb = 0, pc = 0; kb < kBlocks.length; pc += kBlocks[kb++]!) {
       const kBlock = kBlocks[kb]!;
+      // A short block that takes α into A_lib first (MeetC alphaFirstBelow), then adds unscaled.
+      const alphaFirst = kBlock < alphaFirstBelow, aData = alphaFirst ? scaledA.data : ap, aOff = alphaFirst ? scaledA.offset : aBase, aLd = alphaFirst ? scaledA.ld : lda;
       for (let ib = 0, ic = 0; ib < mBlocks.length; ic += mBlocks[ib++]!) {
         const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
         for (const t of plan.tiles(ctx)) {
           const r0 = ic + t.r0, r1 = ic + t.r1, s0 = jc + t.s0, s1 = jc + t.s1;
           for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : 0;
-          tileSums(t.accumulation, ap, aBase + pc, lda, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+          tileSums(t.accumulation, aData, aOff + pc, aLd, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
           for (let s = s0; s < s1; s++) {
             for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
               const blk = v[e]!;
@@ -75,7 +79,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
                 else if (edge !== undefined && onEdge(r, s, M, N, edge)) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
-              else if (alpha === 1) acc[e] = acc[e]! + blk;
+              else if (alpha === 1 || alphaFirst) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }

@@ -1,5 +1,6 @@
+import type { DotRoute, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import type { OpenblasGemvTAccumulation } from "../orders/openblas-gemv-t.js";
 import type { OpenblasSdotAccumulation } from "../orders/openblas-sdot.js";
-import type { DotRoute } from "../declaration.js";
 
 /** The x86-64 core types whose level-1/2 kernels are emulated (kernel/x86_64/KERNEL.<core> @ v0.3.21). */
 export type OpenblasCore = "haswell" | "skylakex" | "sandybridge" | "nehalem";
@@ -24,4 +25,55 @@ export function openblasDot(core: OpenblasCore, strided: boolean): DotRoute {
   return strided
     ? { path: "interface/dot.c → kernel/x86_64/sdot.c (strided pairs)", accumulation: { ...k, strided: { pairFused: contracts[core] } } }
     : { path: `interface/dot.c → kernel/x86_64/sdot.c → sdot_microk_${core === "sandybridge" ? "sandy" : core}-2.c`, accumulation: k };
+}
+
+const gemvT = (kernel: OpenblasGemvTAccumulation["kernel"]): OpenblasGemvTAccumulation => ({ kind: "openblas-gemv-t", kernel });
+const sandySwapped = gemvT("4x4-sandy-swapped"), t4x2 = gemvT("4x2"), t4x1 = gemvT("4x1"), tRest = gemvT("rest");
+/** Each core's sgemv_kernel_4x4 (sgemv_t_microk_<core>-4.c). */
+const t4x4: Partial<Record<OpenblasCore, OpenblasGemvTAccumulation>> = { haswell: gemvT("4x4-fma8"), sandybridge: gemvT("4x4-sandy"), nehalem: t4x2 };
+
+/**
+ * interface/gemv.c → kernel/x86_64/sgemv_t_4.c (Haswell and Zen with sgemv_t_microk_haswell-4.c,
+ * Sandybridge and Nehalem with their own 4x4 kernels): the BLAS 'T' gemv, i.e. the row-major gemv
+ * without transA. y := β·y first (SCAL_K); the dot length is cut in NB = 4096 blocks, then the rest
+ * rounded down to 4 (a block each: every output's block sum s, then y := fl(y + fl(α·s)) through add_y
+ * or `*y += ybuffer * alpha`), then the len mod 4 last products, added to y as one expression over x
+ * scaled by α. Outputs 4·⌊n/4⌋ take the 4x4 kernel, then two the 4x2 kernel (n & 2), then one the 4x1
+ * kernel (n & 1). The strides of x and y do not change the order (x is copied to a buffer, y updated
+ * element by element, multiply then add: these cores' C is not contracted to FMA).
+ */
+function sgemvT(core: OpenblasCore, k4x4: OpenblasGemvTAccumulation): GemmPlan {
+  return {
+    path: `interface/gemv.c → kernel/x86_64/sgemv_t_4.c → sgemv_t_microk_${core === "sandybridge" ? "sandy" : core}-4.c`,
+    nc: { kind: "whole" },
+    kc: { kind: "fixed-align-rest", size: 4096, align: 4 },
+    mc: { kind: "whole" },
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaFirstBelow: 4 },
+    *tiles(ctx): Iterable<Tile> {
+      const n = ctx.nBlock, M = ctx.mBlock;
+      if (ctx.kBlock < 4) {
+        yield { r0: 0, r1: M, s0: 0, s1: n, accumulation: tRest };
+        return;
+      }
+      const n4 = n - (n % 4);
+      if (k4x4.kernel === "4x4-sandy") {
+        // Sandybridge's kernel adds the second output of each four in the other register order.
+        for (let s = 0; s < n4; s += 4) {
+          yield { r0: 0, r1: M, s0: s, s1: s + 1, accumulation: k4x4 };
+          yield { r0: 0, r1: M, s0: s + 1, s1: s + 2, accumulation: sandySwapped };
+          yield { r0: 0, r1: M, s0: s + 2, s1: s + 4, accumulation: k4x4 };
+        }
+      } else if (n4 > 0) yield { r0: 0, r1: M, s0: 0, s1: n4, accumulation: k4x4 };
+      if (n & 2) yield { r0: 0, r1: M, s0: n4, s1: n4 + 2, accumulation: t4x2 };
+      if (n & 1) yield { r0: 0, r1: M, s0: n - 1, s1: n, accumulation: t4x1 };
+    },
+  };
+}
+const sgemvTPlans = Object.fromEntries(Object.entries(t4x4).map(([core, k]) => [core, sgemvT(core as OpenblasCore, k)])) as Partial<Record<OpenblasCore, GemmPlan>>;
+
+/** The gemv routes of the cores modelled (the gemv's library shape: see EmulationDeclaration.gemvPlan),
+ * or null where a route is not modelled (the declaration's gemm plan then stands in, unverified). */
+export function openblasGemv(core: OpenblasCore, shape: LibraryShape): GemmPlan | null {
+  if (!shape.transB) return sgemvTPlans[core] ?? null;
+  return null;
 }

@@ -2,7 +2,7 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import { openblasHaswell } from "./openblas-haswell.js";
-import { openblasDot } from "./openblas-level12.js";
+import { openblasDot, openblasGemv } from "./openblas-level12.js";
 import { level3KernelCalls } from "./openblas-level3.js";
 
 /**
@@ -53,6 +53,7 @@ export const openblasSandybridge: EmulationDeclaration = {
     "OpenBLAS kernel/x86_64/sgemm_kernel_16x4_sandy.S @ v0.3.21",
   ],
   plan: () => sandybridgePlan,
+  gemvPlan: (shape) => openblasGemv("sandybridge", shape) ?? sandybridgePlan,
   dot: (_n, strided) => openblasDot("sandybridge", strided),
 };
 
@@ -104,5 +105,6 @@ export const openblasNehalem: EmulationDeclaration = {
     "OpenBLAS kernel/x86_64/gemm_kernel_4x8_nehalem.S @ v0.3.21",
   ],
   plan: () => nehalemPlan,
+  gemvPlan: (shape) => openblasGemv("nehalem", shape) ?? nehalemPlan,
   dot: (_n, strided) => openblasDot("nehalem", strided),
 };
