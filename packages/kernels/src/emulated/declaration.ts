@@ -63,6 +63,13 @@ export interface Tile {
   /** How this tile's elements meet C when it differs from the plan's (a sum-then-epilogue plan only:
    * e.g. a kernel whose vector and scalar stores round the epilogue differently). */
   readonly meetC?: MeetC;
+  /** The tile is a gemv's axpys into C inside a `fma-beta-first-block` plan (BLIS's sup kernels handing
+   * an odd last column to bli_sgemv_ex var2 per k-block): the first k-block starts from fl(β·C) (β = 0:
+   * +0), later ones from C, and every product is fl(fl(α·a)·b), α on A_lib (the gemv's vector). */
+  readonly axpyIntoC?: boolean;
+  /** In a `fma-beta-first-block` plan, the tile stores as bli_sdotxf_zen_int_8 does: C := fma(α, blk, fl(β·C))
+   * for the first k-block (β = 0: fl(α·blk)), C := fma(α, blk, C) for later ones. */
+  readonly fmaAlphaStore?: boolean;
 }
 
 /**

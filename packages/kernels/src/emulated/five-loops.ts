@@ -1,7 +1,7 @@
 import type { GemmCall } from "../kernel.js";
 import { fma32 } from "../fp32/fma.js";
 import { tileSums } from "./accumulation.js";
-import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC } from "./declaration.js";
+import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile } from "./declaration.js";
 import { splitLength } from "./k-split.js";
 
 const fround = Math.fround;
@@ -46,6 +46,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
   const alphaFirstBelow = meet.kind === "scale-then-add-blocks" ? meet.alphaFirstBelow ?? 0 : 0;
   const scaledA = alphaFirstBelow > 0 && alpha !== 1 ? scalePanel(pa, n, k, alpha) : pa;
+  let axpyA: Panel | undefined; // A_lib·α for axpyIntoC tiles, made on first use
   if (!sumThenEpilogue) {
     if (beta === 0) acc.fill(0, 0, size);
     // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
@@ -64,8 +65,19 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
         const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
         for (const t of plan.tiles(ctx)) {
           const r0 = ic + t.r0, r1 = ic + t.r1, s0 = jc + t.s0, s1 = jc + t.s1;
+          if (t.axpyIntoC === true) {
+            axpyTile(t, pc, r0, r1, s0, s1, kBlock);
+            continue;
+          }
           for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : 0;
           tileSums(t.accumulation, aData, aOff + pc, aLd, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+          if (t.fmaAlphaStore === true) {
+            if (!fmaBetaFirst) throw new Error(`${plan.path}: fmaAlphaStore tiles need a fma-beta-first-block plan`);
+            for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
+              acc[e] = fma32(alpha, v[e]!, pc !== 0 || beta === 1 ? acc[e]! : beta === 0 ? 0 : fround(beta * acc[e]!));
+            }
+            continue;
+          }
           for (let s = s0; s < s1; s++) {
             for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
               const blk = v[e]!;
@@ -89,6 +101,17 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     }
   }
   writeBack(plan, call, acc, overrides);
+
+  /** An axpyIntoC tile (see Tile): starts from β·C at the first k-block, α on A_lib, the sum is C. */
+  function axpyTile(t: Tile, pc: number, r0: number, r1: number, s0: number, s1: number, kBlock: number): void {
+    if (!fmaBetaFirst) throw new Error(`${plan.path}: axpyIntoC tiles need a fma-beta-first-block plan`);
+    axpyA ??= scalePanel(pa, n, k, alpha);
+    for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
+      v[e] = pc !== 0 || beta === 1 ? acc[e]! : beta === 0 ? 0 : fround(beta * acc[e]!);
+    }
+    tileSums(t.accumulation, axpyA.data, axpyA.offset + pc, axpyA.ld, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+    for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) acc[e] = v[e]!;
+  }
 }
 
 /**

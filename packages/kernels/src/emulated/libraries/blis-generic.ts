@@ -34,7 +34,7 @@ export const blisGeneric: EmulationDeclaration = {
   variant: "generic",
   description:
     "row-major m=1 goes to gemv: with transB=true dotxf, four lanes over k folded (L0+L2)+(L1+L3), then a pair, then a scalar, multiply then add; with transB=false axpyf, groups of 8 k folded into y by a fixed tree (vector and scalar rows differ); otherwise kc=256 k-blocks, one multiply-then-add chain per block, each block added to C",
-  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for the gemv routes of row-major m=1 and the packed path; n=1 (gemv on B) unverified",
+  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for the gemv routes of row-major m=1 and n=1 (every layout, α, β, padded), the packed path, sgemv and sdot (strides 1-3)",
   sources: [
     "BLIS config/generic/bli_cntx_init_generic.c @ 0.9.0",
     "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0",

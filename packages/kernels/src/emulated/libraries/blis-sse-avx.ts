@@ -47,7 +47,7 @@ function declare(cfg: LegacyConfig): EmulationDeclaration {
     description:
       `row-major m=1 is a gemv: with B stored N×K dotxf, ${cfg.lanesText} lanes over k reduced by halving, one half-width vector, then scalar, multiply then add; otherwise axpyf, groups of 8 k folded into y by fixed trees (vector loop, epilogue and scalar rows differ); ` +
       `otherwise packed k-blocks of ${cfg.kc}, one multiply-then-add chain each, each block added to β·C`,
-    verified: `verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to ${cfg.variant}; row-major n=1 (gemv on B) and strided gemv vectors unverified`,
+    verified: `verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to ${cfg.variant}, also on the gemv routes of row-major m=1 and n=1 (every layout, α, β, padded), sgemv and sdot (strides 1-3)`,
     sources: cfg.sources,
     plan: (shape) => refGemvRoute(cfg.gemv, shape) ?? packed,
     gemvPlan: (shape) => refGemvRoute(cfg.gemv, shape, true)!,

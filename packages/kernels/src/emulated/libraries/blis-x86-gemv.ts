@@ -22,7 +22,7 @@ export const fmaChain: Accumulation = { kind: "chain", fused: true };
 export const mulAddChain: Accumulation = { kind: "chain", fused: false };
 /** bli_saxpyf_zen_int_5's scalar rows: y0c is a double; y0c += χ_j·a(i,j) (binary32 products) for the
  * group's five k, stored back once. */
-const axpyf5Scalar: Accumulation = { kind: "group-tree", group: 5, tree: "c 0 + 1 + 2 + 3 + 4 +", wide: true };
+export const axpyf5Scalar: Accumulation = { kind: "group-tree", group: 5, tree: "c 0 + 1 + 2 + 3 + 4 +", wide: true };
 
 /** Which way the gemv's y runs through C_lib: "rows" (N = 1) or "cols" (M = 1). */
 export type GemvAlong = "rows" | "cols";
@@ -36,13 +36,14 @@ function slice(r0: number, r1: number, s0: number, s1: number, along: GemvAlong,
 const dotxfStore: MeetC = { kind: "sum-then-epilogue", alphaFused: true };
 
 /** var1 over the outputs from (r0, s0) to (r1, s1) along `along`: groups of 8 via dotxf, the rest
- * dotxv; `strided` (x not contiguous): both kernels' scalar loops. With `stores`, the dotxf tiles
- * carry their own epilogue (a sum-then-epilogue plan only). */
-export function* dotTiles(r0: number, r1: number, s0: number, s1: number, along: GemvAlong, strided = false, stores = false): Iterable<Tile> {
+ * dotxv; `strided` (x not contiguous): both kernels' scalar loops. The dotxf tiles carry their own
+ * store: as a tile epilogue in a sum-then-epilogue plan (`stores` "epilogue"), or as fmaAlphaStore in
+ * a sup plan (`stores` "sup"). */
+export function* dotTiles(r0: number, r1: number, s0: number, s1: number, along: GemvAlong, strided: boolean, stores: "epilogue" | "sup"): Iterable<Tile> {
   const n = along === "rows" ? r1 - r0 : s1 - s0, body = n - (n % 8);
   if (body > 0) {
     const t = slice(r0, r1, s0, s1, along, 0, body, strided ? mulAddChain : dotxf);
-    yield stores ? { ...t, meetC: dotxfStore } : t;
+    yield stores === "epilogue" ? { ...t, meetC: dotxfStore } : { ...t, fmaAlphaStore: true };
   }
   if (body < n) yield slice(r0, r1, s0, s1, along, body, n, strided ? mulAddChain : dotxv);
 }
@@ -59,7 +60,7 @@ function gemvDot(along: GemvAlong, strided: boolean): GemmPlan {
     mc: { kind: "whole" },
     // dotxf: y := α·ρ (β = 0) or fma(α, ρ, β·y) (dotxfStore); dotxv: ρ := β·y, then ρ += α·ρ0.
     meetC: { kind: "sum-then-epilogue" },
-    tiles: (ctx) => dotTiles(0, ctx.mBlock, 0, ctx.nBlock, along, strided, true),
+    tiles: (ctx) => dotTiles(0, ctx.mBlock, 0, ctx.nBlock, along, strided, "epilogue"),
   };
 }
 
