@@ -11,6 +11,7 @@ import { mklAvx512Axpy8Order, type MklAvx512Axpy8Accumulation } from "./orders/m
 import { mklAvx512DotOrder, type MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";
 import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders/mkl-avx512-horner.js";
 import { mklSseOrder, type MklSseAccumulation } from "./orders/mkl-sse.js";
+import { openblasGemvNOrder, type OpenblasGemvNAccumulation } from "./orders/openblas-gemv-n.js";
 import { openblasGemvTOrder, type OpenblasGemvTAccumulation } from "./orders/openblas-gemv-t.js";
 import { openblasSdotOrder, type OpenblasSdotAccumulation } from "./orders/openblas-sdot.js";
 import { eachElement, type Order } from "./orders/order.js";
@@ -52,7 +53,8 @@ export type Accumulation =
   | MklAvx512HornerAccumulation
   | CascadeRegistersAccumulation
   | OpenblasSdotAccumulation
-  | OpenblasGemvTAccumulation;
+  | OpenblasGemvTAccumulation
+  | OpenblasGemvNAccumulation;
 
 /** The table from kind to order (a compile error when a kind has none). */
 const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation, { kind: K }>> } = {
@@ -76,6 +78,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "cascade-registers": cascadeRegistersOrder,
   "openblas-sdot": openblasSdotOrder,
   "openblas-gemv-t": openblasGemvTOrder,
+  "openblas-gemv-n": openblasGemvNOrder,
 };
 
 function orderOf(acc: Accumulation): Order<Accumulation> {

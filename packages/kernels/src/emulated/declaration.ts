@@ -37,7 +37,8 @@ export interface LibraryShape {
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)); with
  *   `alphaOnA` α scales A_lib instead, fl(fl(α·a)·b): the axpy loops of a gemv whose vector is A_lib
- *   (M = 1, e.g. BLIS's bla_gemm turning M = 1 into a gemv on B).
+ *   (M = 1, e.g. BLIS's bla_gemm turning M = 1 into a gemv on B); with `alphaInOrder` neither operand
+ *   is scaled: the accumulation applies α itself (OpenBLAS's sgemv_n kernels, `openblas-gemv-n`).
  * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
  *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
  *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
@@ -50,7 +51,7 @@ export interface LibraryShape {
 export type MeetC =
   | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
-  | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean }
+  | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean }
   | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */

@@ -27,7 +27,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const meet = plan.meetC;
   const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
   const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
-  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA ? alpha : 1);
+  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true ? alpha : 1);
   const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;

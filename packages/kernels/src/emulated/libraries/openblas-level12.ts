@@ -1,4 +1,5 @@
 import type { DotRoute, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import type { OpenblasGemvNAccumulation } from "../orders/openblas-gemv-n.js";
 import type { OpenblasGemvTAccumulation } from "../orders/openblas-gemv-t.js";
 import type { OpenblasSdotAccumulation } from "../orders/openblas-sdot.js";
 
@@ -71,9 +72,42 @@ function sgemvT(core: OpenblasCore, k4x4: OpenblasGemvTAccumulation): GemmPlan {
 }
 const sgemvTPlans = Object.fromEntries(Object.entries(t4x4).map(([core, k]) => [core, sgemvT(core as OpenblasCore, k)])) as Partial<Record<OpenblasCore, GemmPlan>>;
 
+/**
+ * interface/gemv.c → kernel/x86_64/sgemv_n_4.c with sgemv_n_microk_haswell-4.c (Haswell, Zen): the BLAS
+ * 'N' gemv, i.e. the row-major gemv with transA. y := β·y first; y's rows in NB = 4096 blocks, then the
+ * rest rounded down to 4, then the len mod 4 last rows in C; inside a block the first NB & 4 and NB & 8
+ * rows are the kernels' head, the rest their 16-row loop (see `openblas-gemv-n`).
+ */
+function sgemvNHaswell(shape: LibraryShape): GemmPlan {
+  const N = shape.N, rows3 = N & 3, xStrided = shape.lda !== 1, yStrided = shape.ldc !== 1;
+  const acc = (cls: OpenblasGemvNAccumulation["cls"], pairs: 0 | 2 | 4 = 0): OpenblasGemvNAccumulation =>
+    ({ kind: "openblas-gemv-n", alpha: shape.alpha, cls, xStrided, yStrided: yStrided && cls !== "rest", pairs });
+  const head = acc("head"), loop = acc("loop");
+  // The C rest loop unrolls when lda equals the rest's row count and x is contiguous.
+  const restPairs: 0 | 2 | 4 = !xStrided && shape.ldb === rows3 ? (rows3 === 1 ? 4 : 2) : 0;
+  const rest = acc("rest", restPairs);
+  return {
+    path: "interface/gemv.c → kernel/x86_64/sgemv_n_4.c → sgemv_n_microk_haswell-4.c",
+    nc: { kind: "whole" },
+    kc: { kind: "whole" },
+    mc: { kind: "whole" },
+    meetC: { kind: "accumulate-into-c", alphaInOrder: true },
+    *tiles(ctx): Iterable<Tile> {
+      const M = ctx.mBlock, end = N - rows3;
+      const span = (s0: number, s1: number, a: OpenblasGemvNAccumulation): Tile => ({ r0: 0, r1: M, s0, s1, accumulation: a });
+      for (let b0 = 0; b0 < end; b0 += 4096) {
+        const nb = Math.min(4096, end - b0), h = (nb & 4) + (nb & 8);
+        if (h > 0) yield span(b0, b0 + h, head);
+        if (h < nb) yield span(b0 + h, b0 + nb, loop);
+      }
+      if (rows3 > 0) yield span(end, N, rest);
+    },
+  };
+}
+
 /** The gemv routes of the cores modelled (the gemv's library shape: see EmulationDeclaration.gemvPlan),
  * or null where a route is not modelled (the declaration's gemm plan then stands in, unverified). */
 export function openblasGemv(core: OpenblasCore, shape: LibraryShape): GemmPlan | null {
   if (!shape.transB) return sgemvTPlans[core] ?? null;
-  return null;
+  return core === "haswell" ? sgemvNHaswell(shape) : null;
 }
