@@ -4,8 +4,8 @@ import type { Order } from "./order.js";
 const fround = Math.fround;
 
 /**
- * `openblas-gemv-n`: one y element of OpenBLAS 0.3.21's kernel/x86_64/sgemv_n_4.c with the Haswell
- * micro-kernels (sgemv_n_microk_haswell-4.c), the BLAS 'N' gemv (the row-major gemv with transA), over
+ * `openblas-gemv-n`: one y element of OpenBLAS 0.3.21's kernel/x86_64/sgemv_n_4.c with the `core`'s
+ * micro-kernels (sgemv_n_microk_{haswell,sandy,nehalem}-4.c), the BLAS 'N' gemv (the row-major gemv with transA), over
  * all len columns, starting from `init` (y after β, or +0 for the buffer of a strided y). The columns go
  * in groups: of 8 (sgemv_kernel_4x8) then one of 4 (n & 4) then 2 (4x2) then 1 (4x1) for a contiguous x;
  * of 4 then single columns (4x1) for a strided one. Per group, by the element's row `cls`:
@@ -13,12 +13,16 @@ const fround = Math.fround;
  *   then y := fma(α, r, y);
  * - "head" (the 4 rows of NB & 4 and the 8 of NB & 8 before the loop): even columns into r0, odd into r1
  *   (FMA chains from 0), then y := fl(fl(fl(r0 + r1)·α) + y);
+ * (Haswell: FMA chains. Sandybridge: multiply then add, and "loop" stores fl(fl(r·α) + y). Nehalem: no
+ * head; its 4x8 kernel splits even and odd columns as "head" does, its 4x4 one is one chain, both
+ * multiply then add, stored fl(fl(r·α) + y).)
  * 4x2 and 4x1 (every row): y := fl(y + fl(a·fl(α·x))) column by column.
  * - "rest" (the len mod 4 last rows, C code): temp := Σ a·x multiply then add (with `pairs`, the unrolled
  *   loop for lda = rows: temp += (p0 + p1) per pair), then y := fl(y + fl(α·temp)).
  */
 export interface OpenblasGemvNAccumulation {
   readonly kind: "openblas-gemv-n";
+  readonly core: "haswell" | "sandy" | "nehalem";
   readonly alpha: number;
   readonly cls: "loop" | "head" | "rest";
   readonly xStrided: boolean;
@@ -53,15 +57,18 @@ function gemvN(a: Float32Array, ai: number, b: Float32Array, bi: number, len: nu
   let t = 0;
   for (const w of groups) {
     if (w >= 4) {
-      if (acc.cls === "loop") {
+      const fused = acc.core === "haswell";
+      const step = (j: number, r: number): number => (fused ? fmaStep(a[ai + t + j]!, b[bi + t + j]!, r) : fround(r + p(t + j)));
+      const split = acc.core === "nehalem" ? w === 8 : acc.cls === "head";
+      if (!split) {
         let r = 0;
-        for (let j = 0; j < w; j++) r = fmaStep(a[ai + t + j]!, b[bi + t + j]!, r);
-        y = fmaStep(al, r, y);
+        for (let j = 0; j < w; j++) r = step(j, r);
+        y = fused ? fmaStep(al, r, y) : fround(fround(r * al) + y);
       } else {
         let r0 = 0, r1 = 0;
         for (let j = 0; j < w; j += 2) {
-          r0 = fmaStep(a[ai + t + j]!, b[bi + t + j]!, r0);
-          r1 = fmaStep(a[ai + t + j + 1]!, b[bi + t + j + 1]!, r1);
+          r0 = step(j, r0);
+          r1 = step(j + 1, r1);
         }
         y = fround(fround(fround(r0 + r1) * al) + y);
       }
