@@ -32,15 +32,12 @@ const knownMisses: Record<string, FidelityRegion[]> = {
  * Misses narrower than a region, named by the calls they take out of it. A gemm with n = 1 and m > 1 (row-major;
  * EfficientNetV2-S's squeeze-excitation 1x1 convolutions at 1x1 spatial size, e.g. NN 64x1x1536 beta 1) takes a
  * gemv-like route in MKL's Intel paths that the emulations do not model (BLIS's, bla_gemm.c's m0 == 1 gemv, is).
- * OpenBLAS's sgemv_n_4.c (the row-major gemv with transA) is not modelled yet; its sgemv_t_4.c and sdot.c are.
  */
 const nIsOne = (c: RegionCase) => c.op === "gemm" && c.n === 1 && c.m > 1;
 const generalAlphaBeta = (c: RegionCase) => c.op === "gemm" && (c.alpha !== 1 || (c.beta !== 0 && c.beta !== 1));
 const mklSmall = { what: "gemm with n = 1, and alpha != 1 or beta not 0 or 1", skip: (c: RegionCase) => nIsOne(c) || generalAlphaBeta(c) };
-const openblasGemvN = { what: "gemv with transA (sgemv_n)", skip: (c: RegionCase) => c.op === "gemv" && c.transA };
 const narrowMisses: Record<string, { what: string; skip: (c: RegionCase) => boolean }> = {
   ...Object.fromEntries(["mkl-2020.4-generic", "mkl-2020.4-avx512", "mkl-2020.4-sse42", "mkl-2020.4-avx"].map((id) => [id, mklSmall])),
-  ...Object.fromEntries(["openblas-0.3.21-haswell", "openblas-0.3.21-zen", "openblas-0.3.21-sandybridge", "openblas-0.3.21-nehalem"].map((id) => [id, openblasGemvN])),
   "atlas-3.10.3": { what: "alpha != 1 or beta not 0 or 1", skip: generalAlphaBeta },
 };
 
