@@ -126,9 +126,46 @@ describe("emulated kernels: properties against independent oracles", () => {
     expect(splitLength(640, q)).to.deep.equal([320, 320]);
   });
 
-  it("dot and gemv reuse the gemm order (dot = 1×1×n gemm)", () => {
-    const k = byId("openblas-0.3.21-skylakex"), call = shape(true, false, 1, 1, 500, 0, 4);
+  it("dot and gemv without routes of their own reuse the gemm order (dot = 1×1×n gemm); the description says so", () => {
+    const k = emulatedKernels.find((x) => x.declaration.dot === undefined && x.declaration.gemvPlan === undefined);
+    if (k === undefined) return; // every emulation states its own level-1/2 routes
+    const call = shape(true, false, 1, 1, 500, 0, 4);
     const c = run(k, call);
     expect(k.dot({ n: 500, x: call.a, incx: call.lda, y: call.b, incy: call.ldb })).to.equal(c[0]);
+    expect(k.info.description).to.include("gemv/dot reuse the gemm order, unverified");
+  });
+
+  it("netlib's gemv and dot follow sgemv.f and sdot.f, written out here as plain loops", () => {
+    const k = byId("netlib-3.11"), f = Math.fround;
+    expect(k.info.description).to.not.include("reuse the gemm order");
+    const call = shape(false, false, 37, 1, 53, 0, 11);
+    const x = call.a, y = call.b; // two seeded vectors
+    for (const [incx, incy, n] of [[1, 1, 53], [2, 3, 17], [3, 1, 12]] as const) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s = f(s + f(x[i * incx]! * y[i * incy]!));
+      expect(k.dot({ n, x, incx, y, incy })).to.equal(s);
+    }
+    // A is 7x11 row-major, i.e. column-major 11x7 with lda 12: row-major gemv without transA is sgemv 'T'.
+    const m = 7, n = 11, lda = 12, alpha = f(-0.7), beta = f(0.25);
+    const a = seededCall({ transA: false, transB: false, m, n: lda, k: 1, lda: 1, ldb: lda, ldc: lda, alpha: 1, beta: 0, seed: 5 }).c;
+    for (const transA of [false, true]) {
+      const len = transA ? m : n, rows = transA ? n : m;
+      const xv = x.slice(0, len), y0 = y.slice(0, rows), want = y0.map((v) => f(beta * v));
+      if (!transA) {
+        for (let j = 0; j < m; j++) {
+          let t = 0;
+          for (let i = 0; i < n; i++) t = f(t + f(a[j * lda + i]! * xv[i]!));
+          want[j] = f(want[j]! + f(alpha * t));
+        }
+      } else {
+        for (let j = 0; j < m; j++) {
+          const t = f(alpha * xv[j]!);
+          for (let i = 0; i < n; i++) want[i] = f(want[i]! + f(t * a[j * lda + i]!));
+        }
+      }
+      const got = y0.slice();
+      k.gemv({ transA, m, n, alpha, a, lda, x: xv, incx: 1, beta, y: got, incy: 1 });
+      expect(Array.from(got), `transA ${transA}`).to.deep.equal(Array.from(want));
+    }
   });
 });

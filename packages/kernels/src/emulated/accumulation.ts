@@ -1,3 +1,4 @@
+import { cascadeRegistersOrder, type CascadeRegistersAccumulation } from "./orders/cascade-registers.js";
 import { chainOrder, type ChainAccumulation } from "./orders/chain.js";
 import { foldedLanesOrder, type FoldedLanesAccumulation } from "./orders/folded-lanes.js";
 import { groupTreeOrder, type GroupTreeAccumulation } from "./orders/group-tree.js";
@@ -10,6 +11,9 @@ import { mklAvx512Axpy8Order, type MklAvx512Axpy8Accumulation } from "./orders/m
 import { mklAvx512DotOrder, type MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";
 import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders/mkl-avx512-horner.js";
 import { mklSseOrder, type MklSseAccumulation } from "./orders/mkl-sse.js";
+import { openblasGemvNOrder, type OpenblasGemvNAccumulation } from "./orders/openblas-gemv-n.js";
+import { openblasGemvTOrder, type OpenblasGemvTAccumulation } from "./orders/openblas-gemv-t.js";
+import { openblasSdotOrder, type OpenblasSdotAccumulation } from "./orders/openblas-sdot.js";
 import { eachElement, type Order } from "./orders/order.js";
 import { packetCascadeOrder, type PacketCascadeAccumulation } from "./orders/packet-cascade.js";
 import { pipelinedPairOrder, type PipelinedPairAccumulation } from "./orders/pipelined-pair.js";
@@ -46,7 +50,11 @@ export type Accumulation =
   | MklAvx512Axpy8Accumulation
   | MklAvx2DotAccumulation
   | MklEvenOddAccumulation
-  | MklAvx512HornerAccumulation;
+  | MklAvx512HornerAccumulation
+  | CascadeRegistersAccumulation
+  | OpenblasSdotAccumulation
+  | OpenblasGemvTAccumulation
+  | OpenblasGemvNAccumulation;
 
 /** The table from kind to order (a compile error when a kind has none). */
 const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation, { kind: K }>> } = {
@@ -67,6 +75,10 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "mkl-avx2-dot": mklAvx2DotOrder,
   "mkl-even-odd": mklEvenOddOrder,
   "mkl-avx512-horner": mklAvx512HornerOrder,
+  "cascade-registers": cascadeRegistersOrder,
+  "openblas-sdot": openblasSdotOrder,
+  "openblas-gemv-t": openblasGemvTOrder,
+  "openblas-gemv-n": openblasGemvNOrder,
 };
 
 function orderOf(acc: Accumulation): Order<Accumulation> {

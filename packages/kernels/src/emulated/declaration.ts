@@ -19,6 +19,8 @@ export interface LibraryShape {
    * depend on them (MKL's m = 1 kernels); absent when a caller builds a shape by hand. */
   readonly lda?: number;
   readonly ldb?: number;
+  /** C's leading dimension (the call's ldc): the stride of y when M = 1 becomes a gemv (BLIS). */
+  readonly ldc?: number;
 }
 
 /**
@@ -26,12 +28,17 @@ export interface LibraryShape {
  * - `scale-then-add-blocks`: C := β·C first (β = 0 writes 0 without reading, β = 1 leaves C); then
  *   each k-block adds in: C := α·blk + C, one FMA when `fusedAlpha`, else fl(C + fl(α·blk)).
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
+ *   With `alphaFirstBelow`, a k-block shorter than it multiplies α into A_lib first and adds its sum
+ *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha).
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
  *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
  *   `alpha * s + beta * C` contracted by the compiler).
  * - `accumulate-into-c`: the sum starts at β·C (β = 0: +0) and every product is fl(fl(α·b)·a)
- *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)).
+ *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)); with
+ *   `alphaOnA` α scales A_lib instead, fl(fl(α·a)·b): the axpy loops of a gemv whose vector is A_lib
+ *   (M = 1, e.g. BLIS's bla_gemm turning M = 1 into a gemv on B); with `alphaInOrder` neither operand
+ *   is scaled: the accumulation applies α itself (OpenBLAS's sgemv_n kernels, `openblas-gemv-n`).
  * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
  *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
  *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
@@ -42,9 +49,9 @@ export interface LibraryShape {
  *   problem's odd last column (β·y first, then α·ρ added).
  */
 export type MeetC =
-  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean }
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
-  | { readonly kind: "accumulate-into-c" }
+  | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean }
   | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
@@ -57,6 +64,13 @@ export interface Tile {
   /** How this tile's elements meet C when it differs from the plan's (a sum-then-epilogue plan only:
    * e.g. a kernel whose vector and scalar stores round the epilogue differently). */
   readonly meetC?: MeetC;
+  /** The tile is a gemv's axpys into C inside a `fma-beta-first-block` plan (BLIS's sup kernels handing
+   * an odd last column to bli_sgemv_ex var2 per k-block): the first k-block starts from fl(β·C) (β = 0:
+   * +0), later ones from C, and every product is fl(fl(α·a)·b), α on A_lib (the gemv's vector). */
+  readonly axpyIntoC?: boolean;
+  /** In a `fma-beta-first-block` plan, the tile stores as bli_sdotxf_zen_int_8 does: C := fma(α, blk, fl(β·C))
+   * for the first k-block (β = 0: fl(α·blk)), C := fma(α, blk, C) for later ones. */
+  readonly fmaAlphaStore?: boolean;
 }
 
 /**
@@ -100,6 +114,21 @@ export interface EmulationDeclaration {
   readonly sources: readonly string[];
   /** The path a call shape takes (library coordinates). */
   plan(shape: LibraryShape): GemmPlan;
+  /**
+   * gemv's path, when the library's sgemv is not its sgemm of the same shape. The gemv y := α·op(A)·x + β·y
+   * is posed as the gemm C(rows×1) = op(A)·x, so in library coordinates M = 1, N = rows, K = the length
+   * of x, A_lib = xᵀ (lda = incx), B_lib = the call's A (TRANSB = the gemv's transA, ldb = its lda),
+   * ldc = incy. Absent: gemv runs `plan` on that gemm (unverified unless `verified` says otherwise).
+   */
+  gemvPlan?(shape: LibraryShape): GemmPlan;
+  /** dot's order over n products (`strided`: incx or incy is not 1), when it is not the gemm 1×1×n. */
+  dot?(n: number, strided: boolean): DotRoute;
+}
+
+/** A dot product's route: the library's name for it and the order of its sum (started from +0). */
+export interface DotRoute {
+  readonly path: string;
+  readonly accumulation: Accumulation;
 }
 
 /** The plain jr/ir ladder: N in tiles of nr, M in tiles of mr, edge tiles shorter; one accumulation per tile. */

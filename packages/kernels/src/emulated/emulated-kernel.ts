@@ -1,6 +1,7 @@
 import type { DotCall, GemmCall, GemvCall, Kernel, KernelInfo } from "../kernel.js";
 import { validateDot, validateGemm, validateGemv } from "../validate.js";
 import type { EmulationDeclaration } from "./declaration.js";
+import { blockSum } from "./accumulation.js";
 import { packLibraryA, runFiveLoops } from "./five-loops.js";
 
 const fround = Math.fround;
@@ -20,11 +21,20 @@ export function emulatedId(decl: EmulationDeclaration): string {
   return decl.variant === "" ? `${decl.library}-${decl.version}` : `${decl.library}-${decl.version}-${decl.variant}`;
 }
 
+/** What the description adds about gemv and dot: nothing when the declaration states both routes. */
+function levelTwoNote(decl: EmulationDeclaration): string {
+  if (decl.gemvPlan !== undefined && decl.dot !== undefined) return "";
+  if (decl.gemvPlan !== undefined) return "; dot reuses the gemm order, unverified";
+  if (decl.dot !== undefined) return "; gemv reuses the gemm order, unverified";
+  return "; gemv/dot reuse the gemm order, unverified";
+}
+
 /**
- * Builds a Kernel from a declaration. gemm runs the five loops; gemv and dot are modelled as the gemm
- * of the same shape (y = op(A)·x as an m×1 product; dot as 1×1×n), which is how the declaration's
- * library would order them only if its level-2/level-1 routines share the gemm kernel: the
- * description says so, and the fidelity suite measures gemm only.
+ * Builds a Kernel from a declaration. gemm runs the five loops. gemv runs them on the gemm
+ * C(rows×1) = op(A)·x with the declaration's gemvPlan (its plan when it has none); dot sums in the
+ * declaration's dot order (without one, as the gemm 1×1×n). Without their own routes, gemv and dot are
+ * modelled as the library's gemm, which is its order only if its level-2/level-1 routines share the
+ * gemm kernel: the description says so.
  */
 export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
   const id = emulatedId(decl);
@@ -35,7 +45,7 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
     version: decl.version,
     variant: decl.variant === "" ? "reference" : decl.variant,
     threads: 1,
-    description: `${decl.description} [${decl.verified}; gemv/dot reuse the gemm order, unverified]`,
+    description: `${decl.description} [${decl.verified}${levelTwoNote(decl)}]`,
   };
   function gemm(call: GemmCall): void {
     validateGemm(id, call);
@@ -59,14 +69,23 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
     const rows = transA ? n : m, len = transA ? m : n;
     if (rows === 0) return;
     // y (rows×1) = op(A) (rows×len) · x (len×1): x as a len×1 matrix with leading dimension incx.
-    gemm({
+    const g: GemmCall = {
       transA, transB: false, m: rows, n: 1, k: len, alpha, a, aOffset: call.aOffset ?? 0, lda,
       b: x, bOffset: call.xOffset ?? 0, ldb: incx, beta, c: y, cOffset: call.yOffset ?? 0, ldc: incy,
-    });
+    };
+    if (decl.gemvPlan === undefined) return gemm(g);
+    if (!trivial(g)) runFiveLoops(gemvDecl, g);
   }
+  const gemvDecl: EmulationDeclaration = { ...decl, plan: decl.gemvPlan ?? decl.plan };
   function dot(call: DotCall): number {
     validateDot(id, call);
     if (call.n === 0) return 0;
+    if (decl.dot !== undefined) {
+      const { n, incx, incy } = call;
+      const strided = incx !== 1 || incy !== 1;
+      const xs = gather(call.x, call.xOffset ?? 0, incx, n), ys = gather(call.y, call.yOffset ?? 0, incy, n);
+      return blockSum(xs.data, xs.offset, ys.data, ys.offset, n, decl.dot(n, strided).accumulation, 0);
+    }
     const out = new Float32Array(1);
     gemm({
       transA: true, transB: false, m: 1, n: 1, k: call.n, alpha: 1, a: call.x, aOffset: call.xOffset ?? 0, lda: call.incx,
@@ -75,6 +94,14 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
     return out[0]!;
   }
   return { info, declaration: decl, gemm, gemv, dot, gemmRowsAsBatch1 };
+}
+
+/** n elements of v from `offset` by `inc`, contiguous (the array itself when inc is 1). */
+function gather(v: Float32Array, offset: number, inc: number, n: number): { data: Float32Array; offset: number } {
+  if (inc === 1) return { data: v, offset };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = v[offset + i * inc]!;
+  return { data: out, offset: 0 };
 }
 
 /** The contract's edge rules: nothing for m = 0 or n = 0; C := β·C for k = 0 or α = 0. True when done. */

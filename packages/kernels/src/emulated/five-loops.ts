@@ -1,7 +1,7 @@
 import type { GemmCall } from "../kernel.js";
 import { fma32 } from "../fp32/fma.js";
 import { tileSums } from "./accumulation.js";
-import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC } from "./declaration.js";
+import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile } from "./declaration.js";
 import { splitLength } from "./k-split.js";
 
 const fround = Math.fround;
@@ -22,11 +22,12 @@ let meetBuffer = new Uint8Array(1024);
  */
 export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
-  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda };
+  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda, ldc };
   const plan = decl.plan(shape);
   const meet = plan.meetC;
-  const pa = packedA ?? packLibraryA(call);
-  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" ? alpha : 1);
+  const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
+  const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
+  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true ? alpha : 1);
   const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
@@ -43,6 +44,9 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const accumulate = meetKind === "accumulate-into-c", sumThenEpilogue = meetKind === "sum-then-epilogue";
   const fmaBetaFirst = meetKind === "fma-beta-first-block";
   const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
+  const alphaFirstBelow = meet.kind === "scale-then-add-blocks" ? meet.alphaFirstBelow ?? 0 : 0;
+  const scaledA = alphaFirstBelow > 0 && alpha !== 1 ? scalePanel(pa, n, k, alpha) : pa;
+  let axpyA: Panel | undefined; // A_lib·α for axpyIntoC tiles, made on first use
   if (!sumThenEpilogue) {
     if (beta === 0) acc.fill(0, 0, size);
     // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
@@ -55,12 +59,25 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     const nBlock = nBlocks[jb]!;
     for (let kb = 0, pc = 0; kb < kBlocks.length; pc += kBlocks[kb++]!) {
       const kBlock = kBlocks[kb]!;
+      // A short block that takes α into A_lib first (MeetC alphaFirstBelow), then adds unscaled.
+      const alphaFirst = kBlock < alphaFirstBelow, aData = alphaFirst ? scaledA.data : ap, aOff = alphaFirst ? scaledA.offset : aBase, aLd = alphaFirst ? scaledA.ld : lda;
       for (let ib = 0, ic = 0; ib < mBlocks.length; ic += mBlocks[ib++]!) {
         const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
         for (const t of plan.tiles(ctx)) {
           const r0 = ic + t.r0, r1 = ic + t.r1, s0 = jc + t.s0, s1 = jc + t.s1;
+          if (t.axpyIntoC === true) {
+            axpyTile(t, pc, r0, r1, s0, s1, kBlock);
+            continue;
+          }
           for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : 0;
-          tileSums(t.accumulation, ap, aBase + pc, lda, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+          tileSums(t.accumulation, aData, aOff + pc, aLd, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+          if (t.fmaAlphaStore === true) {
+            if (!fmaBetaFirst) throw new Error(`${plan.path}: fmaAlphaStore tiles need a fma-beta-first-block plan`);
+            for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
+              acc[e] = fma32(alpha, v[e]!, pc !== 0 || beta === 1 ? acc[e]! : beta === 0 ? 0 : fround(beta * acc[e]!));
+            }
+            continue;
+          }
           for (let s = s0; s < s1; s++) {
             for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
               const blk = v[e]!;
@@ -74,7 +91,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
                 else if (edge !== undefined && onEdge(r, s, M, N, edge)) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
-              else if (alpha === 1) acc[e] = acc[e]! + blk;
+              else if (alpha === 1 || alphaFirst) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }
@@ -84,6 +101,17 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     }
   }
   writeBack(plan, call, acc, overrides);
+
+  /** An axpyIntoC tile (see Tile): starts from β·C at the first k-block, α on A_lib, the sum is C. */
+  function axpyTile(t: Tile, pc: number, r0: number, r1: number, s0: number, s1: number, kBlock: number): void {
+    if (!fmaBetaFirst) throw new Error(`${plan.path}: axpyIntoC tiles need a fma-beta-first-block plan`);
+    axpyA ??= scalePanel(pa, n, k, alpha);
+    for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
+      v[e] = pc !== 0 || beta === 1 ? acc[e]! : beta === 0 ? 0 : fround(beta * acc[e]!);
+    }
+    tileSums(t.accumulation, axpyA.data, axpyA.offset + pc, axpyA.ld, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
+    for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) acc[e] = v[e]!;
+  }
 }
 
 /**
@@ -155,6 +183,14 @@ export function packLibraryA(call: GemmCall): Panel {
     const row = off + p * ldb;
     for (let r = 0; r < n; r++) out[r * k + p] = b[row + r]!;
   }
+  return { data: out, offset: 0, ld: k };
+}
+
+/** A panel of `rows` k-contiguous vectors of length k times `scale` (the panel itself when scale is 1). */
+function scalePanel(p: Panel, rows: number, k: number, scale: number): Panel {
+  if (scale === 1) return p;
+  const out = new Float32Array(rows * k);
+  for (let r = 0; r < rows; r++) for (let t = 0; t < k; t++) out[r * k + t] = fround(scale * p.data[p.offset + r * p.ld + t]!);
   return { data: out, offset: 0, ld: k };
 }
 

@@ -8,12 +8,15 @@
  *   (below) is this rule rounding ⌈rest/2⌉ up instead.
  * - `fixed-max`: BLIS's bli_determine_blocksize_f_sub with a maximum blocksize: blocks of `size`,
  *   except that a rest of at most `max` is taken whole.
+ * - `fixed-align-rest`: blocks of `size` while they fit, then the rest rounded down to `align`, then
+ *   the rest mod `align` (OpenBLAS's sgemv_t_4.c: NB = 4096 blocks, then (len mod 4096) & −4, then len & 3).
  */
 export type Split =
   | { readonly kind: "whole" }
   | { readonly kind: "fixed"; readonly size: number }
   | { readonly kind: "halve-rest"; readonly size: number; readonly align: number }
   | { readonly kind: "fixed-max"; readonly size: number; readonly max: number }
+  | { readonly kind: "fixed-align-rest"; readonly size: number; readonly align: number }
   | MklHalveOnceSplit;
 
 /** The block lengths `split` cuts `length` into, in loop order. */
@@ -23,6 +26,13 @@ export function splitLength(length: number, split: Split): number[] {
   if (split.kind === "mkl-halve-once" || split.kind === "mkl-whole-halve-fixed") return mklHalveOnce(length, split);
   const out: number[] = [];
   let rest = length;
+  if (split.kind === "fixed-align-rest") {
+    for (; rest >= split.size; rest -= split.size) out.push(split.size);
+    const tail = rest % split.align;
+    if (rest > tail) out.push(rest - tail);
+    if (tail > 0) out.push(tail);
+    return out;
+  }
   while (rest > 0) {
     let len: number;
     if (split.kind === "fixed") len = Math.min(split.size, rest);

@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import { refGemvAxpyf, refGemvDotxf, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
+import { refDot, refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
 
 /** bli_sgemm_generic_ref: the k loop outermost, every ab(i,j) one multiply-then-add chain (the
  * vectorisation gcc applies runs across i and j, never across k). */
@@ -10,8 +10,6 @@ const chain: Accumulation = { kind: "chain", fused: false };
  * pair, then one scalar; axpyf (fuse 8) with the vector rows' tree ((p0+p1)+(p2+p3)) + ((p4+p5)+c)) +
  * (p6+p7) over 4·⌊M/4⌋ rows, the scalar rows' tree for the rest. Measured with the order probe. */
 const gemv: RefGemvOrders = { dotLanes: 4, axpyRows: [{ width: 4, tree: "0 1 + 2 3 + + 4 5 + c + + 6 7 + +" }], axpyScalarTree: scalarAxpyTree };
-const gemvDotxf = refGemvDotxf(gemv);
-const gemvAxpyf = refGemvAxpyf(gemv);
 
 /** The packed large-matrix path: ref_kernels/bli_cntx_ref.c float blocksizes MR 4, NR 16, KC 256,
  * MC 256, NC 4096; sup thresholds 0 (sup disabled). The micro-kernel gets β for the first k-block
@@ -36,7 +34,7 @@ export const blisGeneric: EmulationDeclaration = {
   variant: "generic",
   description:
     "row-major m=1 goes to gemv: with transB=true dotxf, four lanes over k folded (L0+L2)+(L1+L3), then a pair, then a scalar, multiply then add; with transB=false axpyf, groups of 8 k folded into y by a fixed tree (vector and scalar rows differ); otherwise kc=256 k-blocks, one multiply-then-add chain per block, each block added to C",
-  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for the gemv routes of row-major m=1 and the packed path; n=1 (gemv on B) unverified",
+  verified: "verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial) with BLIS_ARCH_TYPE=25 (generic; unset, BLIS picks zen3 on Zen 5) for the gemv routes of row-major m=1 and n=1 (every layout, α, β, padded), the packed path, sgemv and sdot (strides 1-3)",
   sources: [
     "BLIS config/generic/bli_cntx_init_generic.c @ 0.9.0",
     "BLIS ref_kernels/bli_cntx_ref.c @ 0.9.0",
@@ -47,5 +45,7 @@ export const blisGeneric: EmulationDeclaration = {
     "BLIS frame/2/gemv/bli_gemv_unf_var1.c, bli_gemv_unf_var2.c @ 0.9.0",
     "BLIS ref_kernels/3/bli_gemm_ref.c @ 0.9.0",
   ],
-  plan: (shape) => (shape.N === 1 ? (shape.transA ? gemvDotxf : gemvAxpyf) : large),
+  plan: (shape) => refGemvRoute(gemv, shape) ?? large,
+  gemvPlan: (shape) => refGemvRoute(gemv, shape, true)!,
+  dot: (_n, strided) => refDot(gemv, strided),
 };

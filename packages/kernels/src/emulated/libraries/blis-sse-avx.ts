@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
-import { epilogueAxpyTree, refGemvAxpyf, refGemvDotxf, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
+import { epilogueAxpyTree, refDot, refGemvRoute, scalarAxpyTree, type RefGemvOrders } from "./blis-ref-gemv.js";
 
 /** The no-FMA asm micro-kernels (vmulps/vaddps, mulps/addps): one multiply-then-add chain per element. */
 const chain: Accumulation = { kind: "chain", fused: false };
@@ -32,7 +32,6 @@ interface LegacyConfig {
  * multiplies and adds (edge tiles through xpbys_mxn: the same rounding).
  */
 function declare(cfg: LegacyConfig): EmulationDeclaration {
-  const dot = refGemvDotxf(cfg.gemv), axpy = refGemvAxpyf(cfg.gemv);
   const packed: GemmPlan = {
     path: `bli_gemm_ex → bli_gemm_ker_var2 → ${cfg.ukr}`,
     nc: { kind: "fixed", size: cfg.nc },
@@ -48,9 +47,11 @@ function declare(cfg: LegacyConfig): EmulationDeclaration {
     description:
       `row-major m=1 is a gemv: with B stored N×K dotxf, ${cfg.lanesText} lanes over k reduced by halving, one half-width vector, then scalar, multiply then add; otherwise axpyf, groups of 8 k folded into y by fixed trees (vector loop, epilogue and scalar rows differ); ` +
       `otherwise packed k-blocks of ${cfg.kc}, one multiply-then-add chain each, each block added to β·C`,
-    verified: `verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to ${cfg.variant}; row-major n=1 (gemv on B) and strided gemv vectors unverified`,
+    verified: `verified bit-for-bit against Debian libblis.so.4 0.9.0 (blis-serial), BLIS_ARCH_TYPE set to ${cfg.variant}, also on the gemv routes of row-major m=1 and n=1 (every layout, α, β, padded), sgemv and sdot (strides 1-3)`,
     sources: cfg.sources,
-    plan: (shape) => (shape.N === 1 ? (shape.transA ? dot : axpy) : packed),
+    plan: (shape) => refGemvRoute(cfg.gemv, shape) ?? packed,
+    gemvPlan: (shape) => refGemvRoute(cfg.gemv, shape, true)!,
+    dot: (_n, strided) => refDot(cfg.gemv, strided),
   };
 }
 

@@ -1,12 +1,14 @@
 import type { Accumulation } from "../accumulation.js";
 import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
+import { axpyf5Scalar, dotTiles, fmaChain, mulAddChain, x86Dot, x86GemvRoute } from "./blis-x86-gemv.js";
 
 /**
  * BLIS 0.9.0's optimised x86-64 configurations (Debian libblis4, configure family x86_64). Three
  * routes, chosen in library (column-major) coordinates:
  *
- * 1. frame/compat/bla_gemm.c: N = 1 (row-major m = 1) becomes bli_sgemv_ex. A row-stored operand
+ * 1. frame/compat/bla_gemm.c: N = 1 (row-major m = 1) or M = 1 (row-major n = 1) becomes bli_sgemv_ex
+ *    (blis-x86-gemv.ts). For N = 1, a row-stored operand
  *    (TRANSA = 'T': nn.Linear's forward) takes bli_gemv_unf_var1, fused dot products: dotxf in
  *    groups of DF = 8 outputs, the M mod 8 left over one dotxv each; a column-stored one takes
  *    bli_gemv_unf_var2, fused axpys: y := β·y, then per k, y += (α·x_k)·a_k (vector rows fused,
@@ -23,89 +25,25 @@ import { gridTiles } from "../declaration.js";
  *    partial edge tiles added through xpbys_mxn.
  */
 
-/** bli_sdotxf_zen_int_8: 8 ymm lanes over k (one register per output), _mm256_dp_ps with 1.0 then
- * f[0] + f[4] (adjacent pairs, then pairs of pairs, then the halves), the k mod 8 rest as scalar
- * C multiply-then-add after the reduction. */
-const dotxf: Accumulation = { kind: "lanes", fused: true, lanes: 8, minLength: 0, reduce: "adjacent", tail: "mul-add-chain" };
-/** bli_sdotxv_zen_int: four ymm registers over 32 k at a time, added register by register, the 8
- * lanes then summed in order, the k mod 32 rest multiplied and added in scalar code. */
-const dotxv: Accumulation = { kind: "register-lanes", fused: true, lanes: 8, registers: 4, reduce: "sequential", tail: "mul-add-chain" };
 /** The sup rd kernels (bli_gemmsup_rd_haswell_asm_s6x16m and its edge kernels): one ymm per
  * element over k (32 k per trip, then 8), vhaddps reduction (adjacent pairs), the k mod 8 rest
  * vmovss-loaded and FMA'd into lane 0 before the reduction. */
 const rd: Accumulation = { kind: "lanes", fused: true, lanes: 8, minLength: 0, reduce: "adjacent", tail: "lane-0" };
 /** rv sup kernels and the native micro-kernels: one FMA accumulator per element, k unrolled by 4. */
-const fmaChain: Accumulation = { kind: "chain", fused: true };
-const mulAddChain: Accumulation = { kind: "chain", fused: false };
-
 /** One configuration's constants (float column of each bli_blksz_init). */
 export interface BlisX86Config {
   readonly variant: string;
   /** Native blocksizes: bli_cntx_init_<cfg>.c BLIS_KC / BLIS_MC / BLIS_NC / BLIS_MR / BLIS_NR. */
   /** The level-1f axpyf kernel's fuse factor: bli_saxpyf_zen_int_5 (zen2, zen3) or _8. */
   readonly axpyfFuse: 5 | 8;
+  /** The dotv kernel: bli_sdotv_zen_int or bli_sdotv_zen_int10 (zen2, zen3). */
+  readonly dotv: "int" | "int10";
   readonly native: { readonly kc: number; readonly kcMax?: number; readonly mc: number; readonly nc: number; readonly mr: number; readonly nr: number; readonly ukr: string; readonly rowPreferring: boolean };
   /** The sup path: thresholds (BLIS_MT, NT, KT) and sup blocksizes, or null when the configuration
    * registers none (thresholds 0: never taken). */
   readonly sup: { readonly mt: number; readonly nt: number; readonly kt: number; readonly kc: number; readonly mc: number; readonly nc: number; readonly mr: number; readonly nr: number } | null;
   readonly sources: readonly string[];
   readonly verified: string;
-}
-
-/** Route 1 (and the gemv edge of route 2): y over `rows`, `groups` of 8 via dotxf, the rest dotxv. */
-function* dotTiles(r0: number, r1: number, s0: number, s1: number, along: "rows" | "cols"): Iterable<Tile> {
-  const n = along === "rows" ? r1 - r0 : s1 - s0, body = n - (n % 8);
-  if (along === "rows") {
-    if (body > 0) yield { r0, r1: r0 + body, s0, s1, accumulation: dotxf };
-    if (body < n) yield { r0: r0 + body, r1, s0, s1, accumulation: dotxv };
-  } else {
-    if (body > 0) yield { r0, r1, s0, s1: s0 + body, accumulation: dotxf };
-    if (body < n) yield { r0, r1, s0: s0 + body, s1, accumulation: dotxv };
-  }
-}
-
-const gemvDot: GemmPlan = {
-  path: "bla_gemm.c (n == 1) → bli_sgemv_ex → bli_gemv_unf_var1 → bli_sdotxf_zen_int_8 / bli_sdotxv_zen_int",
-  nc: { kind: "whole" },
-  kc: { kind: "whole" },
-  mc: { kind: "whole" },
-  // dotxf: y := α·ρ (β = 0) or fma(α, ρ, β·y); dotxv: ρ := β·y, then ρ += α·ρ0. Equal to this
-  // epilogue when α·ρ is exact (α a power of two, as in every suite call); other α unverified.
-  meetC: { kind: "sum-then-epilogue" },
-  tiles: (ctx) => dotTiles(0, ctx.mBlock, 0, ctx.nBlock, "rows"),
-};
-
-/** k = 1 on the dot route: measured with the probe (1x37x1, β = 1), not read: the outputs of the
- * 8-wide dotxf groups come out as fma(a·b, y) (the product fused into C), the dotxv rest as
- * fl(y + fl(a·b)). Modelled as the sum starting at β·y; α ≠ 1 and β ∉ {0, 1} unverified. */
-const gemvDotK1: GemmPlan = {
-  path: "bla_gemm.c (n == 1) → bli_gemv_unf_var1 with k = 1 (measured)",
-  nc: { kind: "whole" },
-  kc: { kind: "whole" },
-  mc: { kind: "whole" },
-  meetC: { kind: "accumulate-into-c" },
-  *tiles(ctx) {
-    for (const t of dotTiles(0, ctx.mBlock, 0, ctx.nBlock, "rows")) yield { ...t, accumulation: t.accumulation === dotxf ? fmaChain : mulAddChain };
-  },
-};
-
-/** bli_saxpyf_zen_int_5's scalar rows: y0c is a double; y0c += χ_j·a(i,j) (binary32 products) for the
- * group's five k, stored back once. */
-const axpyf5Scalar: Accumulation = { kind: "group-tree", group: 5, tree: "c 0 + 1 + 2 + 3 + 4 +", wide: true };
-
-function gemvAxpy(fuse: 5 | 8): GemmPlan {
-  return {
-    path: `bla_gemm.c (n == 1) → bli_sgemv_ex → bli_gemv_unf_var2 → bli_saxpyf_zen_int_${fuse} / bli_saxpyv_zen_int10`,
-    nc: { kind: "whole" },
-    kc: { kind: "whole" },
-    mc: { kind: "whole" },
-    meetC: { kind: "accumulate-into-c" },
-    *tiles(ctx) {
-      const body = ctx.mBlock - (ctx.mBlock % 8);
-      if (body > 0) yield { r0: 0, r1: body, s0: 0, s1: ctx.nBlock, accumulation: fmaChain };
-      if (body < ctx.mBlock) yield { r0: body, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: fuse === 5 ? axpyf5Scalar : mulAddChain };
-    },
-  };
 }
 
 /**
@@ -139,13 +77,14 @@ function supPlan(cfg: BlisX86Config, shape: LibraryShape): GemmPlan {
   const acc = rrc ? rd : fmaChain;
   // A last single column of the kernel's n (n odd) leaves the asm kernels. var2m's m-kernels hand it
   // to bli_sgemv_ex: with A row-stored that is var1 (dotxf/dotxv), vectorised only when x is
-  // contiguous too (rrc), otherwise their scalar loops (multiply, then add); with A column-stored
-  // (rcr) var2's axpys into C, which this declaration does not model (it keeps the kernel's order).
+  // contiguous too (rrc), otherwise their scalar loops (multiply, then add), dotxf storing fma(α, ρ, β·y)
+  // and dotxv fl(β·y) + fl(α·ρ) (per k-block, β then 1); with A column-stored
+  // (rcr) var2's axpys into β·C on a strided y (C's column): the axpyf kernels' scalar rows.
   // var1n's rv n-kernels give it to bli_sgemmsup_r_haswell_ref_6x1 (a scalar multiply-add loop);
   // the rd n-kernels have asm kernels for every n edge.
-  let edge: "dot" | Accumulation | null = null;
+  let edge: "dot" | "dot-strided" | "axpy" | Accumulation | null = null;
   if (n % 2 === 1) {
-    if (var2m) edge = rrc ? "dot" : aRows ? mulAddChain : null;
+    if (var2m) edge = rrc ? "dot" : aRows ? "dot-strided" : "axpy";
     else if (!rrc) edge = mulAddChain;
   }
   const path = `bli_gemmsup_ref_${var2m ? "var2m" : "var1n"} → bli_sgemmsup_${rrc ? "rd" : "rv"}_haswell_asm_6x16${var2m ? "m" : "n"}`;
@@ -166,11 +105,12 @@ function supPlan(cfg: BlisX86Config, shape: LibraryShape): GemmPlan {
         yield { r0: 0, r1: M, s0: 0, s1: N, accumulation: acc };
       } else if (primary) {
         if (N > 1) yield { r0: 0, r1: M, s0: 0, s1: N - 1, accumulation: acc };
-        if (edge === "dot") yield* dotTiles(0, M, N - 1, N, "rows");
-        else yield { r0: 0, r1: M, s0: N - 1, s1: N, accumulation: edge };
+        if (edge === "dot" || edge === "dot-strided") yield* dotTiles(0, M, N - 1, N, "rows", edge === "dot-strided", "sup");
+        else if (edge !== "axpy") yield { r0: 0, r1: M, s0: N - 1, s1: N, accumulation: edge }; // crr never takes the axpy route
       } else {
         if (M > 1) yield { r0: 0, r1: M - 1, s0: 0, s1: N, accumulation: acc };
-        if (edge === "dot") yield* dotTiles(M - 1, M, 0, N, "cols");
+        if (edge === "dot" || edge === "dot-strided") yield* dotTiles(M - 1, M, 0, N, "cols", edge === "dot-strided", "sup");
+        else if (edge === "axpy") yield { r0: M - 1, r1: M, s0: 0, s1: N, accumulation: cfg.axpyfFuse === 5 ? axpyf5Scalar : mulAddChain, axpyIntoC: true };
         else yield { r0: M - 1, r1: M, s0: 0, s1: N, accumulation: edge };
       }
     },
@@ -203,7 +143,6 @@ function supThresholdMet(cfg: BlisX86Config, s: LibraryShape): boolean {
 
 export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
   const native = nativePlan(cfg);
-  const axpy = gemvAxpy(cfg.axpyfFuse);
   const supText = cfg.sup
     ? `below the sup thresholds (row-major m < ${cfg.sup.mt}, n < ${cfg.sup.nt} or k < ${cfg.sup.kt}) the sup kernels in k-blocks of ${cfg.sup.kc} (smaller for some layouts and sizes, by the sup variants' KC rule): for B stored N×K 8 FMA lanes per element (adjacent-pair reduction, k mod 8 into lane 0), otherwise one FMA chain, a last odd column as gemv or a scalar reference kernel; `
     : "";
@@ -215,10 +154,13 @@ export function declareBlisX86(cfg: BlisX86Config): EmulationDeclaration {
       `row-major m=1 is a gemv: with B stored N×K fused dot products (dotxf: 8 FMA lanes, adjacent-pair reduction, scalar tail; the n mod 8 last outputs dotxv: 4×8 FMA lanes, lanes in order, scalar tail), otherwise fused axpys into C; ` +
       supText +
       `otherwise packed k-blocks of ${cfg.native.kc}, one FMA chain each; C := fma(β, C, α·block) for the first block, then C + α·block`,
-    verified: `${cfg.verified}; not modelled: row-major TN whose sup problem runs var2m with an odd n (its last column is bli_gemv's axpy variant into β·C) and gemv routes with a strided vector (row-major m=1, transA, lda > 1); row-major n=1 and, on the dotxf route, α other than a power of two unverified`,
+    verified: `${cfg.verified}, on the broadened fidelity suite (8 draws), on 720 gemms with row-major m = 1 and 720 with n = 1 (every layout, α, β, padded), 140 random sup-sized gemms (every layout, α, β, padded, wide and cancelling values), 144 gemv and 120 dot calls (strides 1-3, lengths to 9001)`,
     sources: cfg.sources,
+    gemvPlan: (shape) => x86GemvRoute(cfg.axpyfFuse, shape, true)!,
+    dot: (_n, strided) => x86Dot(cfg.dotv, strided),
     plan(shape) {
-      if (shape.N === 1) return shape.transA ? (shape.K === 1 ? gemvDotK1 : gemvDot) : axpy;
+      const gemv = x86GemvRoute(cfg.axpyfFuse, shape);
+      if (gemv !== null) return gemv;
       return supThresholdMet(cfg, shape) ? supPlan(cfg, shape) : native;
     },
   };
@@ -246,6 +188,7 @@ const common = [
  * NT 200, KT 240; sup s KC 512, MC 144, NC 8160; axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
 export const blisZen3 = declareBlisX86({
   variant: "zen3",
+  dotv: "int10",
   axpyfFuse: 5,
   native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 512, nt: 200, kt: 240, kc: 512, mc: 144, nc: 8160, mr: 6, nr: 16 },
@@ -258,6 +201,7 @@ export const blisZen3 = declareBlisX86({
  * NC 4080; axpyf bli_saxpyf_zen_int_8, dotxf bli_sdotxf_zen_int_8. */
 export const blisHaswell = declareBlisX86({
   variant: "haswell",
+  dotv: "int",
   axpyfFuse: 8,
   native: { kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 201, nt: 201, kt: 201, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
@@ -270,6 +214,7 @@ export const blisHaswell = declareBlisX86({
  * (ref_kernels/bli_cntx_ref.c: 0) never send a call to sup; level-1f as haswell (zen int_8). */
 export const blisSkx = declareBlisX86({
   variant: "skx",
+  dotv: "int",
   axpyfFuse: 8,
   native: { kc: 384, kcMax: 480, mc: 480, nc: 3072, mr: 32, nr: 12, ukr: "bli_sgemm_skx_asm_32x12_l2", rowPreferring: false },
   sup: null,
@@ -282,6 +227,7 @@ export const blisSkx = declareBlisX86({
  * KC 256, NC 4080 (haswell sup kernels); axpyf bli_saxpyf_zen_int_5, dotxf bli_sdotxf_zen_int_8. */
 export const blisZen2 = declareBlisX86({
   variant: "zen2",
+  dotv: "int10",
   axpyfFuse: 5,
   native: { kc: 256, mc: 144, nc: 4080, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 500, nt: 500, kt: 500, kc: 256, mc: 168, nc: 4080, mr: 6, nr: 16 },
@@ -293,6 +239,7 @@ export const blisZen2 = declareBlisX86({
  * NT 512, KT 440; sup s MR 6, NR 16, MC 144, KC 256, NC 8160; axpyf/dotxf bli_s{axpyf,dotxf}_zen_int_8. */
 export const blisZen = declareBlisX86({
   variant: "zen",
+  dotv: "int",
   axpyfFuse: 8,
   native: { kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16, ukr: "bli_sgemm_haswell_asm_6x16", rowPreferring: true },
   sup: { mt: 512, nt: 512, kt: 440, kc: 256, mc: 144, nc: 8160, mr: 6, nr: 16 },

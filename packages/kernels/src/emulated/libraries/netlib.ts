@@ -15,6 +15,13 @@ function plan(meetC: GemmPlan["meetC"], path: string): GemmPlan {
   };
 }
 
+/** sgemv.f: TRANS = 'N' (the row-major gemv with transA): Y := BETA*Y, then per column J, TEMP = ALPHA*X(JX)
+ * and Y(I) := Y(I) + TEMP*A(I,J): the vector x is A_lib in the gemv's library shape, so α scales it.
+ * TRANS = 'T' (row-major without transA): TEMP := Σ A(I,J)*X(I) in order, then Y(JY) := Y(JY) + ALPHA*TEMP
+ * after Y := BETA*Y. */
+const gemvAxpy = plan({ kind: "accumulate-into-c", alphaOnA: true }, "sgemv.f TRANS = 'N': Y := BETA*Y; Y(I) += (ALPHA*X(JX))*A(I,J), J = 1..N");
+const gemvDot = plan({ kind: "scale-then-add-blocks", fusedAlpha: false }, "sgemv.f TRANS = 'T': Y := BETA*Y; TEMP := Σ_I A(I,J)*X(I); Y(JY) += ALPHA*TEMP");
+
 const axpyForm = plan({ kind: "accumulate-into-c" }, "sgemm.f: C(:,J) := BETA*C(:,J); C(I,J) += (ALPHA*B(L,J))*A(I,L), L = 1..K");
 const dotForm = plan({ kind: "sum-then-epilogue" }, "sgemm.f: TEMP := Σ_L A(L,I)*B(·); C(I,J) := ALPHA*TEMP + BETA*C(I,J)");
 
@@ -32,7 +39,11 @@ export const netlib: EmulationDeclaration = {
   variant: "",
   description:
     "sequential over k with separate fp32 multiply and add; for row-major transB=false the sum starts from beta*C (axpy form), for transB=true alpha and beta*C are applied after the sum (dot form)",
-  verified: "verified bit-for-bit against Debian libblas.so.3.11.0 (cblas_sgemm, row-major)",
-  sources: ["lapack/BLAS/SRC/sgemm.f @ 3.11.0", "lapack/CBLAS/src/cblas_sgemm.c @ 3.11.0"],
+  verified: "verified bit-for-bit against Debian libblas.so.3.11.0 (cblas_sgemm, cblas_sgemv row-major, cblas_sdot)",
+  sources: ["lapack/BLAS/SRC/sgemm.f @ 3.11.0", "lapack/CBLAS/src/cblas_sgemm.c @ 3.11.0", "lapack/BLAS/SRC/sgemv.f @ 3.11.0", "lapack/BLAS/SRC/sdot.f @ 3.11.0"],
   plan: (shape) => (shape.transA ? dotForm : axpyForm),
+  gemvPlan: (shape) => (shape.transB ? gemvAxpy : gemvDot),
+  // sdot.f: the n mod 5 head one by one, then groups of five written DTEMP + p0 + p1 + p2 + p3 + p4, which
+  // Fortran evaluates left to right: one multiply-then-add chain (strided: the same chain).
+  dot: () => ({ path: "sdot.f", accumulation: serial }),
 };

@@ -1,6 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
+import { openblasDot } from "./openblas-level12.js";
 
 /** sgemm_kernel_16x4_skylakex_3.c: every tile (m16/8/4/2/1 × n24…1) keeps one FMA accumulator per element. */
 const chain: Accumulation = { kind: "chain", fused: true };
@@ -112,6 +113,7 @@ function declare(variant: string, p: number, q: number, paramSection: string): E
       "OpenBLAS driver/level3/level3.c @ v0.3.21",
     ],
     plan: (shape) => (smallPermitted(shape) ? smallKernel(shape) : big),
+    dot: (_n, strided) => openblasDot("skylakex", strided),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
+import { openblasDot, openblasGemv } from "./openblas-level12.js";
 import { level3KernelCalls } from "./openblas-level3.js";
 
 /** One FMA chain per element (every COMPUTE_SIMPLE and m16n6 micro-kernel). */
@@ -79,4 +80,6 @@ export const openblasHaswell: EmulationDeclaration = {
     "OpenBLAS kernel/x86_64/sgemm_kernel_8x4_haswell_2.c @ v0.3.21",
   ],
   plan: () => plan,
+  gemvPlan: (shape) => openblasGemv("haswell", shape) ?? plan,
+  dot: (_n, strided) => openblasDot("haswell", strided),
 };

@@ -2,6 +2,7 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import { openblasHaswell } from "./openblas-haswell.js";
+import { openblasDot, openblasGemv } from "./openblas-level12.js";
 import { level3KernelCalls } from "./openblas-level3.js";
 
 /**
@@ -52,6 +53,8 @@ export const openblasSandybridge: EmulationDeclaration = {
     "OpenBLAS kernel/x86_64/sgemm_kernel_16x4_sandy.S @ v0.3.21",
   ],
   plan: () => sandybridgePlan,
+  gemvPlan: (shape) => openblasGemv("sandybridge", shape) ?? sandybridgePlan,
+  dot: (_n, strided) => openblasDot("sandybridge", strided),
 };
 
 /** The M = 1 tiles with N = 4 or 2 of gemm_kernel_4x8_nehalem.S (.L90–.L98 for N = 2): even k into one register, odd k
@@ -102,4 +105,6 @@ export const openblasNehalem: EmulationDeclaration = {
     "OpenBLAS kernel/x86_64/gemm_kernel_4x8_nehalem.S @ v0.3.21",
   ],
   plan: () => nehalemPlan,
+  gemvPlan: (shape) => openblasGemv("nehalem", shape) ?? nehalemPlan,
+  dot: (_n, strided) => openblasDot("nehalem", strided),
 };
