@@ -280,17 +280,36 @@ const evenOddMulAdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, min
  * Everything else is one FMA chain per element.
  */
 function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
-  const nRest = N % 6, nMain = !big && N <= 48 && nRest >= 1 && nRest <= 3 ? N - nRest : N;
-  let mMain = big ? M - (M % 24) : M - (M % 16);
-  if (big && M - mMain >= 16) mMain += 16;
-  const r = M - mMain, edge = r > 0 && (r <= 8 || (big && r === 12));
+  if (big) {
+    yield* avx2LargeTiles(M, N);
+    return;
+  }
+  const nRest = N % 6, nMain = nRest >= 1 && nRest <= 3 ? N - nRest : N;
+  const mMain = M - (M % 16), evenOdd = M - mMain <= 8 ? M - mMain : 0;
   if (nMain > 0) {
-    if (edge) {
-      if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
-      yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: big ? evenOddFma4 : evenOddFma2 };
-    } else yield { r0: 0, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
+    if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
+    if (evenOdd > 0) yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: evenOddFma2 };
+    else if (mMain < M) yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
   }
   if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: nRest === 3 ? evenOddFma2 : evenOddMulAdd };
+}
+
+/**
+ * The large calls' micro-tiles (probe, NN and NT, 72xMx100 for M = 73..95 and 74..81xMx100 for M = 79, 100):
+ * C_lib rows in tiles of 24, then at most one of 16; of the rows left, the even part alternates two FMA
+ * accumulators and an odd last row is a chain (79: 72 + 6 + 1; 91: 72 + 16 + 2 + 1). Columns in fours: an
+ * edge of 2 or 3 columns starts with two columns of chains over every row, and an odd last column takes the
+ * alternating accumulators on every row left after the tiles, its odd last one included.
+ */
+function* avx2LargeTiles(M: number, N: number): Iterable<Tile> {
+  let mMain = M - (M % 24);
+  if (M - mMain >= 16) mMain += 16;
+  const evenOdd = (M - mMain) & ~1, n4 = N - (N % 4), nPair = N - n4 >= 2 ? n4 + 2 : n4;
+  if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: N, accumulation: fmaChain };
+  if (n4 > 0 && evenOdd > 0) yield { r0: mMain, r1: mMain + evenOdd, s0: 0, s1: n4, accumulation: evenOddFma4 };
+  if (n4 > 0 && mMain + evenOdd < M) yield { r0: mMain + evenOdd, r1: M, s0: 0, s1: n4, accumulation: fmaChain };
+  if (nPair > n4 && mMain < M) yield { r0: mMain, r1: M, s0: n4, s1: nPair, accumulation: fmaChain };
+  if (nPair < N && mMain < M) yield { r0: mMain, r1: M, s0: nPair, s1: N, accumulation: evenOddFma4 };
 }
 
 /** Large NT calls (row-major transB = true, m > 48 and n ≥ 48) take 24-row tiles and kc = 192 (MklHalveOnceSplit
@@ -300,11 +319,11 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
 function avx2Blocked(s: LibraryShape): GemmPlan {
   // With op(B_lib) transposed (row-major transA = true) 16-row tiles and kc = 96 with the ⌈rest/2⌉ rule
   // (probe --trans-a: 19x41x530 gives 96 × 4, 73, 73; 64x72x600 gives 96 × 5, 60, 60 and ends 64 + 8).
-  const big = s.N > 48 && s.M >= 48 && s.transA && !s.transB;
+  const big = (s.N > 48 && s.M >= 48 && s.transA && !s.transB) || (s.N >= 72 && s.M >= 72 && !s.transA && !s.transB);
   const kc = s.transB ? 96 : big ? 192 : 256;
   return {
     path: `libmkl_avx2, blocked gemm: kc = ${kc}, FMA micro-tiles of ${big ? 24 : 16} rows`,
-    nc: { kind: "whole" },
+    nc: big ? { kind: "whole" } : { kind: "mkl-halve-late", size: s.transA ? 96 : 48 },
     kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: kc },
     mc: { kind: "whole" },
     // β = −1.5 against the library on whole outputs (scratch comparisons, one k-block): large calls
