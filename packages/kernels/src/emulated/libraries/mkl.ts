@@ -319,7 +319,7 @@ function* avx2LargeTiles(M: number, N: number): Iterable<Tile> {
 function avx2Blocked(s: LibraryShape): GemmPlan {
   // With op(B_lib) transposed (row-major transA = true) 16-row tiles and kc = 96 with the ⌈rest/2⌉ rule
   // (probe --trans-a: 19x41x530 gives 96 × 4, 73, 73; 64x72x600 gives 96 × 5, 60, 60 and ends 64 + 8).
-  const big = (s.N > 48 && s.M >= 48 && s.transA && !s.transB) || (s.N >= 72 && s.M >= 72 && !s.transA && !s.transB);
+  const big = s.transA ? s.N >= 56 && s.M >= 56 : s.N >= 72 && s.M >= 72;
   const kc = s.transB ? 96 : big ? 192 : 256;
   return {
     path: `libmkl_avx2, blocked gemm: kc = ${kc}, FMA micro-tiles of ${big ? 24 : 16} rows`,
