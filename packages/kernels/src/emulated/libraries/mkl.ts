@@ -247,6 +247,26 @@ const avx2M1: GemmPlan = {
   tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
 };
 
+/** Columns of C_lib [0, 4⌊N/4⌋) with `quad`, each remaining column with rest(i) (i = its index among them):
+ * the dot kernels of the m = 1 paths run over C_lib's columns when C_lib is one row (row-major n = 1). */
+function* quadColumnsThenRest(M: number, N: number, quad: Accumulation, rest: (i: number) => Accumulation): Iterable<Tile> {
+  const n4 = N - (N % 4);
+  if (n4 > 0) yield { r0: 0, r1: M, s0: 0, s1: n4, accumulation: quad };
+  for (let c = n4; c < N; c++) yield { r0: 0, r1: M, s0: c, s1: c + 1, accumulation: rest(c - n4) };
+}
+
+/** Row-major n = 1 with transA = false (C_lib one row, op(B_lib)'s columns contiguous: EfficientNet's
+ * squeeze-excitation products): the m = 1 dot kernels over C_lib's columns, in fours then singles; C last
+ * (probe: 16x1x256, 16x1x40 and 17x1x40 --beta 1). */
+const avx2N1Dot: GemmPlan = {
+  path: "libmkl_avx2, n = 1: 8-lane FMA dot kernels over C's rows",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
+};
+
 /** m = 1 with transB = false: one FMA chain per element starting from β·C (the profile of 1x8x12 and
  * 1x784x12 --beta 1 marks every product fused, C first). */
 const fmaAxpy: GemmPlan = {
@@ -347,7 +367,9 @@ export const mklAvx2: EmulationDeclaration = {
     "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy : s.K === 1 ? fusedIntoC : avx2Blocked(s)),
+  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
+    : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpy : avx2N1Dot)
+    : s.K === 1 ? fusedIntoC : avx2Blocked(s)),
 };
 
 /** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
