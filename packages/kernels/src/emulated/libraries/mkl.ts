@@ -93,10 +93,19 @@ const genBlocked: GemmPlan = {
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
 };
 
+/** Row-major n = 1 with transA = false (C_lib one row, op(B_lib)'s columns contiguous): the m = 1 kernels
+ * over C_lib's columns, the tail read from op(B_lib)'s leading dimension (probe: 16x1x40, 17x1x40 --beta 1). */
+const genN1Dot = (s: LibraryShape): GemmPlan => ({
+  ...genM1(s),
+  path: "libmkl_def, n = 1: 4-column SSE kernel with a k-mod-4 head, 1-2 column kernels for N mod 4",
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad({ ...s, lda: s.ldb }), (i) => (i % 2 === 0 ? gen1PairFirst : gen1PairSecond)),
+});
+
 /** Which generic path a call takes: m = 1; the blocked path for m ≥ 4 and n ≥ 12 (probe: 3x128x784 and
  * 64x11x64 are dot paths, 4x12x64 and 4x128x64 blocked); the dot path otherwise. */
 function genericPlan(s: LibraryShape): GemmPlan {
   if (s.N === 1) return s.transA || s.M === 1 ? genM1(s) : genM1Axpy;
+  if (s.M === 1) return s.transB ? genM1Axpy : genN1Dot(s);
   if (s.N >= 4 && s.M >= 12) return genBlocked;
   return genDot;
 }
