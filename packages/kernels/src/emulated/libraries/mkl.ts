@@ -188,6 +188,24 @@ const avx512M1Axpy: GemmPlan = {
   },
 };
 
+/** Row-major n = 1 (C_lib one row): the m = 1 kernels over C_lib's columns: with transA = false the dot
+ * kernels, in fours then pairs (probe: 21x1x40 --beta 1: rows 0..19 the quad tree, row 20 the first of a
+ * pair); with transA = true the axpy form, columns in blocks of 16 then one FMA chain each (21x1x40
+ * --trans-a --beta 1). */
+const avx512N1 = (s: LibraryShape): GemmPlan => s.transB ? {
+  ...avx512M1Axpy,
+  path: "libmkl_avx512, n = 1, transA = true: axpy form, C's rows in blocks of 16",
+  *tiles(ctx) {
+    const n16 = ctx.nBlock - (ctx.nBlock % 16);
+    if (n16 > 0) yield { r0: 0, r1: ctx.mBlock, s0: 0, s1: n16, accumulation: axpy8 };
+    if (n16 < ctx.nBlock) yield { r0: 0, r1: ctx.mBlock, s0: n16, s1: ctx.nBlock, accumulation: fmaChain };
+  },
+} : {
+  ...avx512M1,
+  path: "libmkl_avx512, n = 1: 16-lane FMA dot kernels over C's rows, in fours, then pairs",
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx512Quad, (i) => (i % 2 === 0 ? avx512PairFirst : avx512PairSecond)),
+};
+
 const hornerPair: MklAvx512HornerAccumulation = { kind: "mkl-avx512-horner", variant: "pair" };
 const hornerOdd: MklAvx512HornerAccumulation = { kind: "mkl-avx512-horner", variant: "odd" };
 
@@ -237,6 +255,7 @@ export const mklAvx512: EmulationDeclaration = {
   sources: MKL_SOURCES,
   plan: (s) => (s.N === 1 && s.transA ? avx512M1
     : s.N === 1 && s.M > 1 ? avx512M1Axpy
+    : s.M === 1 && s.N > 1 ? avx512N1(s)
     : s.K === 1 ? fusedIntoC
     : s.N < 16 && 24 * s.N <= s.K && s.M > 1 && s.transA ? avx512SmallM
     : avx512Blocked(s)),
