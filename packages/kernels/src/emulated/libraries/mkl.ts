@@ -459,19 +459,28 @@ export const mklSse42: EmulationDeclaration = {
     "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 SSE dot products with op(A)'s rows in pairs (8 and 4 lanes); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
+  plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
 };
 
 // ---------------------------------------------------------------------------------------------------
 // libmkl_avx: the SSE4.2 path's structure on 256-bit registers, no FMA.
 
-/** m = 1, rows in fours: eight lanes in steps of 8 after a head that brings row 3 of the four to a
- * 32-byte boundary, h = (−3·ldb) mod 8 (8 when 0; ldb: A_lib's leading dimension, the call's ldb), the
- * rest after the fold (probe: 1x4xK --trans-b for K = 17, 20, 24 with ldb = K..K+4, and 1x6xK for K =
- * 41, 47, 49, 57: heads 5, 2, 7, 4, 1 for ldb mod 8 = 1..5, 8 for 0). */
-function avx1Quad(s: LibraryShape): MklSseAccumulation {
-  const h = (8 - ((3 * (s.lda ?? s.K)) & 7)) & 7;
+/** m = 1, rows in fours: eight lanes in steps of 8 after a head that brings the fourth row of the four to
+ * a 32-byte boundary, h = (−(4q + 3)·ldb) mod 8 for the q-th four (8 when 0; ldb: A_lib's leading
+ * dimension, the call's ldb; the bridge's operands start 64-byte aligned), the rest after the fold (probe:
+ * 1x4xK --trans-b for K = 17, 20, 24 with ldb = K..K+4, and 1x6xK for K = 41, 47, 49, 57: heads 5, 2, 7,
+ * 4, 1 for ldb mod 8 = 1..5, 8 for 0; the later fours from 8x1x257 and 32x1x513, ldb odd). */
+function avx1Quad(q: number, ld: number): MklSseAccumulation {
+  const h = (8 - (((4 * q + 3) * ld) & 7)) & 7;
   return { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: h === 0 ? 8 : h } };
+}
+/** The fours of rows (or of columns, `byColumns`) of C_lib, each with its own head, then the pairs. */
+function* avx1Quads(M: number, N: number, ld: number, byColumns: boolean): Iterable<Tile> {
+  const count = byColumns ? N : M, c4 = count - (count % 4);
+  const tile = (i0: number, i1: number, accumulation: Accumulation): Tile =>
+    byColumns ? { r0: 0, r1: M, s0: i0, s1: i1, accumulation } : { r0: i0, r1: i1, s0: 0, s1: N, accumulation };
+  for (let i = 0; i < c4; i += 4) yield tile(i, i + 4, avx1Quad(i / 4, ld));
+  for (let i = c4; i < count; i++) yield tile(i, i + 1, (i - c4) % 2 === 0 ? avx1PairFirst : avx1PairSecond);
 }
 /** m = 1, the M mod 4 rows in pairs: head 8, then 16 lanes (first of a pair) or 8 lanes (second) in
  * steps of 16, the rest after the fold (probe: 1x6xK --trans-b, K = 17..57, rows 4 and 5). */
@@ -483,8 +492,17 @@ const avx1M1 = (s: LibraryShape): GemmPlan => ({
   kc: { kind: "whole" },
   mc: { kind: "whole" },
   meetC: { kind: "sum-then-epilogue" },
-  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, avx1Quad(s), (i) => (i % 2 === 0 ? avx1PairFirst : avx1PairSecond)),
+  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.lda ?? s.K, false),
 });
+
+/** Row-major n = 1 (C_lib one row): transA = false the m = 1 kernels over C_lib's columns, the quad head
+ * read from op(B_lib)'s leading dimension (probe: 7x1x40 --beta 1: rows 0..3 and 5 eight lanes after a head
+ * of 8, rows 4 and 6 sixteen); transA = true the multiply-then-add chain from C (7x1x40 --trans-a). */
+const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genM1Axpy : {
+  ...avx1M1(s),
+  path: "libmkl_avx, n = 1: 8-lane dot kernels over C's rows, in fours aligned on the fourth, then pairs",
+  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true),
+};
 
 /** Small m: eight lanes, no head, summed hadd-style, the rest after (probe: 3x8x40 --trans-b). */
 const avx1SmallLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, fold: "hadd" };
@@ -528,5 +546,5 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.N < 8 ? avx1SmallM : avx1Blocked),
+  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? avx1SmallM : avx1Blocked),
 };
