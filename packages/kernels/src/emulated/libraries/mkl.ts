@@ -427,24 +427,25 @@ const sse42Blocked: GemmPlan = {
 const sse42PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
 const sse42PairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 8, head: { fixed: 0 } };
 const sse42Single: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: 0 } };
+/** op(A)'s rows (C_lib's columns) in pairs: `first`, `second`; a last odd one C_lib's rows in fours with
+ * `single`, the M mod 4 rows with `first` (probe: 3x5x20, 3x6x20, 3x7x20, 3x10x20 --trans-b). */
+function* pairedColumns(M: number, N: number, first: Accumulation, second: Accumulation, single: Accumulation): Iterable<Tile> {
+  const m4 = M - (M % 4);
+  for (let c = 0; c < N; c++) {
+    if (c % 2 === 1 || c + 1 < N) yield { r0: 0, r1: M, s0: c, s1: c + 1, accumulation: c % 2 === 1 ? second : first };
+    else {
+      if (m4 > 0) yield { r0: 0, r1: m4, s0: c, s1: c + 1, accumulation: single };
+      if (m4 < M) yield { r0: m4, r1: M, s0: c, s1: c + 1, accumulation: first };
+    }
+  }
+}
 const sse42SmallM: GemmPlan = {
   path: "libmkl_mc3, small m: SSE dot products, op(A)'s rows in pairs",
   nc: { kind: "whole" },
   kc: { kind: "whole" },
   mc: { kind: "whole" },
   meetC: { kind: "sum-then-epilogue" },
-  *tiles(ctx) {
-    const M = ctx.mBlock, m4 = M - (M % 4);
-    for (let c = 0; c < ctx.nBlock; c++) {
-      if (c % 2 === 1 || c + 1 < ctx.nBlock) yield { r0: 0, r1: M, s0: c, s1: c + 1, accumulation: c % 2 === 1 ? sse42PairSecond : sse42PairFirst };
-      else {
-        // The last odd row: C_lib rows in fours one register, the M mod 4 rows two (probe: 3x5x20,
-        // 3x6x20, 3x7x20, 3x10x20 --trans-b).
-        if (m4 > 0) yield { r0: 0, r1: m4, s0: c, s1: c + 1, accumulation: sse42Single };
-        if (m4 < M) yield { r0: m4, r1: M, s0: c, s1: c + 1, accumulation: sse42PairFirst };
-      }
-    }
-  },
+  tiles: (ctx) => pairedColumns(ctx.mBlock, ctx.nBlock, sse42PairFirst, sse42PairSecond, sse42Single),
 };
 
 /**
@@ -515,6 +516,18 @@ const avx1SmallM: GemmPlan = {
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => avx1SmallLanes),
 };
 
+/** Small m with 31 or more columns (row-major n >= 31; 3x29x40 and 3x30x40 take the kernel above, 3x31x40 this one; the rule also depends on k and is not fully measured): SSE4.2's pairs kernel on 256-bit registers, no head, the
+ * rest after the fold (probe: 3x54x40 --trans-b: row 0 sixteen lanes in steps of 16 over 0..31, row 1
+ * eight lanes in steps of 16, row 2 eight lanes over 0..39 for columns 0..51 and sixteen for 52..53). */
+const avx1SmallPairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 16, step: 16, head: { fixed: 0 } };
+const avx1SmallPairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 16, head: { fixed: 0 } };
+const avx1SmallSingle: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
+const avx1SmallPairs: GemmPlan = {
+  ...avx1SmallM,
+  path: "libmkl_avx, small m: 8-lane dot products, op(A)'s rows in pairs",
+  tiles: (ctx) => pairedColumns(ctx.mBlock, ctx.nBlock, avx1SmallPairFirst, avx1SmallPairSecond, avx1SmallSingle),
+};
+
 /** The blocked path as SSE4.2's, with rows in eights and 8-lane edge rows (probe: 64x128x784 --trans-b
  * --beta 1 gives 256-blocks with C after the first; 64x13x41 rows 0..7 a chain, rows 8..12 eight lanes
  * over 0..39, then 40). */
@@ -546,5 +559,5 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? avx1SmallM : avx1Blocked),
+  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? (s.M >= 31 ? avx1SmallPairs : avx1SmallM) : avx1Blocked),
 };
