@@ -21,10 +21,10 @@ const knownMisses: Record<string, FidelityRegion[]> = {
   "blis-0.9.0-zen3": blisSup, "blis-0.9.0-haswell": blisSup, "blis-0.9.0-zen2": blisSup, "blis-0.9.0-zen": blisSup,
   "atlas-3.10.3": [...gemvDot, "alpha-beta"], // general alpha/beta (cleanup tiles; in the layouts region too, below)
   "mkl-2020.4-generic": [...gemvDot, "alpha-beta", "conv-im2col"], // small products, alpha/beta; 128x9x1152 beta 1
-  "mkl-2020.4-avx512": [...gemvDot, "alpha-beta", "linear-batch"], // odd batches (13)
-  "mkl-2020.4-avx2": [...gemvDot, "conv-im2col", "large-blocked", "alpha-beta", "layouts"], // large/blocked orders not modelled
-  "mkl-2020.4-sse42": [...gemvDot, "large-blocked", "alpha-beta", "layouts", "values", "linear-batch"], // odd batches too
-  "mkl-2020.4-avx": [...gemvDot, "linear-batch", "large-blocked", "alpha-beta", "values", "layouts"], // small-m kernels not modelled
+  "mkl-2020.4-avx512": [...gemvDot, "alpha-beta"], // small products with general alpha/beta
+  "mkl-2020.4-avx2": [...gemvDot, "alpha-beta"], // general alpha/beta on edge tiles
+  "mkl-2020.4-sse42": [...gemvDot, "large-blocked", "alpha-beta", "layouts", "values"], // padded edges, small-m pixels
+  "mkl-2020.4-avx": [...gemvDot, "linear-batch", "large-blocked", "alpha-beta", "values", "layouts"], // small-m kernel choice (depends on k) not fully modelled
 };
 
 /**
@@ -36,7 +36,7 @@ const nIsOne = (c: RegionCase) => c.op === "gemm" && c.n === 1 && c.m > 1;
 const generalAlphaBeta = (c: RegionCase) => c.op === "gemm" && (c.alpha !== 1 || (c.beta !== 0 && c.beta !== 1));
 const blisOptimised = { what: "gemm with n = 1, and TN with alpha != 1 or beta not 0 or 1",
   skip: (c: RegionCase) => nIsOne(c) || (c.op === "gemm" && c.transA && !c.transB && generalAlphaBeta(c)) };
-const mklSmall = { what: "gemm with n = 1, and alpha != 1 or beta not 0 or 1", skip: (c: RegionCase) => nIsOne(c) || generalAlphaBeta(c) };
+const mklSmall = { what: "alpha != 1 or beta not 0 or 1", skip: generalAlphaBeta };
 const narrowMisses: Record<string, { what: string; skip: (c: RegionCase) => boolean }> = {
   ...Object.fromEntries(["blis-0.9.0-generic", "blis-0.9.0-skx", "blis-0.9.0-sandybridge", "blis-0.9.0-penryn"].map((id) => [id, { what: "gemm with n = 1", skip: nIsOne }])),
   ...Object.fromEntries(["blis-0.9.0-zen3", "blis-0.9.0-haswell", "blis-0.9.0-zen2", "blis-0.9.0-zen"].map((id) => [id, blisOptimised])),
