@@ -22,20 +22,15 @@ const knownMisses: Record<string, FidelityRegion[]> = {
   "openblas-0.3.21-skylakex": ["gemv"], "openblas-0.3.21-cooperlake": ["gemv"],
   "atlas-3.10.3": [...gemvDot, "alpha-beta"], // general alpha/beta (cleanup tiles; in the layouts region too, below)
   "mkl-2020.4-generic": [...gemvDot, "alpha-beta", "conv-im2col"], // small products, alpha/beta; 128x9x1152 beta 1
-  "mkl-2020.4-avx512": [...gemvDot, "alpha-beta", "linear-batch"], // odd batches (13)
-  "mkl-2020.4-avx2": [...gemvDot, "conv-im2col", "large-blocked", "alpha-beta", "layouts"], // large/blocked orders not modelled
-  "mkl-2020.4-sse42": [...gemvDot, "large-blocked", "alpha-beta", "layouts", "values", "linear-batch"], // odd batches too
-  "mkl-2020.4-avx": [...gemvDot, "linear-batch", "large-blocked", "alpha-beta", "values", "layouts"], // small-m kernels not modelled
+  "mkl-2020.4-avx512": [...gemvDot, "alpha-beta"], // small products with general alpha/beta
+  "mkl-2020.4-avx2": [...gemvDot, "alpha-beta"], // general alpha/beta on edge tiles
+  "mkl-2020.4-sse42": [...gemvDot, "large-blocked", "alpha-beta", "layouts", "values"], // padded edges, small-m pixels
+  "mkl-2020.4-avx": [...gemvDot, "linear-batch", "large-blocked", "alpha-beta", "values", "layouts"], // small-m kernel choice (depends on k) not fully modelled
 };
 
-/**
- * Misses narrower than a region, named by the calls they take out of it. A gemm with n = 1 and m > 1 (row-major;
- * EfficientNetV2-S's squeeze-excitation 1x1 convolutions at 1x1 spatial size, e.g. NN 64x1x1536 beta 1) takes a
- * gemv-like route in MKL's Intel paths that the emulations do not model (BLIS's, bla_gemm.c's m0 == 1 gemv, is).
- */
-const nIsOne = (c: RegionCase) => c.op === "gemm" && c.n === 1 && c.m > 1;
+/** Misses narrower than a region, named by the calls they take out of it (n = 1 gemms are now modelled in BLIS and MKL). */
 const generalAlphaBeta = (c: RegionCase) => c.op === "gemm" && (c.alpha !== 1 || (c.beta !== 0 && c.beta !== 1));
-const mklSmall = { what: "gemm with n = 1, and alpha != 1 or beta not 0 or 1", skip: (c: RegionCase) => nIsOne(c) || generalAlphaBeta(c) };
+const mklSmall = { what: "alpha != 1 or beta not 0 or 1", skip: generalAlphaBeta };
 const narrowMisses: Record<string, { what: string; skip: (c: RegionCase) => boolean }> = {
   ...Object.fromEntries(["mkl-2020.4-generic", "mkl-2020.4-avx512", "mkl-2020.4-sse42", "mkl-2020.4-avx"].map((id) => [id, mklSmall])),
   "atlas-3.10.3": { what: "alpha != 1 or beta not 0 or 1", skip: generalAlphaBeta },

@@ -22,7 +22,7 @@ const nearlyFull: Record<string, { what: string; skip: (c: FidelityCase) => bool
   // ATLAS: random 0 (413x76x303, beta -1.5, no-copy) has a 28-row cleanup tile, whose order with beta
   // other than 0 or 1 is not modelled (every miss of a 60-shape random sweep is such a tile).
   "atlas-3.10.3": { what: "less random 0", skip: (c) => c.name === "random 0" },
-  // MKL's Intel paths (libraries/mkl.ts): sse42's edge row misses 1-3 elements in the padded NN, TN
+  // MKL's Intel paths (libraries/mkl-*.ts): sse42's edge row misses 1-3 elements in the padded NN, TN
   // and TT layouts. (avx: the MLP forward calls only; its small-m kernels are not modelled.)
   "mkl-2020.4-sse42": { what: "less the padded NN, TN and TT calls", skip: (c) => c.name === "transposes, padded" && (c.transA || !c.transB) },
 };

@@ -38,6 +38,7 @@ export function splitLength(length: number, split: Split): number[] {
     if (split.kind === "fixed") len = Math.min(split.size, rest);
     else if (split.kind === "fixed-max") len = rest <= split.max ? rest : split.size;
     else if (rest >= 2 * split.size) len = split.size;
+    else if (split.kind === "mkl-halve-late") len = 2 * rest >= 3 * split.size ? Math.ceil(rest / 2) : rest;
     else if (rest > split.size) len = split.kind === "mkl-halve-ceil" ? Math.ceil(rest / 2) : Math.ceil(Math.floor(rest / 2) / split.align) * split.align;
     else len = rest;
     out.push(len);
@@ -61,13 +62,18 @@ export function splitLength(length: number, split: Split): number[] {
  * - `mkl-whole-halve-fixed` (libmkl_avx2's large blocked calls, `--shape 64x64xK --trans-b`, K = 200,
  *   300, 385, 600, and 64x128x784): K ≤ whole: one block; K < 2·size: ⌈K/2⌉ then the rest (300 →
  *   150, 150); otherwise blocks of size (385 → 192, 192, 1; 784 → 192 × 4 + 16).
+ * - `mkl-halve-late` (libmkl_avx2's N loop with size 48, seen through the N-edge columns its blocks
+ *   leave, `--shape Nx16x64` for N = 49..1500 in all four layouts): while rest ≥ 2·size take size; if
+ *   1.5·size ≤ rest < 2·size take ⌈rest/2⌉; else the rest (1000 → 48 × 19, 44, 44; 697 → 48 × 13,
+ *   37, 36; 770 → 48 × 15, 50).
  */
 export type MklHalveOnceSplit =
   | { readonly kind: "mkl-halve-once"; readonly size: number; readonly align: number }
   | { readonly kind: "mkl-halve-ceil"; readonly size: number }
-  | { readonly kind: "mkl-whole-halve-fixed"; readonly whole: number; readonly size: number };
+  | { readonly kind: "mkl-whole-halve-fixed"; readonly whole: number; readonly size: number }
+  | { readonly kind: "mkl-halve-late"; readonly size: number };
 
-function mklHalveOnce(length: number, split: Exclude<MklHalveOnceSplit, { kind: "mkl-halve-ceil" }>): number[] {
+function mklHalveOnce(length: number, split: Extract<MklHalveOnceSplit, { kind: "mkl-halve-once" | "mkl-whole-halve-fixed" }>): number[] {
   const q = split.size;
   const out: number[] = [];
   if (split.kind === "mkl-whole-halve-fixed") {

@@ -1,6 +1,6 @@
 /*
  * MKL's measured orders, each defined in its own file under orders/ (MKL is closed source: every rule
- * there is an observation of the order probe, not a reading). Re-exported here for libraries/mkl.ts.
+ * there is an observation of the order probe, not a reading). Re-exported here for libraries/mkl-*.ts.
  */
 export type { MklSseAccumulation } from "./orders/mkl-sse.js";
 export type { MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";

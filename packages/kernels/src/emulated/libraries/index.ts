@@ -12,7 +12,10 @@ import { openblasNehalem, openblasSandybridge, openblasZen } from "./openblas-x8
 import { openblasCooperlake, openblasSkylakex } from "./openblas-avx512.js";
 import { cublas } from "./cublas.js";
 import { accelerate } from "./accelerate.js";
-import { mklAvx, mklAvx2, mklAvx512, mklGeneric, mklSse42 } from "./mkl.js";
+import { mklGeneric } from "./mkl-generic.js";
+import { mklAvx512 } from "./mkl-avx512.js";
+import { mklAvx2 } from "./mkl-avx2.js";
+import { mklAvx, mklSse42 } from "./mkl-sse.js";
 
 /** Every library declaration, in the order of issue #4's priorities (the unverified GPU/Apple ones last). */
 export const emulatedDeclarations: readonly EmulationDeclaration[] = [

@@ -1,0 +1,124 @@
+import type { Accumulation } from "../accumulation.js";
+import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import type { MklAvx2DotAccumulation } from "../mkl-accumulation.js";
+import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest, fusedIntoC, fmaAxpy } from "./mkl-shared.js";
+
+const avx2Quad: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "quad" };
+const avx2Single: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "single" };
+
+/** m = 1 with transB = true: MklAvx2DotAccumulation, rows in fours then single rows; C last
+ * (probe: 1x5x40 --trans-b: rows 0..3 quad, row 4 single; 1x2x40 and 1x3x40: all single). */
+const avx2M1: GemmPlan = {
+  path: "libmkl_avx2, m = 1: 8-lane FMA dot kernels in 16-product chunks",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
+};
+
+/** Row-major n = 1 with transA = false (C_lib one row, op(B_lib)'s columns contiguous: EfficientNet's
+ * squeeze-excitation products): the m = 1 dot kernels over C_lib's columns, in fours then singles; C last
+ * (probe: 16x1x256, 16x1x40 and 17x1x40 --beta 1). */
+const avx2N1Dot: GemmPlan = {
+  path: "libmkl_avx2, n = 1: 8-lane FMA dot kernels over C's rows",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
+};
+
+/** Two alternating FMA accumulators (even k, odd k), added, the rest FMA'd on; unrolled by 4 on large
+ * calls, by 2 on others (probe: fma-chain[0..38:2] and fma-chain[1..39:2] joined at the top, 64x24x40
+ * --trans-b rows 16..23; see MklEvenOddAccumulation). */
+const evenOddFma4: Accumulation = { kind: "mkl-even-odd", unroll: 4 };
+const evenOddFma2: Accumulation = { kind: "mkl-even-odd", unroll: 2 };
+/** Without FMA over 2⌊len/2⌋, the odd last product multiplied and added after: the N-edge columns
+ * (probe: 7x128x40 --trans-b column 6, 32x128x16 columns 30..31; 7x16x11 and 7x16x17 for odd K). */
+const evenOddMulAdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, minLength: 0, reduce: "sequential", tail: "mul-add-chain" };
+
+/**
+ * The avx2 blocked path's micro-tiles, as far as measured (`--shape NxMxK --trans-b`, rows grouped by
+ * tree): C_lib rows in tiles of 24 then at most one of 16 on large NT calls, of 16 on others (row-major
+ * transB only, n ≥ 48 with m > 48: 64x72 has no edge, 56x372 ends 360 + 12; 48x372 ends 368 + 4,
+ * 64x40 ends 32 + 8; NN 64x128x10 has no edge); up to 8 rows left after the tiles (or 12 after 24-row
+ * tiles) alternate two FMA accumulators (64x60: 48 + 12, 64x66: 64 + 2, 64x76: 72 + 4, 64x8, 16x4),
+ * other rests are one chain each (64x10, 16x12, 16x9, 29x204x431: 192 + 12). Columns in sixes, an edge of 1 or 2 columns alternates two
+ * multiply-add accumulators (7x128, 8x10, 32x128), one of 3 columns two FMA accumulators (45x40x63); with row-major m > 48 the edge
+ * columns are ordinary tiles (the suite's random shapes with m mod 6 = 1 or 3, and the TN call
+ * 128x784x64, match only so).
+ * Everything else is one FMA chain per element.
+ */
+function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
+  if (big) {
+    yield* avx2LargeTiles(M, N);
+    return;
+  }
+  const nRest = N % 6, nMain = nRest >= 1 && nRest <= 3 ? N - nRest : N;
+  const mMain = M - (M % 16), evenOdd = M - mMain <= 8 ? M - mMain : 0;
+  if (nMain > 0) {
+    if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: nMain, accumulation: fmaChain };
+    if (evenOdd > 0) yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: evenOddFma2 };
+    else if (mMain < M) yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
+  }
+  if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: nRest === 3 ? evenOddFma2 : evenOddMulAdd };
+}
+
+/**
+ * The large calls' micro-tiles (probe, NN and NT, 72xMx100 for M = 73..95 and 74..81xMx100 for M = 79, 100):
+ * C_lib rows in tiles of 24, then at most one of 16; of the rows left, the even part alternates two FMA
+ * accumulators and an odd last row is a chain (79: 72 + 6 + 1; 91: 72 + 16 + 2 + 1). Columns in fours: an
+ * edge of 2 or 3 columns starts with two columns of chains over every row, and an odd last column takes the
+ * alternating accumulators on every row left after the tiles, its odd last one included.
+ */
+function* avx2LargeTiles(M: number, N: number): Iterable<Tile> {
+  let mMain = M - (M % 24);
+  if (M - mMain >= 16) mMain += 16;
+  const evenOdd = (M - mMain) & ~1, n4 = N - (N % 4), nPair = N - n4 >= 2 ? n4 + 2 : n4;
+  if (mMain > 0) yield { r0: 0, r1: mMain, s0: 0, s1: N, accumulation: fmaChain };
+  if (n4 > 0 && evenOdd > 0) yield { r0: mMain, r1: mMain + evenOdd, s0: 0, s1: n4, accumulation: evenOddFma4 };
+  if (n4 > 0 && mMain + evenOdd < M) yield { r0: mMain + evenOdd, r1: M, s0: 0, s1: n4, accumulation: fmaChain };
+  if (nPair > n4 && mMain < M) yield { r0: mMain, r1: M, s0: n4, s1: nPair, accumulation: fmaChain };
+  if (nPair < N && mMain < M) yield { r0: mMain, r1: M, s0: nPair, s1: N, accumulation: evenOddFma4 };
+}
+
+/** Large NT calls (row-major transB = true, m > 48 and n ≥ 48) take 24-row tiles and kc = 192 (MklHalveOnceSplit
+ * "mkl-whole-halve-fixed"), smaller ones 16-row tiles and kc = 256 with the ⌈rest/2⌉ rule (probe,
+ * `--trans-b`: 64x64x600 and 64x128x600 give 192-blocks, 64x32x600, 32x128x600 and 16x256x600 give
+ * 256, 172, 172). */
+function avx2Blocked(s: LibraryShape): GemmPlan {
+  // With op(B_lib) transposed (row-major transA = true) 16-row tiles and kc = 96 with the ⌈rest/2⌉ rule
+  // (probe --trans-a: 19x41x530 gives 96 × 4, 73, 73; 64x72x600 gives 96 × 5, 60, 60 and ends 64 + 8).
+  const big = s.transA ? s.N >= 56 && s.M >= 56 : s.N >= 72 && s.M >= 72;
+  const kc = s.transB ? 96 : big ? 192 : 256;
+  return {
+    path: `libmkl_avx2, blocked gemm: kc = ${kc}, FMA micro-tiles of ${big ? 24 : 16} rows`,
+    nc: big ? { kind: "whole" } : { kind: "mkl-halve-late", size: s.transA ? 96 : 48 },
+    kc: big ? { kind: "mkl-whole-halve-fixed", whole: 256, size: 192 } : { kind: "mkl-halve-ceil", size: kc },
+    mc: { kind: "whole" },
+    // β = −1.5 against the library on whole outputs (scratch comparisons, one k-block): large calls
+    // scale C first (64x72x50, 128x240x207: fl(β·C) + blk on every element), smaller ones fuse β into
+    // the first block (16x236x207, 48x240x50: fma(β, C, blk) on every element).
+    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false } : { kind: "fma-beta-first-block" },
+    tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big),
+  };
+}
+
+/**
+ * MKL 2020.4's AVX2 code path (libmkl_avx2): m = 1 (both layouts) and the blocked path, which small m
+ * takes too (the suite's 3x37xK all match); K = 1 as fusedIntoC. Not modelled: how β ∉ {0, 1} meets
+ * one-column edges; tile rests other than those measured.
+ */
+export const mklAvx2: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "avx2",
+  description:
+    "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
+  sources: MKL_SOURCES,
+  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
+    : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpy : avx2N1Dot)
+    : s.K === 1 ? fusedIntoC : avx2Blocked(s)),
+};

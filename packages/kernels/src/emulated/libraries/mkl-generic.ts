@@ -1,0 +1,103 @@
+import type { EmulationDeclaration, GemmPlan, LibraryShape } from "../declaration.js";
+import { gridTiles } from "../declaration.js";
+import type { MklSseAccumulation } from "../mkl-accumulation.js";
+import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest } from "./mkl-shared.js";
+
+// ---------------------------------------------------------------------------------------------------
+// The generic path (libmkl_def), what MKL runs on a non-Intel CPU such as this AMD Zen 5.
+
+/**
+ * m = 1: rows of A_lib in groups of four; a scalar head, then four lanes, then a scalar tail of
+ * (K − lda) mod 4 products (lda: A_lib's leading dimension, the call's ldb); the head is
+ * ((K' − 1) mod 4) + 1 products of the K' = K − tail before the tail (never 0), so the lanes take a
+ * multiple of 4. Measured by the probe with B's rows padded (scratch wrapper around
+ * `probe()`; 1x4xK --trans-b for K = 16..24, ldb = K..K+3): e.g. K = 17, ldb = 18 gives head 0..1,
+ * lanes over 2..13, tail 14..16. The tree is the same for every row whatever its own alignment.
+ */
+function gen1Quad(s: LibraryShape): MklSseAccumulation {
+  const tail = (s.K - (s.lda ?? s.K)) & 3, kq = s.K - tail;
+  return { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: kq >= 1 ? ((kq - 1) & 3) + 1 : s.K } };
+}
+/** m = 1, the M mod 4 rows, in pairs: the first of a pair (and a last single row) two SSE registers
+ * over steps of 8 after a head of 4, the rest after the fold (probe: 1x2xK for K = 5..29). */
+const gen1PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 4 } };
+/** ... the second of a pair: one SSE register, the same steps of 8. */
+const gen1PairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 8, head: { fixed: 4 } };
+/** m > 1 (dot path): head up to the 16-byte boundary of op(A)'s row, four lanes in steps of 4, the
+ * rest after the fold (probe: 2x8x17 --trans-b: op(A) row 1 starts at element 17 and peels 3). */
+const genDotQuad: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: "align-b" };
+/** m > 1, the M mod 4 rows: two SSE registers in steps of 8 (probe: 2x2x21, 64x10x128 --trans-b). */
+const genDotRest: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: "align-b" };
+/** The dot paths write C := fl(α·s) (β = 0) or fl(fl(α·s) + fl(β·C)) (probe with --beta 1: C is the last leaf). */
+const genM1 = (s: LibraryShape): GemmPlan => ({
+  path: "libmkl_def, m = 1 (gemv-like): 4-row SSE kernel with a k-mod-4 head, 1-2 row kernels for M mod 4",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad(s), (i) => (i % 2 === 0 ? gen1PairFirst : gen1PairSecond)),
+});
+
+/** m = 1 with op(B) = B (row-major transB = false, layer dX's layout): y := β·y, then y += x_p·B(p, :) for
+ * p = 0, 1, …: one multiply-then-add chain per element that starts at C (probe: 1x784x128 --beta 1 gives
+ * chain[0, 128, 1..127], C next to the first product; 1x8x1000 --beta 1 shows no k-blocking). */
+export const genM1Axpy: GemmPlan = {
+  path: "libmkl_def, m = 1, transB = false: axpy form, C first",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "accumulate-into-c" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "chain", fused: false })),
+};
+
+const genDot: GemmPlan = {
+  path: "libmkl_def, small m > 1: per op(A) row, SSE dot products peeled to 16-byte alignment",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, genDotQuad, () => genDotRest),
+};
+
+/** k-blocks of 192 (probe: 64x128x400 → 192, 192, 16; 4x12x207 → 103, 103, 1; see MklHalveOnceSplit), each block one FMA
+ * chain added to C in k order (probe with --beta 1: C joins after the first block). */
+const genBlocked: GemmPlan = {
+  path: "libmkl_def, blocked gemm: kc = 192, one FMA chain per element and block",
+  nc: { kind: "whole" },
+  kc: { kind: "mkl-halve-once", size: 192, align: 1 },
+  mc: { kind: "whole" },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
+};
+
+/** Row-major n = 1 with transA = false (C_lib one row, op(B_lib)'s columns contiguous): the m = 1 kernels
+ * over C_lib's columns, the tail read from op(B_lib)'s leading dimension (probe: 16x1x40, 17x1x40 --beta 1). */
+const genN1Dot = (s: LibraryShape): GemmPlan => ({
+  ...genM1(s),
+  path: "libmkl_def, n = 1: 4-column SSE kernel with a k-mod-4 head, 1-2 column kernels for N mod 4",
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad({ ...s, lda: s.ldb }), (i) => (i % 2 === 0 ? gen1PairFirst : gen1PairSecond)),
+});
+
+/** Which generic path a call takes: m = 1; the blocked path for m ≥ 4 and n ≥ 12 (probe: 3x128x784 and
+ * 64x11x64 are dot paths, 4x12x64 and 4x128x64 blocked); the dot path otherwise. */
+export function genericPlan(s: LibraryShape): GemmPlan {
+  if (s.N === 1) return s.transA || s.M === 1 ? genM1(s) : genM1Axpy;
+  if (s.M === 1) return s.transB ? genM1Axpy : genN1Dot(s);
+  if (s.N >= 4 && s.M >= 12) return genBlocked;
+  return genDot;
+}
+
+/**
+ * MKL 2020.4's generic code path (libmkl_def), which `mkl-2020.4-auto-sequential` runs on AMD CPUs
+ * whatever MKL_ENABLE_INSTRUCTIONS says.
+ */
+export const mklGeneric: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "generic",
+  description:
+    "libmkl_def: m=1 SSE dot products (rows in fours: scalar head of ((k-1) mod 4)+1 then 4 lanes folded (L0+L2)+(L1+L3); M mod 4 rows: head 4, 8 or 4 lanes in steps of 8, scalar tail); small m>1 the same with the head peeled to op(A)'s 16-byte alignment; m>=4, n>=12 k-blocks of 192 with one FMA chain each, added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (100% of the default suite, all four layouts); small m > 1 with transB=false or transA=true off the suite's shapes, and m=1 with transA=true and padded strides, still miss",
+  sources: MKL_SOURCES,
+  plan: genericPlan,
+};

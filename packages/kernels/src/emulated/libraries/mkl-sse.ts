@@ -1,0 +1,155 @@
+import type { Accumulation } from "../accumulation.js";
+import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import { gridTiles } from "../declaration.js";
+import type { MklSseAccumulation } from "../mkl-accumulation.js";
+import { genericPlan, genM1Axpy } from "./mkl-generic.js";
+import { MKL_SOURCES, mulAddChain, quadsThenRest, pairedColumns } from "./mkl-shared.js";
+
+/** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
+ * (probe: 16x13x301 --trans-b row 12: per block of 152 and 149, lanes over 4⌊len/4⌋ folded
+ * (L0+L2)+(L1+L3), the rest after; with rows of op(A) off 16-byte alignment, the suite's padded NT
+ * call matches only without a head). */
+const sseEdge: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: 0 } };
+
+/** libmkl_mc3's blocked path, for row-major m ≥ 8 (probe: 8xNx40 and 8xNx300 --trans-b are blocked,
+ * m ≤ 7 are not): kc = 256 (halved once below 512, aligned to 4); rows in fours, one multiply-then-add
+ * chain per element and block; each block added to C (probe: 64x128x784 --trans-b --beta 1 gives
+ * (((chain[0..255, 784] chain[256..511]) chain[512..767]) chain[768..783])). */
+const sse42Blocked: GemmPlan = {
+  path: "libmkl_mc3, blocked gemm: kc = 256, multiply-then-add chains, SSE edge rows",
+  nc: { kind: "whole" },
+  kc: { kind: "mkl-halve-once", size: 256, align: 4 },
+  mc: { kind: "whole" },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
+};
+
+/** Small m (2..7) on the SSE4.2 path: op(A)'s rows in pairs, the first two SSE registers in steps of 8,
+ * the second one register in steps of 8, a last odd row one register in steps of 4; no scalar head
+ * (unaligned loads), the rest after the fold (probe: 4x12x207 --trans-b: rows 0 and 2 eight lanes over
+ * 0..199, rows 1 and 3 four lanes over 0..199, then 200..206; 3x8x20: row 2 four lanes over 0..19). */
+const sse42PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
+const sse42PairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 8, head: { fixed: 0 } };
+const sse42Single: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: { fixed: 0 } };
+const sse42SmallM: GemmPlan = {
+  path: "libmkl_mc3, small m: SSE dot products, op(A)'s rows in pairs",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => pairedColumns(ctx.mBlock, ctx.nBlock, sse42PairFirst, sse42PairSecond, sse42Single),
+};
+
+/**
+ * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
+ * bits on the suite's batch-1 calls); small m (2..7) the pairs kernel above.
+ */
+export const mklSse42: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "sse42",
+  description:
+    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 SSE dot products with op(A)'s rows in pairs (8 and 4 lanes); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
+  sources: MKL_SOURCES,
+  plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
+};
+
+// ---------------------------------------------------------------------------------------------------
+// libmkl_avx: the SSE4.2 path's structure on 256-bit registers, no FMA.
+
+/** m = 1, rows in fours: eight lanes in steps of 8 after a head that brings the fourth row of the four to
+ * a 32-byte boundary, h = (−(4q + 3)·ldb) mod 8 for the q-th four (8 when 0; ldb: A_lib's leading
+ * dimension, the call's ldb; the bridge's operands start 64-byte aligned), the rest after the fold (probe:
+ * 1x4xK --trans-b for K = 17, 20, 24 with ldb = K..K+4, and 1x6xK for K = 41, 47, 49, 57: heads 5, 2, 7,
+ * 4, 1 for ldb mod 8 = 1..5, 8 for 0; the later fours from 8x1x257 and 32x1x513, ldb odd). */
+function avx1Quad(q: number, ld: number): MklSseAccumulation {
+  const h = (8 - (((4 * q + 3) * ld) & 7)) & 7;
+  return { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: h === 0 ? 8 : h } };
+}
+/** The fours of rows (or of columns, `byColumns`) of C_lib, each with its own head, then the pairs. */
+function* avx1Quads(M: number, N: number, ld: number, byColumns: boolean): Iterable<Tile> {
+  const count = byColumns ? N : M, c4 = count - (count % 4);
+  const tile = (i0: number, i1: number, accumulation: Accumulation): Tile =>
+    byColumns ? { r0: 0, r1: M, s0: i0, s1: i1, accumulation } : { r0: i0, r1: i1, s0: 0, s1: N, accumulation };
+  for (let i = 0; i < c4; i += 4) yield tile(i, i + 4, avx1Quad(i / 4, ld));
+  for (let i = c4; i < count; i++) yield tile(i, i + 1, (i - c4) % 2 === 0 ? avx1PairFirst : avx1PairSecond);
+}
+/** m = 1, the M mod 4 rows in pairs: head 8, then 16 lanes (first of a pair) or 8 lanes (second) in
+ * steps of 16, the rest after the fold (probe: 1x6xK --trans-b, K = 17..57, rows 4 and 5). */
+const avx1PairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 16, step: 16, head: { fixed: 8 } };
+const avx1PairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 16, head: { fixed: 8 } };
+const avx1M1 = (s: LibraryShape): GemmPlan => ({
+  path: "libmkl_avx, m = 1: 8-lane dot kernels, rows in fours aligned on row 3, then pairs",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.lda ?? s.K, false),
+});
+
+/** Row-major n = 1 (C_lib one row): transA = false the m = 1 kernels over C_lib's columns, the quad head
+ * read from op(B_lib)'s leading dimension (probe: 7x1x40 --beta 1: rows 0..3 and 5 eight lanes after a head
+ * of 8, rows 4 and 6 sixteen); transA = true the multiply-then-add chain from C (7x1x40 --trans-a). */
+const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genM1Axpy : {
+  ...avx1M1(s),
+  path: "libmkl_avx, n = 1: 8-lane dot kernels over C's rows, in fours aligned on the fourth, then pairs",
+  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true),
+};
+
+/** Small m: eight lanes, no head, summed hadd-style, the rest after (probe: 3x8x40 --trans-b). */
+const avx1SmallLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, fold: "hadd" };
+const avx1SmallM: GemmPlan = {
+  path: "libmkl_avx, small m: 8-lane dot products",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => avx1SmallLanes),
+};
+
+/** Small m with more than 8 columns (row-major n > 8; the real choice also depends on k: 3x29x40 takes the kernel above, 3x31x40 and 3x16x300 this one; not fully measured): SSE4.2's pairs kernel on 256-bit registers, no head, the
+ * rest after the fold (probe: 3x54x40 --trans-b: row 0 sixteen lanes in steps of 16 over 0..31, row 1
+ * eight lanes in steps of 16, row 2 eight lanes over 0..39 for columns 0..51 and sixteen for 52..53). */
+const avx1SmallPairFirst: MklSseAccumulation = { kind: "mkl-sse", lanes: 16, step: 16, head: { fixed: 0 } };
+const avx1SmallPairSecond: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 16, head: { fixed: 0 } };
+const avx1SmallSingle: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
+const avx1SmallPairs: GemmPlan = {
+  ...avx1SmallM,
+  path: "libmkl_avx, small m: 8-lane dot products, op(A)'s rows in pairs",
+  tiles: (ctx) => pairedColumns(ctx.mBlock, ctx.nBlock, avx1SmallPairFirst, avx1SmallPairSecond, avx1SmallSingle),
+};
+
+/** The blocked path as SSE4.2's, with rows in eights and 8-lane edge rows (probe: 64x128x784 --trans-b
+ * --beta 1 gives 256-blocks with C after the first; 64x13x41 rows 0..7 a chain, rows 8..12 eight lanes
+ * over 0..39, then 40). */
+const avx1Edge: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
+function* eightsThenRest(M: number, N: number): Iterable<Tile> {
+  const m8 = M - (M % 8);
+  if (m8 > 0) yield { r0: 0, r1: m8, s0: 0, s1: N, accumulation: mulAddChain };
+  if (m8 < M) yield { r0: m8, r1: M, s0: 0, s1: N, accumulation: avx1Edge };
+}
+const avx1Blocked: GemmPlan = {
+  path: "libmkl_avx, blocked gemm: kc = 256, multiply-then-add chains, 8-lane edge rows",
+  nc: { kind: "whole" },
+  kc: { kind: "mkl-halve-once", size: 256, align: 4 },
+  mc: { kind: "whole" },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  tiles: (ctx) => eightsThenRest(ctx.mBlock, ctx.nBlock),
+};
+
+/**
+ * MKL 2020.4's AVX code path (libmkl_avx, no FMA). The small-m path's choice (m < 8) and the blocked
+ * path's k-split are assumed to be SSE4.2's; m = 1 with transB = false is one multiply-then-add chain
+ * from C, as on the generic path (the profile of 1x8x12 --beta 1).
+ */
+export const mklAvx: EmulationDeclaration = {
+  library: "mkl",
+  version: "2020.4",
+  variant: "avx",
+  description:
+    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
+  sources: MKL_SOURCES,
+  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? (s.M > 8 ? avx1SmallPairs : avx1SmallM) : avx1Blocked),
+};
