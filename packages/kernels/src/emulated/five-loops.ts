@@ -3,6 +3,8 @@ import { fma32 } from "../fp32/fma.js";
 import { tileSums } from "./accumulation.js";
 import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC } from "./declaration.js";
 import { splitLength } from "./k-split.js";
+import { wasmEnabled } from "./wasm/arena.js";
+import { arenaOperands } from "./wasm/operands.js";
 
 const fround = Math.fround;
 
@@ -27,9 +29,12 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const meet = plan.meetC;
   const pa = packedA ?? packLibraryA(call);
   const pb = packLibraryB(call, meet.kind === "accumulate-into-c" ? alpha : 1);
-  const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
+  // With the WebAssembly kernels on, both panels and the block sums live in their memory (wasm/operands.ts).
+  const w = wasmEnabled() ? arenaOperands(pa, pb, M, N, K) : undefined;
+  const ap = w?.a ?? pa.data, bp = w?.b ?? pb.data, lda = w?.lda ?? pa.ld, ldb = w?.ldb ?? pb.ld;
+  const aBase = w?.aBase ?? pa.offset, bBase = w?.bBase ?? pb.offset;
   if (accBuffer.length < size) {
     accBuffer = new Float32Array(size);
     sumBuffer = new Float64Array(size);
@@ -37,7 +42,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   }
   // acc holds each element's running value: C after β (scale/accumulate modes) or the sum of the blocks
   // so far; v one block's sums (starting from acc in accumulate mode).
-  const acc = accBuffer, v = sumBuffer;
+  const acc = accBuffer, v = w?.v ?? sumBuffer;
   // The plan's MeetC read once into locals (its shape varies between libraries).
   const meetKind = meet.kind, edge = meet.kind === "fma-beta-first-block" ? meet.edge : undefined;
   const accumulate = meetKind === "accumulate-into-c", sumThenEpilogue = meetKind === "sum-then-epilogue";

@@ -1,0 +1,64 @@
+import type { Accumulation } from "../accumulation.js";
+import { chainTileFma, chainTileMulAdd } from "../orders/chain.js";
+import { arenaMemory, inArena, wasmApi, wasmEnabled } from "./arena.js";
+import { chainKernelModule, chainKernelName } from "./chain-kernel.js";
+
+/*
+ * The hook tileSums calls first: when the operands and the block sums live in the kernels' memory (the
+ * five loops put them there, see arena.ts) and the order has a generated WebAssembly kernel, the tile
+ * runs there; otherwise (returns false) the JavaScript path runs it.
+ *
+ * Coverage: `chain` (fused and multiply-then-add), every tile shape: the tile is cut into blocks of
+ * BLOCK rows × columns (edges get their own smaller kernels), each compiled on first use. Orders
+ * reached through `k-blocked` with carry `init` come here block by block through tileSums.
+ */
+
+type ChainKernel = (a: number, lda: number, b: number, ldb: number, len: number, v: number, ldv: number) => number;
+
+/** Block shapes of the generated kernels (rows × columns), chosen by bench/wasm-blocks.ts. */
+export const BLOCK = { mulAdd: { rows: 8, cols: 4 }, fused: { rows: 4, cols: 4 } } as const;
+
+const kernels = new Map<string, ChainKernel>();
+
+/** The chain kernel for a rows×cols block, compiled and instantiated on first use. */
+export function chainWasmKernel(fused: boolean, rows: number, cols: number): ChainKernel {
+  const name = chainKernelName(fused, rows, cols);
+  let k = kernels.get(name);
+  if (k === undefined) {
+    const module = new wasmApi!.Module(chainKernelModule(fused, rows, cols));
+    const instance = new wasmApi!.Instance(module, { env: { memory: arenaMemory() } });
+    k = instance.exports[name] as ChainKernel;
+    kernels.set(name, k);
+  }
+  return k;
+}
+
+/** Counts of blocks run in WebAssembly and of fused blocks redone in JavaScript (a lane hit a possible midpoint), for tests. */
+export const wasmCounters = { blocks: 0, redone: 0 };
+
+/** `chain` over a rectangle in WebAssembly; a, b, v are views of the kernels' memory. */
+export function wasmChainTile(fused: boolean, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  const blk = fused ? BLOCK.fused : BLOCK.mulAdd;
+  const aB = a.byteOffset, bB = b.byteOffset, vB = v.byteOffset;
+  for (let s = s0; s < s1; s += blk.cols) {
+    const cols = Math.min(blk.cols, s1 - s);
+    for (let r = r0; r < r1; r += blk.rows) {
+      const rows = Math.min(blk.rows, r1 - r);
+      const k = chainWasmKernel(fused, rows, cols);
+      wasmCounters.blocks++;
+      const hit = k(aB + 4 * (aOff + r * lda), 4 * lda, bB + 4 * (bOff + s * ldb), 4 * ldb, len, vB + 8 * (s * ld + r), 8 * ld);
+      if (hit !== 0) {
+        wasmCounters.redone++;
+        if (fused) chainTileFma(a, aOff, lda, b, bOff, ldb, r, r + rows, s, s + cols, len, v, ld);
+        else chainTileMulAdd(a, aOff, lda, b, bOff, ldb, r, r + rows, s, s + cols, len, v, ld);
+      }
+    }
+  }
+}
+
+/** Runs the tile in WebAssembly when it can (see the file comment); false: the caller runs its JavaScript form. */
+export function wasmTileSums(acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): boolean {
+  if (acc.kind !== "chain" || !wasmEnabled() || !inArena(a) || !inArena(b) || !inArena(v)) return false;
+  wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+  return true;
+}
