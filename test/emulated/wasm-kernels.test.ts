@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import {
   arenaF32, chainKernelModule, chainWasmKernel, emulatedKernels, F32_MAX, fma32, reserveArena, setWasmEnabled, WASM_BLOCK,
-  wasmAvailable, wasmChainTile, wasmCounters, type GemmCall,
+  wasmAvailable, wasmChainTile, wasmCounters, wasmPairTile, type GemmCall,
 } from "@chimera/kernels";
 
 /*
@@ -48,17 +48,23 @@ function value(st: Stream, family: Family, role: "a" | "b" | "init", scale: numb
   }
 }
 
-/** The order's definition, one element. */
-function reference(fused: boolean, a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number): number {
-  let s = init;
-  for (let t = 0; t < len; t++) s = fused ? fma32(a[ai + t]!, b[bi + t]!, s) : fround(s + fround(a[ai + t]! * b[bi + t]!));
-  return s;
-}
-/** The same with the fused step double-rounded (RN32(RN64(a·b + s))): wrong exactly on the hard cases. */
-function naive(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number): number {
-  let s = init;
-  for (let t = 0; t < len; t++) s = fround(a[ai + t]! * b[bi + t]! + s);
-  return s;
+/**
+ * The order's definition, one element: `chain` (pairUnroll 0), or two-register `interleaved` (even t of
+ * the body len − len mod unroll into s0, odd t into s1 from +0, the rest into s0, then fl(s0 + s1)).
+ * `step` is the fused or multiply-then-add step; the naive double-rounded fused step shows the inputs are hard.
+ */
+type Step = (a: number, b: number, s: number) => number;
+const fusedStep: Step = (a, b, s) => fma32(a, b, s);
+const mulAddStep: Step = (a, b, s) => fround(s + fround(a * b));
+const naiveStep: Step = (a, b, s) => fround(a * b + s);
+function reference(step: Step, pairUnroll: number, a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, init: number): number {
+  const body = pairUnroll === 0 ? 0 : len - (len % pairUnroll);
+  let s0 = init, s1 = 0;
+  for (let t = 0; t < len; t++) {
+    if (t < body && t % 2 === 1) s1 = step(a[ai + t]!, b[bi + t]!, s1);
+    else s0 = step(a[ai + t]!, b[bi + t]!, s0);
+  }
+  return pairUnroll === 0 ? s0 : fround(s0 + s1);
 }
 
 const A_AT = 1024, B_AT = 200_000, V_BYTES = 1_600_000;
@@ -85,29 +91,34 @@ describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's def
   before(function () { if (!wasmAvailable) this.skip(); });
 
   it("emits modules that WebAssembly.validate accepts, for every block shape", () => {
-    for (const fused of [false, true]) for (let r = 1; r <= 8; r++) for (let c = 1; c <= 4; c++) {
-      expect(validate(chainKernelModule(fused, r, c)), `${fused ? "fused" : "mul-add"} ${r}×${c}`).to.equal(true);
+    for (const fused of [false, true]) for (const pair of [0, 8]) for (let r = 1; r <= 8; r++) for (let c = 1; c <= 4; c++) {
+      expect(validate(chainKernelModule(fused, r, c, pair)), `${fused ? "fused" : "mul-add"} ${r}×${c} pair ${pair}`).to.equal(true);
     }
     expect(() => chainKernelModule(true, 0, 4)).to.throw(/1\.\.16 rows/);
+    expect(() => chainKernelModule(true, 4, 4, 6)).to.throw(/multiple of 4/);
   });
 
-  for (const fused of [false, true]) {
-    const blk = fused ? WASM_BLOCK.fused : WASM_BLOCK.mulAdd;
+  for (const fused of [false, true]) for (const pairUnroll of [0, 8, 4]) {
+    const blk = pairUnroll === 0 ? (fused ? WASM_BLOCK.fused : WASM_BLOCK.mulAdd) : (fused ? WASM_BLOCK.pairFused : WASM_BLOCK.pairMulAdd);
+    const order = `${fused ? "fused" : "multiply-then-add"} ${pairUnroll === 0 ? "chain" : `interleaved pair, unroll ${pairUnroll}`}`;
+    const step = fused ? fusedStep : mulAddStep;
     for (const family of FAMILIES) {
       if (!fused && family === "hard") continue; // midpoints matter to the fused step only
-      it(`${fused ? "fused" : "multiply-then-add"} ${family}: raw kernels of every 1..${blk.rows} × 1..${blk.cols} block, lengths 0..20, 31..33, 64, 65, 127`, () => {
-        const st = new Stream(family.length * 7919 + (fused ? 1 : 0));
+      if (pairUnroll === 4 && family !== "random" && family !== "hard") continue;
+      it(`${order} ${family}: raw kernels of every 1..${blk.rows} × 1..${blk.cols} block, lengths 0..20, 31..33, 64, 65, 127`, () => {
+        const st = new Stream(family.length * 7919 + (fused ? 1 : 0) + pairUnroll);
         let refused = 0, doubleRoundingWrong = 0, blocks = 0;
         for (let rows = 1; rows <= blk.rows; rows++) for (let cols = 1; cols <= blk.cols; cols++) for (const len of LENGTHS) {
           const k = setUp(st, family, rows, cols, len);
           const before = k.v.slice();
-          const kernel = chainWasmKernel(fused, rows, cols);
+          const kernel = chainWasmKernel(fused, rows, cols, pairUnroll);
           const hit = kernel(4 * k.aOff, 4 * k.lda, 4 * k.bOff, 4 * k.ldb, len, k.v.byteOffset, 8 * k.ld);
           blocks++;
           let wrong = false;
           for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) {
-            const e = c * k.ld + r, want = reference(fused, k.a, k.aOff + r * k.lda, k.b, k.bOff + c * k.ldb, len, before[e]!);
-            if (fused && naive(k.a, k.aOff + r * k.lda, k.b, k.bOff + c * k.ldb, len, before[e]!) !== want && !Number.isNaN(want)) wrong = true;
+            const e = c * k.ld + r, ai = k.aOff + r * k.lda, bi = k.bOff + c * k.ldb;
+            const want = reference(step, pairUnroll, k.a, ai, k.b, bi, len, before[e]!);
+            if (fused && !Number.isNaN(want) && reference(naiveStep, pairUnroll, k.a, ai, k.b, bi, len, before[e]!) !== want) wrong = true;
             // A refused block (hit = 1) leaves v as it was; an accepted one holds the order's values.
             const got = k.v[e]!, expected = hit === 0 ? want : before[e]!;
             expect(Object.is(got, expected) || (Number.isNaN(got) && Number.isNaN(expected)), `${rows}×${cols} len ${len} element (${r}, ${c}): ${got} vs ${expected} (hit ${hit})`).to.equal(true);
@@ -127,18 +138,22 @@ describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's def
         if (family === "random") expect(refused, "random blocks refused").to.be.lessThan(blocks / 50);
       });
     }
+  }
 
-    it(`${fused ? "fused" : "multiply-then-add"}: wasmChainTile (blocks, edges, redone blocks) equals the definition on rectangles up to 19×11`, () => {
+  for (const fused of [false, true]) {
+    it(`${fused ? "fused" : "multiply-then-add"}: wasmChainTile and wasmPairTile (blocks, edges, redone blocks) equal the definition on rectangles up to 19×11`, () => {
       const st = new Stream(fused ? 17 : 29);
       const redone0 = wasmCounters.redone;
-      for (const family of FAMILIES) for (let rep = 0; rep < 12; rep++) {
+      const step = fused ? fusedStep : mulAddStep;
+      for (const pairUnroll of [0, 8]) for (const family of FAMILIES) for (let rep = 0; rep < 10; rep++) {
         const rows = 1 + st.int(19), cols = 1 + st.int(11), len = st.pick(LENGTHS);
         const k = setUp(st, family, rows, cols, len);
         const before = k.v.slice();
-        wasmChainTile(fused, k.a, k.aOff, k.lda, k.b, k.bOff, k.ldb, 0, rows, 0, cols, len, k.v, k.ld);
+        if (pairUnroll === 0) wasmChainTile(fused, k.a, k.aOff, k.lda, k.b, k.bOff, k.ldb, 0, rows, 0, cols, len, k.v, k.ld);
+        else wasmPairTile({ kind: "interleaved", fused, accumulators: 2, unroll: pairUnroll }, k.a, k.aOff, k.lda, k.b, k.bOff, k.ldb, 0, rows, 0, cols, len, k.v, k.ld);
         for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) {
-          const e = c * k.ld + r, want = reference(fused, k.a, k.aOff + r * k.lda, k.b, k.bOff + c * k.ldb, len, before[e]!), got = k.v[e]!;
-          expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${family} ${rows}×${cols} len ${len} (${r}, ${c}): ${got} vs ${want}`).to.equal(true);
+          const e = c * k.ld + r, want = reference(step, pairUnroll, k.a, k.aOff + r * k.lda, k.b, k.bOff + c * k.ldb, len, before[e]!), got = k.v[e]!;
+          expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${family} unroll ${pairUnroll} ${rows}×${cols} len ${len} (${r}, ${c}): ${got} vs ${want}`).to.equal(true);
         }
       }
       if (fused) expect(wasmCounters.redone, "blocks redone by the exact path").to.be.greaterThan(redone0);

@@ -30,16 +30,28 @@ function lanes32(l: readonly number[]): number[] {
   return l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
 }
 
+/**
+ * Which per-element order a kernel runs: `chain` (unroll 0), or `interleaved` with two registers and an
+ * unroll that is a multiple of 4 (orders/interleaved.ts): over body = len − len mod unroll, even t into
+ * register 0 (which starts at v), odd t into register 1 (from +0); the rest t ≥ body into register 0;
+ * then the element is fl(r0 + r1).
+ */
+export interface KernelOrder { readonly fused: boolean; readonly pairUnroll: number }
+
 /** The export name of a kernel. */
-export function chainKernelName(fused: boolean, rows: number, cols: number): string {
-  return `chain_${fused ? "fma" : "muladd"}_${rows}x${cols}`;
+export function chainKernelName(fused: boolean, rows: number, cols: number, pairUnroll = 0): string {
+  return `${pairUnroll === 0 ? "chain" : `pair${pairUnroll}`}_${fused ? "fma" : "muladd"}_${rows}x${cols}`;
 }
 
-/** Writes one chain kernel for a rows×cols block (rows ≥ 1, cols ≥ 1). */
-export function chainKernel(fused: boolean, rows: number, cols: number): FunctionWriter {
+/** Writes one kernel for a rows×cols block (rows ≥ 1, cols ≥ 1) of `chain` or, with pairUnroll > 0, two-register `interleaved`. */
+export function chainKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0): FunctionWriter {
   if (!(Number.isInteger(rows) && rows >= 1 && rows <= 16 && Number.isInteger(cols) && cols >= 1 && cols <= 16)) {
     throw new Error(`chain kernel: ${rows}×${cols} block, expected 1..16 rows and columns`);
   }
+  if (!(Number.isInteger(pairUnroll) && pairUnroll >= 0 && pairUnroll % 4 === 0 && pairUnroll <= 64)) {
+    throw new Error(`chain kernel: pair unroll ${pairUnroll}, expected 0 (a chain) or a multiple of 4 up to 64`);
+  }
+  const sets = pairUnroll === 0 ? [0] : [0, 1];
   const f = new FunctionWriter([["a", I32], ["lda", I32], ["b", I32], ["ldb", I32], ["len", I32], ["v", I32], ["ldv", I32]], I32);
   const groups = Math.ceil(rows / 4);
   const G = [...Array(groups).keys()], C = [...Array(cols).keys()], J = [0, 1, 2, 3];
@@ -49,10 +61,11 @@ export function chainKernel(fused: boolean, rows: number, cols: number): Functio
   for (const c of C) { f.local(`cp${c}`, I32); f.local(`vp${c}`, I32); }
   f.local("t", I32); f.local("end4", I32); f.local("endAll", I32);
   for (const n of ["x0", "x1", "x2", "x3", "q0", "q1", "q2", "q3", "y0", "y1", "y2", "y3"]) f.local(n, V128);
-  const acc = (g: number, c: number, h = 0) => fused ? `acc${g}_${c}_${h}` : `acc${g}_${c}`;
-  for (const g of G) for (const c of C) {
-    f.local(acc(g, c, 0), V128);
-    if (fused) f.local(acc(g, c, 1), V128);
+  // Register (g, c[, h]) of set k: group g's rows (pair h of them when fused) in column c.
+  const acc = (g: number, c: number, h = 0, k = 0) => fused ? `acc${g}_${c}_${h}_${k}` : `acc${g}_${c}_${k}`;
+  for (const k of sets) for (const g of G) for (const c of C) {
+    f.local(acc(g, c, 0, k), V128);
+    if (fused) f.local(acc(g, c, 1, k), V128);
   }
   if (fused) for (const n of ["p0", "p1", "bs", "u", "flag", "mask", "zero"]) f.local(n, V128);
 
@@ -62,7 +75,9 @@ export function chainKernel(fused: boolean, rows: number, cols: number): Functio
     f.get("b").get("ldb").i32(c).op(Op.i32Mul).op(Op.i32Add).set(`cp${c}`);
     f.get("v").get("ldv").i32(c).op(Op.i32Mul).op(Op.i32Add).set(`vp${c}`);
   }
-  f.get("len").i32(-4).op(Op.i32And).i32(4).op(Op.i32Mul).set("end4");
+  // The main loop's end: len rounded down to 4 (a chain) or to the unroll (the pair's body).
+  if (pairUnroll === 0) f.get("len").i32(-4).op(Op.i32And).i32(4).op(Op.i32Mul).set("end4");
+  else f.get("len").get("len").i32(pairUnroll).op(0x70 /* i32.rem_u */).op(Op.i32Sub).i32(4).op(Op.i32Mul).set("end4");
   f.get("len").i32(4).op(Op.i32Mul).set("endAll");
   if (fused) {
     // mask: the 28 low significand bits of each binary64 lane; zero: +0 bits.
@@ -95,19 +110,24 @@ export function chainKernel(fused: boolean, rows: number, cols: number): Functio
     }
   }
 
+  // The second register of a pair starts at +0.
+  if (sets.length === 2) {
+    for (const g of G) for (const c of C) for (const h of fused ? [0, 1] : [0]) f.simd(Simd.const, ...new Array<number>(16).fill(0)).set(acc(g, c, h, 1));
+  }
+
   // One step of every element of group g, column c, with the group's rows in `y` (f32x4) at b's byte offset `boff` from t.
-  const mulAddStep = (g: number, c: number, y: string, boff: number) => {
-    f.get(acc(g, c)).get(y).get(`cp${c}`).get("t").op(Op.i32Add).simdMem(Simd.load32Splat, boff)
-      .simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc(g, c));
+  const mulAddStep = (g: number, c: number, y: string, boff: number, k: number) => {
+    f.get(acc(g, c, 0, k)).get(y).get(`cp${c}`).get("t").op(Op.i32Add).simdMem(Simd.load32Splat, boff)
+      .simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(acc(g, c, 0, k));
   };
   const fusedPrepare = (y: string) => {
     f.get(y).simd(Simd.f64x2PromoteLowF32x4).set("p0");
     f.get(y).get(y).simd(Simd.shuffle, ...lanes32([2, 3, 2, 3])).simd(Simd.f64x2PromoteLowF32x4).set("p1");
   };
-  const fusedStep = (g: number, c: number, boff: number) => {
+  const fusedStep = (g: number, c: number, boff: number, k: number) => {
     f.get(`cp${c}`).get("t").op(Op.i32Add).simdMem(Simd.load32Splat, boff).simd(Simd.f64x2PromoteLowF32x4).set("bs");
     for (const h of [0, 1]) {
-      const s = acc(g, c, h);
+      const s = acc(g, c, h, k);
       f.get(h === 0 ? "p0" : "p1").get("bs").simd(Simd.f64x2Mul).get(s).simd(Simd.f64x2Add).set("u");
       f.get("u").simd(Simd.f32x4DemoteF64x2Zero).simd(Simd.f64x2PromoteLowF32x4).set(s);
       // flag |= (u's 28 low bits are zero) & (u ≠ RN32(u))
@@ -131,8 +151,9 @@ export function chainKernel(fused: boolean, rows: number, cols: number): Functio
     f.get("q1").get("q3").simd(Simd.shuffle, ...lanes32([0, 1, 4, 5])).set("y2");
     f.get("q1").get("q3").simd(Simd.shuffle, ...lanes32([2, 3, 6, 7])).set("y3");
     for (const j of J) {
-      if (fused) { fusedPrepare(`y${j}`); for (const c of C) fusedStep(g, c, 4 * j); }
-      else for (const c of C) mulAddStep(g, c, `y${j}`, 4 * j);
+      const k = sets.length === 2 ? j % 2 : 0; // a pair: even t (j = 0, 2) in register 0, odd in register 1
+      if (fused) { fusedPrepare(`y${j}`); for (const c of C) fusedStep(g, c, 4 * j, k); }
+      else for (const c of C) mulAddStep(g, c, `y${j}`, 4 * j, k);
     }
   }
   f.get("t").i32(16).op(Op.i32Add).set("t").op(Op.br, 0);
@@ -145,13 +166,22 @@ export function chainKernel(fused: boolean, rows: number, cols: number): Functio
     f.get(rowPtr(4 * g)).get("t").op(Op.i32Add).mem(Op.f32Load, 0).simd(Simd.f32x4Splat);
     for (let l = 1; l < 4; l++) f.get(rowPtr(4 * g + l)).get("t").op(Op.i32Add).mem(Op.f32Load, 0).simd(Simd.f32x4ReplaceLane, l);
     f.set("y0");
-    if (fused) { fusedPrepare("y0"); for (const c of C) fusedStep(g, c, 0); }
-    else for (const c of C) mulAddStep(g, c, "y0", 0);
+    if (fused) { fusedPrepare("y0"); for (const c of C) fusedStep(g, c, 0, 0); }
+    else for (const c of C) mulAddStep(g, c, "y0", 0, 0);
   }
   f.get("t").i32(4).op(Op.i32Add).set("t").op(Op.br, 0);
   f.op(Op.end, Op.end);
 
   if (fused) f.get("flag").simd(Simd.anyTrue).op(Op.if, Op.void).i32(1).op(Op.return).op(Op.end);
+
+  // A pair's element is fl(r0 + r1): f32x4.add, or (fused) the binary64 sum of two binary32 values rounded
+  // to binary32 (RN32(RN64(x + y)) = RN32(x + y): binary64 has more than 2·24 + 2 bits).
+  if (sets.length === 2) for (const g of G) for (const c of C) {
+    if (!fused) f.get(acc(g, c, 0, 0)).get(acc(g, c, 0, 1)).simd(Simd.f32x4Add).set(acc(g, c, 0, 0));
+    else for (const h of [0, 1]) {
+      f.get(acc(g, c, h, 0)).get(acc(g, c, h, 1)).simd(Simd.f64x2Add).simd(Simd.f32x4DemoteF64x2Zero).simd(Simd.f64x2PromoteLowF32x4).set(acc(g, c, h, 0));
+    }
+  }
 
   // Stores: each real row's value back to v as binary64.
   for (const g of G) for (const c of C) {
@@ -174,12 +204,13 @@ export function chainKernel(fused: boolean, rows: number, cols: number): Functio
   return f;
 }
 
-/** A module holding one chain kernel, its bytes validated. */
-export function chainKernelModule(fused: boolean, rows: number, cols: number): Uint8Array {
+/** A module holding one kernel, its bytes validated. */
+export function chainKernelModule(fused: boolean, rows: number, cols: number, pairUnroll = 0): Uint8Array {
   const m = new ModuleBuilder();
-  m.add(chainKernelName(fused, rows, cols), chainKernel(fused, rows, cols));
+  const name = chainKernelName(fused, rows, cols, pairUnroll);
+  m.add(name, chainKernel(fused, rows, cols, pairUnroll));
   const bytes = m.bytes();
-  if (wasmApi === undefined || !wasmApi.validate(bytes)) throw new Error(`chain kernel ${chainKernelName(fused, rows, cols)}: the emitted module does not validate`);
+  if (wasmApi === undefined || !wasmApi.validate(bytes)) throw new Error(`chain kernel ${name}: the emitted module does not validate`);
   return bytes;
 }
 

@@ -1,5 +1,6 @@
 import type { Accumulation } from "../accumulation.js";
 import { chainTileFma, chainTileMulAdd } from "../orders/chain.js";
+import { interleavedOrder, type InterleavedAccumulation } from "../orders/interleaved.js";
 import { arenaMemory, inArena, wasmApi, wasmEnabled } from "./arena.js";
 import { chainKernelModule, chainKernelName } from "./chain-kernel.js";
 
@@ -8,17 +9,23 @@ import { chainKernelModule, chainKernelName } from "./chain-kernel.js";
  * five loops put them there, see arena.ts) and the order has a generated WebAssembly kernel, the tile
  * runs there; otherwise (returns false) the JavaScript path runs it.
  *
- * Coverage: `chain` (fused and multiply-then-add), every tile shape: the tile is cut into blocks of
- * BLOCK rows × columns (edges get their own smaller kernels), each compiled on first use. Orders
- * reached through `k-blocked` with carry `init` come here block by block through tileSums.
+ * Coverage: `chain` (fused and multiply-then-add) and two-register `interleaved` with an unroll that is a
+ * multiple of 4 (OpenBLAS Haswell's even/odd m8n4 and m8n6 tiles), every tile shape: the tile is cut into
+ * blocks of BLOCK rows × columns (edges get their own smaller kernels), each compiled on first use.
+ * Orders reached through `k-blocked` with carry `init` come here block by block through tileSums.
+ * Everything else runs in JavaScript.
  */
 
 type ChainKernel = (a: number, lda: number, b: number, ldb: number, len: number, v: number, ldv: number) => number;
 
 /** Block shapes of the generated kernels (rows × columns), chosen by bench/wasm-blocks.ts. */
-export const BLOCK = { mulAdd: { rows: 8, cols: 4 }, fused: { rows: 4, cols: 4 } } as const;
+export const BLOCK = {
+  mulAdd: { rows: 8, cols: 4 }, fused: { rows: 4, cols: 4 },
+  pairMulAdd: { rows: 8, cols: 2 }, pairFused: { rows: 4, cols: 2 },
+} as const;
 
-const kernels = new Map<string, ChainKernel>();
+/** Compiled kernels by order and shape: index ((pairUnroll / 4)·2 + fused)·289 + 17·rows + cols. */
+const kernels = new Map<number, ChainKernel>();
 
 /** V8's flag setter where the runtime offers it (Node's v8 module through process.getBuiltinModule). */
 const v8Flags = (globalThis as { process?: { getBuiltinModule?: (id: string) => { setFlagsFromString?: (flags: string) => void } | undefined } })
@@ -38,14 +45,14 @@ function optimisedModule(bytes: Uint8Array): object {
 }
 
 /** The chain kernel for a rows×cols block, compiled and instantiated on first use. */
-export function chainWasmKernel(fused: boolean, rows: number, cols: number): ChainKernel {
-  const name = chainKernelName(fused, rows, cols);
-  let k = kernels.get(name);
+export function chainWasmKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0): ChainKernel {
+  const key = ((pairUnroll / 4) * 2 + (fused ? 1 : 0)) * 289 + 17 * rows + cols;
+  let k = kernels.get(key);
   if (k === undefined) {
-    const module = optimisedModule(chainKernelModule(fused, rows, cols));
-    const instance = new wasmApi!.Instance(module, { env: { memory: arenaMemory() } });
+    const name = chainKernelName(fused, rows, cols, pairUnroll);
+    const instance = new wasmApi!.Instance(optimisedModule(chainKernelModule(fused, rows, cols, pairUnroll)), { env: { memory: arenaMemory() } });
     k = instance.exports[name] as ChainKernel;
-    kernels.set(name, k);
+    kernels.set(key, k);
   }
   return k;
 }
@@ -55,18 +62,29 @@ export const wasmCounters = { blocks: 0, redone: 0 };
 
 /** `chain` over a rectangle in WebAssembly; a, b, v are views of the kernels' memory. */
 export function wasmChainTile(fused: boolean, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
-  const blk = fused ? BLOCK.fused : BLOCK.mulAdd;
+  wasmBlocks(fused, 0, undefined, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+}
+
+/** Two-register `interleaved` (unroll a multiple of 4) over a rectangle in WebAssembly. */
+export function wasmPairTile(acc: InterleavedAccumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  wasmBlocks(acc.fused, acc.unroll, acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+}
+
+function wasmBlocks(fused: boolean, pairUnroll: number, pair: InterleavedAccumulation | undefined, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  const blk = pairUnroll === 0 ? (fused ? BLOCK.fused : BLOCK.mulAdd) : (fused ? BLOCK.pairFused : BLOCK.pairMulAdd);
   const aB = a.byteOffset, bB = b.byteOffset, vB = v.byteOffset;
   for (let s = s0; s < s1; s += blk.cols) {
     const cols = Math.min(blk.cols, s1 - s);
     for (let r = r0; r < r1; r += blk.rows) {
       const rows = Math.min(blk.rows, r1 - r);
-      const k = chainWasmKernel(fused, rows, cols);
+      const k = chainWasmKernel(fused, rows, cols, pairUnroll);
       wasmCounters.blocks++;
       const hit = k(aB + 4 * (aOff + r * lda), 4 * lda, bB + 4 * (bOff + s * ldb), 4 * ldb, len, vB + 8 * (s * ld + r), 8 * ld);
       if (hit !== 0) {
+        // A lane met a possible binary32 midpoint: the block, untouched, by the exact JavaScript path.
         wasmCounters.redone++;
-        if (fused) chainTileFma(a, aOff, lda, b, bOff, ldb, r, r + rows, s, s + cols, len, v, ld);
+        if (pair !== undefined) interleavedOrder.tile!(pair, a, aOff, lda, b, bOff, ldb, r, r + rows, s, s + cols, len, v, ld);
+        else if (fused) chainTileFma(a, aOff, lda, b, bOff, ldb, r, r + rows, s, s + cols, len, v, ld);
         else chainTileMulAdd(a, aOff, lda, b, bOff, ldb, r, r + rows, s, s + cols, len, v, ld);
       }
     }
@@ -75,7 +93,11 @@ export function wasmChainTile(fused: boolean, a: Float32Array, aOff: number, lda
 
 /** Runs the tile in WebAssembly when it can (see the file comment); false: the caller runs its JavaScript form. */
 export function wasmTileSums(acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): boolean {
-  if (acc.kind !== "chain" || !wasmEnabled() || !inArena(a) || !inArena(b) || !inArena(v)) return false;
-  wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
-  return true;
+  if (!wasmEnabled() || !inArena(a) || !inArena(b) || !inArena(v)) return false;
+  if (acc.kind === "chain") { wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld); return true; }
+  if (acc.kind === "interleaved" && acc.accumulators === 2 && acc.unroll > 0 && acc.unroll % 4 === 0 && acc.unroll <= 64) {
+    wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+    return true;
+  }
+  return false;
 }
