@@ -94,7 +94,7 @@ describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's def
     for (const fused of [false, true]) for (const pair of [0, 8]) for (let r = 1; r <= 8; r++) for (let c = 1; c <= 4; c++) {
       expect(validate(chainKernelModule(fused, r, c, pair)), `${fused ? "fused" : "mul-add"} ${r}×${c} pair ${pair}`).to.equal(true);
     }
-    expect(() => chainKernelModule(true, 0, 4)).to.throw(/1\.\.16 rows/);
+    expect(() => chainKernelModule(true, 0, 4)).to.throw(/1\.\.32 rows/);
     expect(() => chainKernelModule(true, 4, 4, 6)).to.throw(/multiple of 4/);
   });
 
@@ -105,10 +105,14 @@ describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's def
     for (const family of FAMILIES) {
       if (!fused && family === "hard") continue; // midpoints matter to the fused step only
       if (pairUnroll === 4 && family !== "random" && family !== "hard") continue;
-      it(`${order} ${family}: raw kernels of every 1..${blk.rows} × 1..${blk.cols} block, lengths 0..20, 31..33, 64, 65, 127`, () => {
+      // Every block the dispatcher cuts: up to rows × cols, and the taller narrow ones.
+      const shapes: [number, number][] = [];
+      for (let r = 1; r <= blk.rows; r++) for (let c = 1; c <= blk.cols; c++) shapes.push([r, c]);
+      for (const n of blk.narrow) for (let r = blk.rows + 1; r <= n.rows; r++) shapes.push([r, n.cols]);
+      it(`${order} ${family}: raw kernels of every 1..${blk.rows} × 1..${blk.cols} block and the narrow ones (${blk.narrow.map((n) => `${n.rows}×${n.cols}`).join(", ")}), lengths 0..20, 31..33, 64, 65, 127`, () => {
         const st = new Stream(family.length * 7919 + (fused ? 1 : 0) + pairUnroll);
         let refused = 0, doubleRoundingWrong = 0, blocks = 0;
-        for (let rows = 1; rows <= blk.rows; rows++) for (let cols = 1; cols <= blk.cols; cols++) for (const len of LENGTHS) {
+        for (const [rows, cols] of shapes) for (const len of LENGTHS) {
           const k = setUp(st, family, rows, cols, len);
           const before = k.v.slice();
           const kernel = chainWasmKernel(fused, rows, cols, pairUnroll);
@@ -141,12 +145,12 @@ describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's def
   }
 
   for (const fused of [false, true]) {
-    it(`${fused ? "fused" : "multiply-then-add"}: wasmChainTile and wasmPairTile (blocks, edges, redone blocks) equal the definition on rectangles up to 19×11`, () => {
+    it(`${fused ? "fused" : "multiply-then-add"}: wasmChainTile and wasmPairTile (blocks, edges, redone blocks) equal the definition on rectangles up to 40×11`, () => {
       const st = new Stream(fused ? 17 : 29);
       const redone0 = wasmCounters.redone;
       const step = fused ? fusedStep : mulAddStep;
       for (const pairUnroll of [0, 8]) for (const family of FAMILIES) for (let rep = 0; rep < 10; rep++) {
-        const rows = 1 + st.int(19), cols = 1 + st.int(11), len = st.pick(LENGTHS);
+        const rows = 1 + st.int(40), cols = 1 + st.int(rep % 2 === 0 ? 3 : 11), len = st.pick(LENGTHS);
         const k = setUp(st, family, rows, cols, len);
         const before = k.v.slice();
         if (pairUnroll === 0) wasmChainTile(fused, k.a, k.aOff, k.lda, k.b, k.bOff, k.ldb, 0, rows, 0, cols, len, k.v, k.ld);

@@ -1,8 +1,7 @@
 import type { DotCall, GemmCall, GemvCall, Kernel, KernelInfo } from "../kernel.js";
 import { validateDot, validateGemm, validateGemv } from "../validate.js";
 import type { EmulationDeclaration } from "./declaration.js";
-import { packLibraryA, runFiveLoops } from "./five-loops.js";
-import { wasmEnabled } from "./wasm/arena.js";
+import { callUsesWasm, packLibraryA, runFiveLoops } from "./five-loops.js";
 import { adoptPanel, releasePanel } from "./wasm/operands.js";
 
 const fround = Math.fround;
@@ -50,7 +49,7 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
     const { m, n, k, transA, lda } = call;
     // op(B) is packed (or viewed) once, and copied once into the WebAssembly kernels' memory when they are
     // on; each row then runs the five loops as an m = 1 call.
-    const packed = wasmEnabled() ? adoptPanel(packLibraryA(call), n, k, 1) : packLibraryA(call);
+    const packed = callUsesWasm(decl, { ...call, m: 1 }) ? adoptPanel(packLibraryA(call), n, k, 1) : packLibraryA(call);
     const aOff = call.aOffset ?? 0, cOff = call.cOffset ?? 0;
     try {
       for (let i = 0; i < m; i++) {

@@ -4,6 +4,7 @@ import { tileSums } from "./accumulation.js";
 import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC } from "./declaration.js";
 import { splitLength } from "./k-split.js";
 import { wasmEnabled } from "./wasm/arena.js";
+import { wasmCovers } from "./wasm/dispatch.js";
 import { arenaOperands } from "./wasm/operands.js";
 
 const fround = Math.fround;
@@ -24,7 +25,7 @@ let meetBuffer = new Uint8Array(1024);
  */
 export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
-  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda };
+  const shape = libraryShape(call);
   const plan = decl.plan(shape);
   const meet = plan.meetC;
   const pa = packedA ?? packLibraryA(call);
@@ -32,7 +33,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
   // With the WebAssembly kernels on, both panels and the block sums live in their memory (wasm/operands.ts).
-  const w = wasmEnabled() ? arenaOperands(pa, pb, M, N, K) : undefined;
+  const w = wasmEnabled() && planUsesWasm(plan, shape) ? arenaOperands(pa, pb, M, N, K) : undefined;
   const ap = w?.a ?? pa.data, bp = w?.b ?? pb.data, lda = w?.lda ?? pa.ld, ldb = w?.ldb ?? pb.ld;
   const aBase = w?.aBase ?? pa.offset, bBase = w?.bBase ?? pb.offset;
   if (accBuffer.length < size) {
@@ -89,6 +90,29 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     }
   }
   writeBack(plan, call, acc, overrides);
+}
+
+/** The library shape of a call (see LibraryShape). */
+function libraryShape(call: GemmCall): LibraryShape {
+  return { M: call.n, N: call.m, K: call.k, transA: call.transB, transB: call.transA, alpha: call.alpha, beta: call.beta, lda: call.ldb, ldb: call.lda };
+}
+
+/**
+ * Whether a plan's first block has a tile with a generated WebAssembly kernel: only then are the operands
+ * copied into the kernels' memory (a plan without one would pay the copy for nothing; either way every
+ * element gets its order's bits).
+ */
+function planUsesWasm(plan: GemmPlan, shape: LibraryShape): boolean {
+  const ctx: BlockContext = { shape, mBlock: splitLength(shape.M, plan.mc)[0]!, nBlock: splitLength(shape.N, plan.nc)[0]!, kBlock: splitLength(shape.K, plan.kc)[0]!, firstIc: true };
+  for (const t of plan.tiles(ctx)) if (wasmCovers(t.accumulation)) return true;
+  return false;
+}
+
+/** Whether runFiveLoops runs this call's tiles (some of them) in WebAssembly. */
+export function callUsesWasm(decl: EmulationDeclaration, call: GemmCall): boolean {
+  if (!wasmEnabled()) return false;
+  const shape = libraryShape(call);
+  return planUsesWasm(decl.plan(shape), shape);
 }
 
 /**

@@ -45,8 +45,8 @@ export function chainKernelName(fused: boolean, rows: number, cols: number, pair
 
 /** Writes one kernel for a rows×cols block (rows ≥ 1, cols ≥ 1) of `chain` or, with pairUnroll > 0, two-register `interleaved`. */
 export function chainKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0): FunctionWriter {
-  if (!(Number.isInteger(rows) && rows >= 1 && rows <= 16 && Number.isInteger(cols) && cols >= 1 && cols <= 16)) {
-    throw new Error(`chain kernel: ${rows}×${cols} block, expected 1..16 rows and columns`);
+  if (!(Number.isInteger(rows) && rows >= 1 && rows <= 32 && Number.isInteger(cols) && cols >= 1 && cols <= 16)) {
+    throw new Error(`chain kernel: ${rows}×${cols} block, expected 1..32 rows and 1..16 columns`);
   }
   if (!(Number.isInteger(pairUnroll) && pairUnroll >= 0 && pairUnroll % 4 === 0 && pairUnroll <= 64)) {
     throw new Error(`chain kernel: pair unroll ${pairUnroll}, expected 0 (a chain) or a multiple of 4 up to 64`);

@@ -18,13 +18,19 @@ import { chainKernelModule, chainKernelName } from "./chain-kernel.js";
 
 type ChainKernel = (a: number, lda: number, b: number, ldb: number, len: number, v: number, ldv: number) => number;
 
-/** Block shapes of the generated kernels (rows × columns), chosen by bench/wasm-blocks.ts. */
+/**
+ * Block shapes of the generated kernels (rows × columns), measured with a micro-benchmark of every shape on
+ * one core: a tile at least `cols` wide is cut into rows × cols blocks; a narrower one (a single column:
+ * batch-1 calls) into `narrow` blocks, taller, since the transposition of A's rows is then shared by fewer columns.
+ */
 export const BLOCK = {
-  mulAdd: { rows: 8, cols: 4 }, fused: { rows: 4, cols: 4 },
-  pairMulAdd: { rows: 8, cols: 2 }, pairFused: { rows: 4, cols: 2 },
+  mulAdd: { rows: 8, cols: 4, narrow: [{ rows: 32, cols: 1 }, { rows: 16, cols: 2 }, { rows: 8, cols: 3 }] },
+  fused: { rows: 4, cols: 4, narrow: [{ rows: 12, cols: 1 }, { rows: 4, cols: 2 }, { rows: 4, cols: 3 }] },
+  pairMulAdd: { rows: 8, cols: 2, narrow: [{ rows: 16, cols: 1 }] },
+  pairFused: { rows: 4, cols: 2, narrow: [{ rows: 8, cols: 1 }] },
 } as const;
 
-/** Compiled kernels by order and shape: index ((pairUnroll / 4)·2 + fused)·289 + 17·rows + cols. */
+/** Compiled kernels by order and shape: index ((pairUnroll / 4)·2 + fused)·561 + 17·rows + cols (rows ≤ 32, cols ≤ 16). */
 const kernels = new Map<number, ChainKernel>();
 
 /** V8's flag setter where the runtime offers it (Node's v8 module through process.getBuiltinModule). */
@@ -46,7 +52,7 @@ function optimisedModule(bytes: Uint8Array): object {
 
 /** The chain kernel for a rows×cols block, compiled and instantiated on first use. */
 export function chainWasmKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0): ChainKernel {
-  const key = ((pairUnroll / 4) * 2 + (fused ? 1 : 0)) * 289 + 17 * rows + cols;
+  const key = ((pairUnroll / 4) * 2 + (fused ? 1 : 0)) * 561 + 17 * rows + cols;
   let k = kernels.get(key);
   if (k === undefined) {
     const name = chainKernelName(fused, rows, cols, pairUnroll);
@@ -71,7 +77,10 @@ export function wasmPairTile(acc: InterleavedAccumulation, a: Float32Array, aOff
 }
 
 function wasmBlocks(fused: boolean, pairUnroll: number, pair: InterleavedAccumulation | undefined, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
-  const blk = pairUnroll === 0 ? (fused ? BLOCK.fused : BLOCK.mulAdd) : (fused ? BLOCK.pairFused : BLOCK.pairMulAdd);
+  const shapes = pairUnroll === 0 ? (fused ? BLOCK.fused : BLOCK.mulAdd) : (fused ? BLOCK.pairFused : BLOCK.pairMulAdd);
+  const width = s1 - s0;
+  if (width <= 0 || r1 <= r0) return;
+  const blk = width < shapes.cols ? shapes.narrow[width - 1]! : shapes;
   const aB = a.byteOffset, bB = b.byteOffset, vB = v.byteOffset;
   for (let s = s0; s < s1; s += blk.cols) {
     const cols = Math.min(blk.cols, s1 - s);
@@ -91,13 +100,18 @@ function wasmBlocks(fused: boolean, pairUnroll: number, pair: InterleavedAccumul
   }
 }
 
+/** Whether an accumulation has a generated kernel (a `k-blocked` one when its `init`-carried blocks do). */
+export function wasmCovers(acc: Accumulation): boolean {
+  if (acc.kind === "chain") return true;
+  if (acc.kind === "interleaved") return acc.accumulators === 2 && acc.unroll > 0 && acc.unroll % 4 === 0 && acc.unroll <= 64;
+  if (acc.kind === "k-blocked") return (acc.carry === "init" && wasmCovers(acc.inner)) || (acc.restCarry === "init" && wasmCovers(acc.rest));
+  return false;
+}
+
 /** Runs the tile in WebAssembly when it can (see the file comment); false: the caller runs its JavaScript form. */
 export function wasmTileSums(acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): boolean {
   if (!wasmEnabled() || !inArena(a) || !inArena(b) || !inArena(v)) return false;
   if (acc.kind === "chain") { wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld); return true; }
-  if (acc.kind === "interleaved" && acc.accumulators === 2 && acc.unroll > 0 && acc.unroll % 4 === 0 && acc.unroll <= 64) {
-    wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
-    return true;
-  }
+  if (acc.kind === "interleaved" && wasmCovers(acc)) { wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld); return true; }
   return false;
 }
