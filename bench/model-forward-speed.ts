@@ -1,10 +1,11 @@
 // How long does one forward pass take on an emulated backend: the FMNIST MLP at batch 1 and the CIFAR VGG
-// (models.cifarVgg) at batch 1, on the reference kernel and a few emulations, and (with
+// (models.cifarVgg) at batch 1, on the reference kernel and a few emulations, each emulation with its
+// WebAssembly kernels on ("WASM") and off ("JS", the path CHIMERA_WASM=0 forces), and (with
 // CHIMERA_BASE_KERNELS, see compiler-ab.ts) on the same emulations of a base build, in one run. One core.
 //
 // Run: npx tsc -b && [CHIMERA_BASE_KERNELS=/tmp/base/packages/kernels/dist/index.js] nice node build/bench/model-forward-speed.js
 import { Bench } from "tinybench";
-import { emulatedKernels, referenceKernel, type Kernel } from "@chimera/kernels";
+import { emulatedKernels, referenceKernel, setWasmEnabled, wasmAvailable, type Kernel } from "@chimera/kernels";
 import { models, noGrad, Tensor } from "@chimera/tensor";
 import { printTable, randomF32 } from "./table.js";
 
@@ -14,27 +15,31 @@ const pick = (list: readonly Kernel[], id: string, where: string): Kernel => {
   if (!k) throw new Error(`CHIMERA_AB_KERNELS: no emulated kernel "${id}" in ${where}`);
   return k;
 };
-const kernels: [string, Kernel][] = [["reference", referenceKernel]];
+/** [label, kernel, WebAssembly on] */
+const kernels: [string, Kernel, boolean][] = [["reference", referenceKernel, false]];
 const basePath = process.env.CHIMERA_BASE_KERNELS;
 const base = basePath ? ((await import(basePath)) as { emulatedKernels: readonly Kernel[] }).emulatedKernels : undefined;
 for (const id of ids) {
-  if (base) kernels.push([`base ${id}`, pick(base, id, basePath!)]);
-  kernels.push([`this ${id}`, pick(emulatedKernels, id, "this build")]);
+  if (base) kernels.push([`base ${id}`, pick(base, id, basePath!), false]);
+  if (wasmAvailable) kernels.push([`this ${id} WASM`, pick(emulatedKernels, id, "this build"), true]);
+  kernels.push([`this ${id} JS`, pick(emulatedKernels, id, "this build"), false]);
 }
 const mlp = models.fmnistMlp({ seed: 0 }), vgg = models.cifarVgg({ seed: 0 });
 const xm = randomF32(784, 1).map(Math.abs), xv = randomF32(3 * 32 * 32, 2);
 const bench = new Bench({ time: Number(process.env.CHIMERA_BENCH_TIME ?? 300), iterations: 3, warmupIterations: 1 });
-for (const [label, kernel] of kernels) {
-  bench.add(`${label} mlp`, () => noGrad(() => mlp.forward(new Tensor(xm, [1, 784]), { kernel, training: false })));
-  bench.add(`${label} vgg`, () => noGrad(() => vgg.forward(new Tensor(xv, [1, 3, 32, 32]), { kernel, training: false })));
+const wasm = (on: boolean) => { if (wasmAvailable) setWasmEnabled(on); };
+for (const [label, kernel, on] of kernels) {
+  bench.add(`${label} mlp`, () => { wasm(on); noGrad(() => mlp.forward(new Tensor(xm, [1, 784]), { kernel, training: false })); });
+  bench.add(`${label} vgg`, () => { wasm(on); noGrad(() => vgg.forward(new Tensor(xv, [1, 3, 32, 32]), { kernel, training: false })); });
 }
 await bench.run();
 const ms = (name: string) => bench.getTask(name)!.result!.mean;
-const rows = [["kernel", "MLP forward, batch 1 (ms)", "VGG forward, batch 1 (ms)", ...(base ? ["this / base (MLP, VGG)"] : [])]];
+const rows = [["kernel", "MLP forward, batch 1 (ms)", "VGG forward, batch 1 (ms)", "WASM faster than JS (MLP, VGG)", ...(base ? ["this / base (MLP, VGG)"] : [])]];
 for (const [label] of kernels) {
-  const id = label.replace(/^(base|this) /, "");
+  const id = label.replace(/^(base|this) /, "").replace(/ (WASM|JS)$/, "");
   const ratio = base && label.startsWith("this ") ? [`${(ms(`base ${id} mlp`) / ms(`${label} mlp`)).toFixed(2)}x, ${(ms(`base ${id} vgg`) / ms(`${label} vgg`)).toFixed(2)}x faster`] : base ? [""] : [];
-  rows.push([label, ms(`${label} mlp`).toFixed(3), ms(`${label} vgg`).toFixed(1), ...ratio]);
+  const js = `this ${id} JS`, gain = label.endsWith(" WASM") ? `${(ms(`${js} mlp`) / ms(`${label} mlp`)).toFixed(2)}x, ${(ms(`${js} vgg`) / ms(`${label} vgg`)).toFixed(2)}x` : "";
+  rows.push([label, ms(`${label} mlp`).toFixed(3), ms(`${label} vgg`).toFixed(1), gain, ...ratio]);
 }
 printTable("one forward pass, one core, tinybench mean", rows);
 console.log(`\n${new Date().toISOString()}, node ${process.version}${basePath ? `, base ${basePath}` : ""}`);

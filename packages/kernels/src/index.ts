@@ -13,6 +13,9 @@ export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulat
 export { fmaStep } from "./emulated/accumulation.js";
 export { fusedKernels, mulAddKernels } from "./emulated/fused-kernels.js";
 export { compileFusedLoop, compileFusedLoopReference, fusedLoopSource, type FusedLoopSpec, type FusedStep } from "./emulated/fused-loop.js";
+export { wasmAvailable, wasmEnabled, setWasmEnabled, reserveArena, arenaF32 } from "./emulated/wasm/arena.js";
+export { wasmChainTile, wasmPairTile, chainWasmKernel, wasmCounters, BLOCK as WASM_BLOCK } from "./emulated/wasm/dispatch.js";
+export { chainKernelModule } from "./emulated/wasm/chain-kernel.js";
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations, eigenCacheSizes } from "./emulated/libraries/index.js";

@@ -19,6 +19,7 @@ import { packetCascadeOrder, type PacketCascadeAccumulation } from "./orders/pac
 import { pipelinedPairOrder, type PipelinedPairAccumulation } from "./orders/pipelined-pair.js";
 import { redux2accOrder, type Redux2accAccumulation } from "./orders/redux-2acc.js";
 import { registerLanesOrder, type RegisterLanesAccumulation } from "./orders/register-lanes.js";
+import { wasmTileSums } from "./wasm/dispatch.js";
 
 export { fmaStep } from "./fused-steps.js";
 export type { LaneReduction } from "./orders/reduce-lanes.js";
@@ -97,12 +98,14 @@ export function blockSum(a: Float32Array, ai: number, b: Float32Array, bi: numbe
  * element (r, s), r0 ≤ r < r1, s0 ≤ s < s1, sums a[aOff + r·lda + t]·b[bOff + s·ldb + t] over t < len,
  * starting from v[s·ld + r] and leaving its block sum there. An order's tile form interleaves independent
  * elements (register blocks that share their loads) only so that their dependency chains overlap in the
- * CPU; orders without one run element by element through their sum.
+ * CPU; orders without one run element by element through their sum. Operands in the WebAssembly
+ * kernels' memory go first to the generated kernel of their order where there is one (wasm/dispatch.ts).
  */
 export function tileSums(
   acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number,
   r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number,
 ): void {
+  if (wasmTileSums(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld)) return;
   const order = orderOf(acc);
   if (order.tile) order.tile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
   else eachElement(order.sum, acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);

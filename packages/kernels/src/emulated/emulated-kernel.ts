@@ -2,7 +2,8 @@ import type { DotCall, GemmCall, GemvCall, Kernel, KernelInfo } from "../kernel.
 import { validateDot, validateGemm, validateGemv } from "../validate.js";
 import type { EmulationDeclaration } from "./declaration.js";
 import { blockSum } from "./accumulation.js";
-import { packLibraryA, runFiveLoops } from "./five-loops.js";
+import { callUsesWasm, packLibraryA, runFiveLoops } from "./five-loops.js";
+import { adoptPanel, releasePanel } from "./wasm/operands.js";
 
 const fround = Math.fround;
 
@@ -55,12 +56,17 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
   function gemmRowsAsBatch1(call: GemmCall): void {
     validateGemm(id, call);
     if (trivial(call)) return;
-    const packed = packLibraryA(call);
-    const { m, transA, lda } = call;
-    // op(B) is packed (or viewed) once; each row then runs the five loops as an m = 1 call.
+    const { m, n, k, transA, lda } = call;
+    // op(B) is packed (or viewed) once, and copied once into the WebAssembly kernels' memory when they are
+    // on; each row then runs the five loops as an m = 1 call.
+    const packed = callUsesWasm(decl, { ...call, m: 1 }) ? adoptPanel(packLibraryA(call), n, k, 1) : packLibraryA(call);
     const aOff = call.aOffset ?? 0, cOff = call.cOffset ?? 0;
-    for (let i = 0; i < m; i++) {
-      runFiveLoops(decl, { ...call, m: 1, aOffset: aOff + (transA ? i : i * lda), cOffset: cOff + i * call.ldc }, packed);
+    try {
+      for (let i = 0; i < m; i++) {
+        runFiveLoops(decl, { ...call, m: 1, aOffset: aOff + (transA ? i : i * lda), cOffset: cOff + i * call.ldc }, packed);
+      }
+    } finally {
+      releasePanel();
     }
   }
   function gemv(call: GemvCall): void {

@@ -3,6 +3,9 @@ import { fma32 } from "../fp32/fma.js";
 import { tileSums } from "./accumulation.js";
 import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile } from "./declaration.js";
 import { splitLength } from "./k-split.js";
+import { wasmEnabled } from "./wasm/arena.js";
+import { wasmCovers } from "./wasm/dispatch.js";
+import { arenaOperands } from "./wasm/operands.js";
 
 const fround = Math.fround;
 
@@ -22,15 +25,18 @@ let meetBuffer = new Uint8Array(1024);
  */
 export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA?: Panel): void {
   const { m, n, k, alpha, beta, c, ldc } = call;
-  const shape: LibraryShape = { M: n, N: m, K: k, transA: call.transB, transB: call.transA, alpha, beta, lda: call.ldb, ldb: call.lda, ldc };
+  const shape = libraryShape(call);
   const plan = decl.plan(shape);
   const meet = plan.meetC;
   const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
   const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
   const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true ? alpha : 1);
-  const ap = pa.data, bp = pb.data, lda = pa.ld, ldb = pb.ld, aBase = pa.offset, bBase = pb.offset;
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
+  // With the WebAssembly kernels on, both panels and the block sums live in their memory (wasm/operands.ts).
+  const w = wasmEnabled() && planUsesWasm(plan, shape) ? arenaOperands(pa, pb, M, N, K) : undefined;
+  const ap = w?.a ?? pa.data, bp = w?.b ?? pb.data, lda = w?.lda ?? pa.ld, ldb = w?.ldb ?? pb.ld;
+  const aBase = w?.aBase ?? pa.offset, bBase = w?.bBase ?? pb.offset;
   if (accBuffer.length < size) {
     accBuffer = new Float32Array(size);
     sumBuffer = new Float64Array(size);
@@ -38,7 +44,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   }
   // acc holds each element's running value: C after β (scale/accumulate modes) or the sum of the blocks
   // so far; v one block's sums (starting from acc in accumulate mode).
-  const acc = accBuffer, v = sumBuffer;
+  const acc = accBuffer, v = w?.v ?? sumBuffer;
   // The plan's MeetC read once into locals (its shape varies between libraries).
   const meetKind = meet.kind, edge = meet.kind === "fma-beta-first-block" ? meet.edge : undefined;
   const accumulate = meetKind === "accumulate-into-c", sumThenEpilogue = meetKind === "sum-then-epilogue";
@@ -112,6 +118,29 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
     tileSums(t.accumulation, axpyA.data, axpyA.offset + pc, axpyA.ld, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
     for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) acc[e] = v[e]!;
   }
+}
+
+/** The library shape of a call (see LibraryShape). */
+function libraryShape(call: GemmCall): LibraryShape {
+  return { M: call.n, N: call.m, K: call.k, transA: call.transB, transB: call.transA, alpha: call.alpha, beta: call.beta, lda: call.ldb, ldb: call.lda, ldc: call.ldc };
+}
+
+/**
+ * Whether a plan's first block has a tile with a generated WebAssembly kernel: only then are the operands
+ * copied into the kernels' memory (a plan without one would pay the copy for nothing; either way every
+ * element gets its order's bits).
+ */
+function planUsesWasm(plan: GemmPlan, shape: LibraryShape): boolean {
+  const ctx: BlockContext = { shape, mBlock: splitLength(shape.M, plan.mc)[0]!, nBlock: splitLength(shape.N, plan.nc)[0]!, kBlock: splitLength(shape.K, plan.kc)[0]!, firstIc: true };
+  for (const t of plan.tiles(ctx)) if (wasmCovers(t.accumulation)) return true;
+  return false;
+}
+
+/** Whether runFiveLoops runs this call's tiles (some of them) in WebAssembly. */
+export function callUsesWasm(decl: EmulationDeclaration, call: GemmCall): boolean {
+  if (!wasmEnabled()) return false;
+  const shape = libraryShape(call);
+  return planUsesWasm(decl.plan(shape), shape);
 }
 
 /**

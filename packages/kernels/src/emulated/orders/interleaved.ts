@@ -1,5 +1,6 @@
-import { chain4x1Fma, evenOdd4x1Body, fusedPair } from "../fused-kernels.js";
+import { chain4x1Fma, evenOdd4x1Body } from "../fused-kernels.js";
 import { chain, step } from "./chain.js";
+import { evenOddBody } from "./even-odd.js";
 import { eachElement, type Order } from "./order.js";
 import { scratch } from "./scratch.js";
 
@@ -12,25 +13,15 @@ const fround = Math.fround;
  */
 export interface InterleavedAccumulation { readonly kind: "interleaved"; readonly fused: boolean; readonly accumulators: number; readonly unroll: number }
 
-const pairScratch = new Float64Array(2);
 const oddScratch = new Float64Array(4);
 
 /** The `interleaved` order. */
 export function interleaved(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: InterleavedAccumulation, init: number): number {
   const u = acc.unroll, body = len - (len % u);
   if (acc.accumulators === 2 && u % 2 === 0) {
-    let s0 = init, s1 = 0;
-    if (acc.fused) {
-      const w = pairScratch;
-      w[0] = s0; w[1] = 0;
-      fusedPair(a, ai, b, bi, body, w);
-      s0 = w[0]!; s1 = w[1]!;
-    } else {
-      for (let t = 0; t < body; t += 2) {
-        s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
-        s1 = fround(s1 + fround(a[ai + t + 1]! * b[bi + t + 1]!));
-      }
-    }
+    const w = evenOddBody(a, ai, b, bi, body, acc.fused, init);
+    let s0 = w[0]!;
+    const s1 = w[1]!;
     s0 = chain(a, ai + body, b, bi + body, len - body, acc.fused, s0);
     return fround(s0 + s1);
   }

@@ -1,5 +1,5 @@
-import { fusedPair } from "../fused-kernels.js";
 import { chain } from "./chain.js";
+import { evenOddBody } from "./even-odd.js";
 import type { Order } from "./order.js";
 
 const fround = Math.fround;
@@ -19,23 +19,11 @@ export interface MergedPairAccumulation { readonly kind: "merged-pair"; readonly
  */
 export interface MklEvenOddAccumulation { readonly kind: "mkl-even-odd"; readonly unroll: 2 | 4 }
 
-const pairScratch = new Float64Array(2);
-
 /** The merged pair; `emptyAdds`: with an empty body the sum is fl(init + 0) (Eigen) rather than init (MKL). */
 export function mergedPair(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, fused: boolean, unroll: number, init: number, emptyAdds = true): number {
   const body = len - (len % unroll);
-  let s0 = init, s1 = 0;
-  if (fused) {
-    const w = pairScratch;
-    w[0] = s0; w[1] = 0;
-    fusedPair(a, ai, b, bi, body, w);
-    s0 = w[0]!; s1 = w[1]!;
-  } else {
-    for (let t = 0; t < body; t += 2) {
-      s0 = fround(s0 + fround(a[ai + t]! * b[bi + t]!));
-      s1 = fround(s1 + fround(a[ai + t + 1]! * b[bi + t + 1]!));
-    }
-  }
+  const w = evenOddBody(a, ai, b, bi, body, fused, init);
+  const s0 = w[0]!, s1 = w[1]!;
   const s = body === 0 && !emptyAdds ? init : fround(s0 + s1);
   return chain(a, ai + body, b, bi + body, len - body, fused, s);
 }
