@@ -26,6 +26,14 @@ export const zoo: readonly ZooEntry[] = [
     sampleShape: [1, 28, 28],
     weightsPath: join(weightsDir, "fmnist-mlp.safetensors"),
   },
+  {
+    name: "fmnist-vgg",
+    description: "Table A1's VGG on Fashion-MNIST, narrowed to 32 channels and 128 hidden units (68,970 parameters)",
+    dataset: "fashion-mnist",
+    create: (seed = 0) => models.fmnistVgg({ seed }),
+    sampleShape: [1, 28, 28],
+    weightsPath: join(weightsDir, "fmnist-vgg.safetensors"),
+  },
 ];
 
 /** The zoo entry called `name`; the error (a usage error: the name comes from the command line) lists the known names. */

@@ -93,15 +93,16 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
         const progress = new Progress(io, `epoch ${epoch}/${epochs}`, train.n, "img");
         const loss = trainEpoch(model, opt, kernel, train, batchSize, new Rng(seed * 1_000_003 + epoch), (n, l) =>
           progress.update(n, `loss ${l.toFixed(4)}`),
-          adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)));
-        testAccuracy = accuracy(model, kernel, test);
+          adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)) || undefined,
+          entry.sampleShape);
+        testAccuracy = accuracy(model, kernel, test, 500, entry.sampleShape);
         const seconds = (performance.now() - e0) / 1000;
         saveCheckpoint(ckptPath, model, opt, { epoch, config });
         appendJsonl(logPath, { epoch, trainLoss: loss, testAccuracy, seconds, backend: kernel.info.id, batchSize, lr, seed,
           ...(adversarial ? { adversarial } : {}) });
         io.err(`epoch ${epoch}: train loss ${loss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s\n`);
       }
-      if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test);
+      if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test, 500, entry.sampleShape);
       saveModule(out, model, { model: entry.name, config, epochs: String(epochs), testAccuracy: String(testAccuracy) });
       const seconds = (performance.now() - t0) / 1000;
       const result = { model: entry.name, backend: kernel.info.id, epochs, testAccuracy, seconds: Number(seconds.toFixed(1)), out, log: logPath };
