@@ -47,11 +47,36 @@ def read_safetensors(path):
     return out
 
 
+class Vgg(nn.Module):
+    """Table A1's VGG (packages/tensor/src/models/cifar-vgg.ts): `features` then Flatten then `classifier`."""
+
+    def __init__(self, in_channels, width, hidden):
+        super().__init__()
+        layers, cin = [], in_channels
+        for _ in range(3):
+            for _ in range(2):
+                layers += [nn.Conv2d(cin, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU()]
+                cin = width
+            layers.append(nn.MaxPool2d(3))
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(
+            nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(hidden, 10))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
 def build(name):
     # The lab's zoo (packages/lab/src/model-zoo.ts), with PyTorch's own modules and state_dict names.
     if name == "fmnist-mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-    fail(f'unknown model "{name}"; this script knows fmnist-mlp')
+    if name == "fmnist-vgg":
+        return Vgg(1, 32, 128)
+    if name == "cifar-vgg":
+        return Vgg(3, 128, 512)
+    fail(f'unknown model "{name}"; this script knows fmnist-mlp, fmnist-vgg, cifar-vgg')
 
 
 class DlInfo(ctypes.Structure):
