@@ -4,7 +4,7 @@ Run by `chimera verify` (packages/lab/src/torch-oracle.ts) as Debian's /usr/bin/
 LD_LIBRARY_PATH naming the folder whose libblas.so.3 PyTorch's Fortran sgemm_ calls should reach.
 Reads one JSON request on stdin:
   {"model": "fmnist-mlp", "weights": "/path/w.safetensors", "shape": [1, 28, 28],
-   "images": "<base64 of count * prod(shape) uint8 bytes>"}
+   "images": "<base64 of count * prod(shape) uint8 bytes>", "mkldnn": false}
 and writes one JSON answer on stdout:
   {"torch": version, "sgemm": file sgemm_ resolves to from libtorch_cpu, "mapped": BLAS files mapped,
    "corename": openblas_get_corename() or null, "blisArch": BLIS arch or null,
@@ -118,8 +118,9 @@ def library_report(sgemm):
 def main():
     req = json.load(sys.stdin)
     torch.set_num_threads(1)
-    # Convolutions through im2col + sgemm_, not oneDNN (the same for every BLAS); Linear is BLAS either way.
-    torch.backends.mkldnn.enabled = False
+    # Convolutions through im2col + sgemm_ (the lab's --conv blas), unless the request asks for oneDNN
+    # (PyTorch's default, the same code for every BLAS: the lab's --conv shared). Linear is BLAS either way.
+    torch.backends.mkldnn.enabled = bool(req.get("mkldnn", False))
     model = build(req["model"])
     state = read_safetensors(req["weights"])
     try:

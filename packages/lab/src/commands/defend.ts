@@ -7,7 +7,7 @@ import { Progress } from "../cli/progress.js";
 import { getKernel, releaseKernel } from "../backends.js";
 import { zoo, zooEntry } from "../model-zoo.js";
 import { loadModule } from "../weights.js";
-import { loadFmnist, type FmnistSplit } from "../fmnist-data.js";
+import { loadSplit, type FmnistSplit } from "../fmnist-data.js";
 import { readKeyFile } from "../key-file.js";
 
 export const command: Command = {
@@ -48,7 +48,7 @@ Example: chimera defend --d 1000 --key-file secret.key --fixture --json`,
     const fixture = getBoolean(args, "fixture");
     let data: FmnistSplit;
     try {
-      data = loadFmnist("test", { ...(dataDir ? { dataDir } : {}), fixture, limit });
+      data = loadSplit(entry.dataset, "test", { ...(dataDir ? { dataDir } : {}), fixture, limit });
     } catch (e) {
       throw new Error(`the Fashion-MNIST test set is not available (${(e as Error).message}); ` +
         "install Debian's dataset-fashion-mnist, give --data-dir, or use --fixture for the 200 committed images");

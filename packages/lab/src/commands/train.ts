@@ -11,7 +11,7 @@ import { Progress } from "../cli/progress.js";
 import { getKernel } from "../backends.js";
 import { zooEntry } from "../model-zoo.js";
 import { saveModule } from "../weights.js";
-import { loadFmnist } from "../fmnist-data.js";
+import { loadSplit } from "../fmnist-data.js";
 import { accuracy, trainEpoch } from "../training.js";
 import { appendJsonl, loadCheckpoint, saveCheckpoint } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
@@ -75,8 +75,8 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
     try {
       if (getBoolean(args, "fresh")) rmSync(ckptPath, { force: true });
 
-      const train = loadFmnist("train", { ...(dataDir ? { dataDir } : {}), limit });
-      const test = loadFmnist("test", dataDir ? { dataDir } : {});
+      const train = loadSplit(entry.dataset, "train", { ...(dataDir ? { dataDir } : {}), limit });
+      const test = loadSplit(entry.dataset, "test", dataDir ? { dataDir } : {});
       const model = entry.create(seed).train();
       const opt = new optim.Adam(model.parameters(), { lr });
       // The training images and labels are pinned by digest: another data set cannot resume this run.
