@@ -4,7 +4,7 @@ import { lockResultsFolder } from "../results-lock.js";
 import { join } from "node:path";
 import { optim, Rng } from "@chimera/tensor";
 import type { Command } from "../cli/command.js";
-import { getBoolean, getNumber, getString, maybeString } from "../cli/args.js";
+import { getBoolean, getNumber, getString, maybeString, UsageError } from "../cli/args.js";
 import { backendFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { adversarialFlags, adversarialSpecs, pgdTransform } from "../adversarial-training.js";
 import { Progress } from "../cli/progress.js";
@@ -23,19 +23,21 @@ export const command: Command = {
                      [--data-dir DIR] [--limit N] [--out PATH] [--run-dir DIR] [--fresh] [--json]
                      [--adversarial pgd [--eps E] [--pgd-steps S] [--pgd-step-size A]]
 
-Trains MODEL on the official Fashion-MNIST training set (60,000 images) with Adam and cross-entropy,
+Trains MODEL on its training set (Fashion-MNIST: the official 60,000 images; cifar-vgg: CIFAR-10's
+data_batch_1..5.bin from --data-dir, 50,000 images) with Adam and cross-entropy,
 every linear algebra call on one backend, and writes the weights as safetensors with PyTorch's
 state_dict keys. Seeded: the same flags give the same bits. After each epoch the run saves a
 checkpoint and appends a line to a JSONL log in --run-dir; rerunning the same command resumes after
 the last finished epoch (a killed run loses at most the epoch in progress).
 
-  MODEL            fmnist-mlp
+  MODEL            fmnist-mlp, fmnist-vgg, cifar-vgg (efficientnet-v2-s: import torchvision's weights instead)
   --epochs N       passes over the training set (default 3)
   --batch-size N   images per step (default 64)
   --lr X           Adam learning rate (default 0.001)
   --seed S         initialisation and shuffling seed (default 0)
   --backend ID     kernel to train on (default: reference)
-  --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then Debian's path)
+  --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then Debian's path), or
+                   for cifar-vgg the CIFAR-10 binary batches (default: $CHIMERA_CIFAR10_DIR)
   --limit N        train on the first N training images only (quick runs and tests)
   --out PATH       weights file (default: RUN_DIR/MODEL.safetensors)
   --run-dir DIR    checkpoint and log folder (default: results/train/MODEL-seedS)
@@ -59,6 +61,9 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
   positional: { min: 1, max: 1, names: "exactly one MODEL (e.g. fmnist-mlp)" },
   async run(args, io) {
     const entry = zooEntry(args.positional[0]);
+    if (entry.dataset === "imagenet") {
+      throw new UsageError(`${entry.name} is not trained here (ImageNet is not read by this lab); ${entry.missingWeights ?? ""}`);
+    }
     const epochs = getNumber(args, "epochs");
     const batchSize = getNumber(args, "batch-size");
     const lr = Math.fround(getNumber(args, "lr"));
