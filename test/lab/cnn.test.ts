@@ -103,3 +103,42 @@ describe("fmnist-vgg: convolutions shared or on the backend's BLAS", () => {
     expect(m.err).to.match(/fmnist-vgg/);
   });
 });
+
+describe("cifar-vgg end to end on generated CIFAR-10 binary batches", () => {
+  it("chimera train cifar-vgg --data-dir trains, checkpoints and writes weights that chimera eval reads", async function () {
+    this.timeout(120_000);
+    const { mkdtempSync, writeFileSync, existsSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "chimera-cifar-"));
+    try {
+      // records of 1 label byte + 3072 pixel bytes (R, G, B planes), the official binary layout
+      let seed = 7;
+      const batch = (n: number) => {
+        const b = new Uint8Array(n * 3073);
+        for (let r = 0; r < n; r++) {
+          b[r * 3073] = r % 10;
+          for (let i = 1; i < 3073; i++) b[r * 3073 + i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+        }
+        return b;
+      };
+      for (let k = 1; k <= 5; k++) writeFileSync(join(dir, `data_batch_${k}.bin`), batch(2));
+      writeFileSync(join(dir, "test_batch.bin"), batch(2));
+      const out = join(dir, "cifar-vgg.safetensors");
+      const t = await runCli("train", "cifar-vgg", "--data-dir", dir, "--epochs", "1", "--limit", "2", "--batch-size", "2",
+        "--run-dir", join(dir, "run"), "--out", out, "--json");
+      expect(t.code, t.err).to.equal(0);
+      const r = JSON.parse(t.out) as { model: string; epochs: number; testAccuracy: number };
+      expect(r.model).to.equal("cifar-vgg");
+      expect(existsSync(join(dir, "run", "checkpoint.safetensors"))).to.equal(true);
+      const e = await runCli("eval", "cifar-vgg", "--data-dir", dir, "--weights", out, "--json");
+      expect(e.code, e.err).to.equal(0);
+      const v = JSON.parse(e.out) as { n: number; accuracy: number; data: string };
+      expect(v.n).to.equal(2);
+      expect(v.data).to.match(/cifar10 test/);
+      expect(v.accuracy).to.equal(r.testAccuracy);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
