@@ -55,6 +55,15 @@ describe("fmnist-vgg: convolutions shared or on the backend's BLAS", () => {
     expect(backends.length, "emulations are among them").to.be.greaterThan(libs.length);
   });
 
+  it("the committed weights of every zoo model are the files their sha256 pins", async () => {
+    const { createHash } = await import("node:crypto");
+    const { readFileSync } = await import("node:fs");
+    const { zoo } = await import("@chimera/lab");
+    const pinned = zoo.filter((z) => z.weightsSha256 !== undefined);
+    expect(pinned.map((z) => z.name)).to.include.members(["fmnist-mlp", "fmnist-vgg"]);
+    for (const z of pinned) expect(createHash("sha256").update(readFileSync(z.weightsPath)).digest("hex"), z.name).to.equal(z.weightsSha256);
+  });
+
   it("--conv blas sends each convolution to the backend as PyTorch's sgemm_('N','N', oh·ow, Cout, Cin·9)", () => {
     const spy = spyKernel(referenceKernel);
     const model = moduleAttackModel(trained(), entry.sampleShape, 10, convOptions("blas"));

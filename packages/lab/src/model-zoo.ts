@@ -17,6 +17,8 @@ export interface ZooEntry {
   readonly weightsPath: string;
   /** Whether it has convolutions (then --conv shared|blas changes what the backends compute). */
   readonly convolutions: boolean;
+  /** sha256 (hex) of the committed weights file, pinned (a test checks the file against it). */
+  readonly weightsSha256?: string;
   /** Why there are no committed weights and how to get some (absent: they are committed). */
   readonly missingWeights?: string;
 }
@@ -40,6 +42,7 @@ export const zoo: readonly ZooEntry[] = [
     create: (seed = 0) => models.fmnistMlp({ seed }),
     sampleShape: [1, 28, 28],
     weightsPath: join(weightsDir, "fmnist-mlp.safetensors"),
+    weightsSha256: "8588ab71bfcac43f3b846c0188b208dac7162097a098d67643e9f721dc4573ca",
     convolutions: false,
   },
   {
@@ -49,6 +52,7 @@ export const zoo: readonly ZooEntry[] = [
     create: (seed = 0) => models.fmnistVgg({ seed }),
     sampleShape: [1, 28, 28],
     weightsPath: join(weightsDir, "fmnist-vgg.safetensors"),
+    weightsSha256: "a79f1afb4b24fd39de382975f25dc0516687cba61c3d60e11bf9b5d2a671c8d4",
     convolutions: true,
   },
   {
