@@ -11,6 +11,7 @@ const cases: Record<PrimitiveName, { f: (x: Tensor[]) => Tensor; inputs: () => T
   sub: [{ f: ([a, b]) => ops.sub(a!, b!), inputs: () => [rand([2, 3]), rand([2, 1], -1, 1, 2)] }],
   mul: [{ f: ([a, b]) => ops.mul(a!, b!), inputs: () => [rand([2, 3]), rand([1, 3], -1, 1, 2)] }],
   div: [{ f: ([a, b]) => ops.div(a!, b!), inputs: () => [rand([2, 3]), rand([2, 3], 0.5, 1.5, 2)] }],
+  fma: [{ f: ([a, b, c]) => ops.fusedMulAdd(a!, b!, c!), inputs: () => [rand([2, 3]), rand([1, 3], -1, 1, 2), rand([2, 1], -1, 1, 3)] }],
   maximum: [{ f: ([a, b]) => ops.maximum(a!, b!), inputs: () => { const d = distinct([2, 6]); return [ops.slice(d, 1, 0, 3).detach(), ops.slice(d, 1, 3, 6).detach()]; } }],
   neg: [{ f: ([a]) => ops.neg(a!), inputs: () => [rand([5])] }],
   exp: [{ f: ([a]) => ops.exp(a!), inputs: () => [rand([5])] }],

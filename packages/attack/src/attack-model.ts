@@ -1,5 +1,5 @@
 import type { Kernel } from "@chimera/kernels";
-import { noGrad, Tensor, type nn } from "@chimera/tensor";
+import { nn, noGrad, Tensor } from "@chimera/tensor";
 
 /**
  * What the search needs from a classifier: logits of ONE input (batch 1, as in the paper §4.2) on a
@@ -25,6 +25,16 @@ export interface AttackModel {
   logitsGradient(x: Float32Array, seed: (logits: Float32Array) => ArrayLike<number>, kernel: Kernel): { logits: Float32Array; grad: Float32Array };
 }
 
+/** How a CNN's convolutions run (see ForwardContext.convKernel). */
+export interface ConvOptions {
+  /**
+   * Shared convolutions: every convolution of every pass (each backend's logits, the gradients) runs on
+   * this kernel, PyTorch's oneDNN behaviour; the backends differ in their Linear layers only. Absent:
+   * a convolution is im2col + the given kernel's gemm, as PyTorch does with oneDNN off.
+   */
+  convKernel?: Kernel;
+}
+
 /**
  * An AttackModel over an nn.Module taking inputs of `sampleShape` (e.g. [1, 28, 28]). The module is
  * run in eval mode. The gradient walks only the input's path: parameters are marked as not needing a
@@ -33,8 +43,11 @@ export interface AttackModel {
  * The cross-entropy gradient is seeded directly on the logits, ∂ℓ/∂z = softmax(z) − e_y (torch's
  * cross_entropy), averaged over the targets: one forward and one backward for any number of targets.
  */
-export function moduleAttackModel(module: nn.Module, sampleShape: readonly number[], classes: number): AttackModel {
+export function moduleAttackModel(module: nn.Module, sampleShape: readonly number[], classes: number, opts: ConvOptions = {}): AttackModel {
   const inputSize = sampleShape.reduce((a, b) => a * b, 1);
+  // Shared convolutions: every pass runs them on opts.convKernel, and the cache computes them once per
+  // input for all kernels (the search asks each backend for the logits of the same candidate).
+  const shared = opts.convKernel ? { convKernel: opts.convKernel, convCache: new nn.ConvCache() } : {};
   const params = module.parameters();
   const check = (x: Float32Array) => {
     if (x.length !== inputSize) throw new RangeError(`moduleAttackModel: expected an input of ${inputSize} values (shape [${sampleShape.join(", ")}]), got ${x.length}`);
@@ -45,7 +58,7 @@ export function moduleAttackModel(module: nn.Module, sampleShape: readonly numbe
     for (const p of params) p.requiresGrad = false;
     try {
       const input = new Tensor(Float32Array.from(x), [1, ...sampleShape], { requiresGrad: true });
-      const out = module.forward(input, { kernel, training: false });
+      const out = module.forward(input, { kernel, training: false, ...shared });
       const logits = out.values();
       const s = seed(logits);
       if (s.length !== logits.length) throw new RangeError(`moduleAttackModel: the gradient seed has ${s.length} values, the model has ${logits.length} logits`);
@@ -60,7 +73,7 @@ export function moduleAttackModel(module: nn.Module, sampleShape: readonly numbe
     classes,
     logits(x, kernel) {
       check(x);
-      return noGrad(() => module.forward(new Tensor(Float32Array.from(x), [1, ...sampleShape]), { kernel, training: false }).values());
+      return noGrad(() => module.forward(new Tensor(Float32Array.from(x), [1, ...sampleShape]), { kernel, training: false, ...shared }).values());
     },
     lossGradient: (x, targets, kernel) => logitsGradient(x, (logits) => crossEntropySeed(logits, targets), kernel),
     logitsGradient,

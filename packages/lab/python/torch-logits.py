@@ -4,7 +4,7 @@ Run by `chimera verify` (packages/lab/src/torch-oracle.ts) as Debian's /usr/bin/
 LD_LIBRARY_PATH naming the folder whose libblas.so.3 PyTorch's Fortran sgemm_ calls should reach.
 Reads one JSON request on stdin:
   {"model": "fmnist-mlp", "weights": "/path/w.safetensors", "shape": [1, 28, 28],
-   "images": "<base64 of count * prod(shape) uint8 bytes>"}
+   "images": "<base64 of count * prod(shape) uint8 bytes>", "mkldnn": false}
 and writes one JSON answer on stdout:
   {"torch": version, "sgemm": file sgemm_ resolves to from libtorch_cpu, "mapped": BLAS files mapped,
    "corename": openblas_get_corename() or null, "blisArch": BLIS arch or null,
@@ -47,11 +47,36 @@ def read_safetensors(path):
     return out
 
 
+class Vgg(nn.Module):
+    """Table A1's VGG (packages/tensor/src/models/cifar-vgg.ts): `features` then Flatten then `classifier`."""
+
+    def __init__(self, in_channels, width, hidden):
+        super().__init__()
+        layers, cin = [], in_channels
+        for _ in range(3):
+            for _ in range(2):
+                layers += [nn.Conv2d(cin, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU()]
+                cin = width
+            layers.append(nn.MaxPool2d(3))
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(
+            nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(hidden, 10))
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
 def build(name):
     # The lab's zoo (packages/lab/src/model-zoo.ts), with PyTorch's own modules and state_dict names.
     if name == "fmnist-mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
-    fail(f'unknown model "{name}"; this script knows fmnist-mlp')
+    if name == "fmnist-vgg":
+        return Vgg(1, 32, 128)
+    if name == "cifar-vgg":
+        return Vgg(3, 128, 512)
+    fail(f'unknown model "{name}"; this script knows fmnist-mlp, fmnist-vgg, cifar-vgg')
 
 
 class DlInfo(ctypes.Structure):
@@ -93,8 +118,9 @@ def library_report(sgemm):
 def main():
     req = json.load(sys.stdin)
     torch.set_num_threads(1)
-    # Convolutions through im2col + sgemm_, not oneDNN (the same for every BLAS); Linear is BLAS either way.
-    torch.backends.mkldnn.enabled = False
+    # Convolutions through im2col + sgemm_ (the lab's --conv blas), unless the request asks for oneDNN
+    # (PyTorch's default, the same code for every BLAS: the lab's --conv shared). Linear is BLAS either way.
+    torch.backends.mkldnn.enabled = bool(req.get("mkldnn", False))
     model = build(req["model"])
     state = read_safetensors(req["weights"])
     try:

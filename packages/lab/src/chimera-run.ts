@@ -6,9 +6,10 @@ import { Rng } from "@chimera/tensor";
 import { UsageError } from "./cli/args.js";
 import { getKernel } from "./backends.js";
 import { RealCounterparts } from "./transfer.js";
-import { zooEntry, type ZooEntry } from "./model-zoo.js";
+import { weightsFor, zooEntry, type ZooEntry } from "./model-zoo.js";
 import { loadWeights } from "./weights.js";
-import { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
+import { convOptions, type ConvMode } from "./conv-mode.js";
+import { loadSplit, type FmnistSplit } from "./fmnist-data.js";
 
 /** A model with its weights, its test images and the backends to set against each other. */
 export interface AttackSetup {
@@ -22,19 +23,22 @@ export interface AttackSetup {
   weightsSha256: string;
   /** sha256 (hex) of the test images (float32 bytes as the model sees them) and their labels. */
   dataSha256: string;
+  /** Which kernel computes the convolutions (see conv-mode.ts). */
+  conv: ConvMode;
 }
 
 /** Loads `modelName`'s committed (or given) weights, the test images and the backends by id. */
-export function setupAttack(modelName: string, backendIds: readonly string[], opts: { weights?: string; dataDir?: string; fixture: boolean }): AttackSetup {
+export function setupAttack(modelName: string, backendIds: readonly string[], opts: { weights?: string; dataDir?: string; fixture: boolean; conv?: ConvMode }): AttackSetup {
   const entry = zooEntry(modelName);
   if (backendIds.length < 2) throw new Error(`--backends needs at least two backend ids, got "${backendIds.join(",")}"`);
   if (new Set(backendIds).size !== backendIds.length) throw new Error(`--backends lists a backend twice: "${backendIds.join(",")}"`);
   const backends = backendIds.map((id) => getKernel(id));
   const net = entry.create().eval();
-  const { sha256: weightsSha256 } = loadWeights(opts.weights ?? entry.weightsPath, net);
-  const data = loadFmnist("test", { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), fixture: opts.fixture });
+  const { sha256: weightsSha256 } = loadWeights(weightsFor(entry, opts.weights), net);
+  const data = loadSplit(entry.dataset, "test", { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), fixture: opts.fixture });
   const dataSha256 = createHash("sha256").update(new Uint8Array(data.x.buffer, data.x.byteOffset, data.x.byteLength)).update(data.labels).digest("hex");
-  return { entry, model: moduleAttackModel(net, entry.sampleShape, 10), data, backends, real: new RealCounterparts(backends), weightsSha256, dataSha256 };
+  const conv = opts.conv ?? "shared";
+  return { entry, conv, model: moduleAttackModel(net, entry.sampleShape, 10, convOptions(conv)), data, backends, real: new RealCounterparts(backends), weightsSha256, dataSha256 };
 }
 
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */

@@ -1,9 +1,9 @@
-import { loadFashionMnist, toFloat01 } from "@chimera/tensor";
+import { loadCifar10, loadFashionMnist, toFloat01 } from "@chimera/tensor";
 import { fmnistFixtureDir } from "./paths.js";
 
 /** One split of Fashion-MNIST as the models see it: pixels / 255 in binary32, and labels. */
 export interface FmnistSplit {
-  /** n × 784 values in [0, 1], row-major 28×28 per image. */
+  /** n × d values in [0, 1]: d = 784 (28×28, row-major) for Fashion-MNIST, 3072 (3×32×32, CHW) for CIFAR-10. */
   x: Float32Array;
   labels: Uint8Array;
   n: number;
@@ -26,4 +26,24 @@ export function loadFmnist(split: "train" | "test", opts: { dataDir?: string; fi
     n,
     source: opts.fixture ? `fixture (first ${n} official test images)` : `fashion-mnist ${split} (${n} images)`,
   };
+}
+
+/** The data sets the zoo's models read. */
+export type DatasetName = "fashion-mnist" | "cifar10" | "imagenet";
+
+/**
+ * A split of `dataset` as its models see it (bytes / 255 in binary32). Fashion-MNIST: as loadFmnist.
+ * CIFAR-10: the official binary batches from `dataDir` or $CHIMERA_CIFAR10_DIR (nothing is downloaded;
+ * no fixture). ImageNet: no loader; the error says so.
+ */
+export function loadSplit(dataset: DatasetName, split: "train" | "test", opts: { dataDir?: string; fixture?: boolean; limit?: number }): FmnistSplit {
+  if (dataset === "fashion-mnist") return loadFmnist(split, opts);
+  if (dataset === "cifar10") {
+    if (opts.fixture) throw new Error("CIFAR-10 has no committed fixture (the data is not ours to commit); pass --data-dir with the official binary batches");
+    const d = loadCifar10({ split, ...(opts.dataDir ? { dir: opts.dataDir } : {}) });
+    const n = Math.min(d.n, opts.limit ?? d.n);
+    return { x: toFloat01(d.images.subarray(0, n * 3072)), labels: d.labels.subarray(0, n), n, source: `cifar10 ${split} (${n} images)` };
+  }
+  throw new Error(`no ${dataset} loader: ImageNet images (224×224 after torchvision's resize and normalisation) are not read by this lab; ` +
+    "efficientnet-v2-s runs on tensors you prepare (see scripts/efficientnet-to-safetensors.py)");
 }

@@ -7,6 +7,9 @@ export { command as compareCommand, compareKernels, type PairComparison } from "
 export { readNpyF32, writeNpyF32, type NpyF32 } from "./npy-f32.js";
 export { fidelityPairs, pairedBackend } from "./fidelity-pairs.js";
 export { zoo, zooEntry, type ZooEntry } from "./model-zoo.js";
+export { weightsFor } from "./model-zoo.js";
+export { convModes, convOptions, sharedConvKernel, type ConvMode } from "./conv-mode.js";
+export { loadSplit, type DatasetName } from "./fmnist-data.js";
 export { loadModule, saveModule } from "./weights.js";
 export { loadFmnist, type FmnistSplit } from "./fmnist-data.js";
 export { crc32, encodeGrayPng } from "./png.js";

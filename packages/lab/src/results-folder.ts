@@ -34,6 +34,8 @@ export function setupPins(setup: AttackSetup): Record<string, unknown> {
     format: RESULTS_FORMAT, chimera: chimeraVersion, model: setup.entry.name, weightsSha256: setup.weightsSha256,
     data: setup.data.source, dataSha256: setup.dataSha256, backends: setup.backends.map(backendPin),
     recheckedOn: setup.real?.complete ? setup.real.realIds() : null,
+    // pinned for CNNs only, so folders of convolution-free models made before --conv still resume
+    ...(setup.entry.convolutions ? { conv: setup.conv } : {}),
   };
 }
 

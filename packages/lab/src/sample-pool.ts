@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { ConvMode } from "./conv-mode.js";
 import { Worker } from "node:worker_threads";
 import type { ParsedArgs } from "./cli/command.js";
 import { maybeNumber } from "./cli/args.js";
@@ -12,6 +13,8 @@ export interface SetupSpec {
   weights?: string;
   dataDir?: string;
   fixture: boolean;
+  /** How the convolutions run (default shared). */
+  conv?: ConvMode;
 }
 
 /** One sample to run: a search on test image `index` with `settings` (and, for table3, under keyed noise). */

@@ -15,8 +15,8 @@ function setupFor(job: SampleJob): AttackSetup {
   const key = JSON.stringify(job.setup);
   let s = setups.get(key);
   if (!s) {
-    const { model, backends, weights, dataDir, fixture } = job.setup;
-    s = setupAttack(model, backends, { fixture, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) });
+    const { model, backends, weights, dataDir, fixture, conv } = job.setup;
+    s = setupAttack(model, backends, { fixture, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}), ...(conv ? { conv } : {}) });
     setups.set(key, s);
   }
   return s;

@@ -6,6 +6,7 @@ import { libraryCatalog } from "@chimera/native";
 import { fidelityPairs } from "./fidelity-pairs.js";
 import { torchLibraryFor, type TorchLibrary } from "./torch-libraries.js";
 import { torchLogits } from "./torch-oracle.js";
+import type { ConvMode } from "./conv-mode.js";
 
 /** One image the lab ran on a backend: its bytes and the logits the lab got there. */
 export interface LabRun {
@@ -50,7 +51,7 @@ export function torchLibraryOfBackend(backend: string): { lib?: TorchLibrary; re
  * Returns PyTorch's logits per run (null where the backend has no PyTorch library) and the agreement per
  * backend, in first-seen order; `parallel` PyTorch processes run at a time.
  */
-export async function compareWithTorch(runs: readonly LabRun[], model: { name: string; weights: string; shape: readonly number[] }, parallel = 2):
+export async function compareWithTorch(runs: readonly LabRun[], model: { name: string; weights: string; shape: readonly number[]; conv?: ConvMode }, parallel = 2):
   Promise<{ torch: string | null; perBackend: BackendAgreement[]; torchLogits: (Float32Array | null)[] }> {
   const backends = [...new Set(runs.map((r) => r.backend))];
   const torchOut: (Float32Array | null)[] = runs.map(() => null);
@@ -59,7 +60,9 @@ export async function compareWithTorch(runs: readonly LabRun[], model: { name: s
     const idx = runs.flatMap((r, i) => (r.backend === backend ? [i] : []));
     const { lib, reason } = torchLibraryOfBackend(backend);
     if (!lib) return { backend, torchLibrary: null, reason: reason!, images: idx.length, logitsEqual: 0, labelsEqual: 0 };
-    const answer = await torchLogits(lib, { model: model.name, weights: model.weights, shape: model.shape, images: idx.map((i) => runs[i]!.image) });
+    const answer = await torchLogits(lib, {
+      model: model.name, weights: model.weights, shape: model.shape, images: idx.map((i) => runs[i]!.image), mkldnn: model.conv === "shared",
+    });
     version = answer.torch;
     let logitsEqual = 0, labelsEqual = 0;
     idx.forEach((i, j) => {
@@ -105,10 +108,11 @@ export interface ResultRecord {
  * config.json names the model; every *.jsonl line with backends, logits and an image is a record
  * (a torn last line of a killed run is skipped, and counted).
  */
-export function readResults(dir: string): { model: string; records: ResultRecord[]; skippedLines: number } {
+export function readResults(dir: string): { model: string; conv?: ConvMode; records: ResultRecord[]; skippedLines: number } {
   const configPath = join(dir, "config.json");
   if (!existsSync(configPath)) throw new Error(`${dir} has no config.json: give a folder written by chimera attack or chimera experiment`);
-  const model = (JSON.parse(readFileSync(configPath, "utf8")) as { model?: string }).model;
+  const config = JSON.parse(readFileSync(configPath, "utf8")) as { model?: string; conv?: ConvMode };
+  const model = config.model;
   if (typeof model !== "string") throw new Error(`${configPath} names no model`);
   const records: ResultRecord[] = [];
   let skippedLines = 0;
@@ -133,7 +137,7 @@ export function readResults(dir: string): { model: string; records: ResultRecord
     }
   }
   if (records.length === 0) throw new Error(`${dir}: no sample records in its .jsonl files (${skippedLines} lines skipped)`);
-  return { model, records, skippedLines };
+  return { model, ...(config.conv ? { conv: config.conv } : {}), records, skippedLines };
 }
 
 /** What re-running a results folder in PyTorch found. */

@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import type { Command, CommandIO, ParsedArgs } from "../cli/command.js";
+import { zoo } from "../model-zoo.js";
+import { convFlag, convHelp, type ConvMode } from "../conv-mode.js";
 import { getBoolean, getList, getNumber, getString, isGiven, maybeNumber, maybeString, UsageError } from "../cli/args.js";
 import { backendsFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
@@ -21,7 +23,7 @@ export function localFlags(args: ParsedArgs, method: string): Pick<SampleSetting
 export const command: Command = {
   name: "attack",
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
-  help: `Usage: chimera attack --backends A,B[,...] [--model fmnist-mlp] [--images 0-9 | --samples N]
+  help: `Usage: chimera attack --backends A,B[,...] [--model NAME] [--conv shared|blas] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
                       [--method M] [--max-linf E] [--max-queries Q] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--shard I/N] [--json]
 
@@ -37,7 +39,9 @@ as it reported at load, every setting): resuming with a difference is an error n
 values. DIR/LOCK keeps a second run out while one writes.
 
   --backends A,B   two or more backend ids (see chimera eval --backend; e.g. openblas-0.3.21-haswell)
-  --model NAME     fmnist-mlp (default)
+  --model NAME     ${zoo.map((z) => z.name).join(", ")} (default fmnist-mlp; cifar-vgg and
+                   efficientnet-v2-s need --weights and, for cifar-vgg, --data-dir with CIFAR-10)
+${convHelp}
   --images LIST    image indices, e.g. 0-9,20 (default: the first --samples images)
   --samples N      how many images from 0 (default 20); give --images or --samples, not both
   --seed S         seeds the random targets (default 0)
@@ -73,7 +77,7 @@ values. DIR/LOCK keeps a second run out while one writes.
 
 Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skylakex --images 0-19`,
   flags: {
-    backends: backendsFlag(2), model: { type: "string", default: "fmnist-mlp" }, images: { type: "string" },
+    backends: backendsFlag(2), model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" }, conv: convFlag, images: { type: "string" },
     samples: { type: "int", min: 1, max: 10000, default: 20 }, seed: seedFlag(0),
     targets: { type: "enum", values: ["random", "runner-up"], default: "random" },
     warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
@@ -97,8 +101,9 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
       ...localFlags(args, getString(args, "method")),
     };
     const weights = maybeString(args, "weights");
+    const conv = getString(args, "conv") as ConvMode;
     const setup = setupAttack(getString(args, "model"), backendIds, {
-      fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}),
+      fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}), conv,
     });
     const imagesSpec = maybeString(args, "images");
     const samples = getNumber(args, "samples");
@@ -137,7 +142,7 @@ async function attackIn(
   // The bar counts this run's images only, so its rate and ETA are not skewed by resumed ones.
   const progress = new Progress(io, `attack ${backendIds.join(" vs ")}`, todo.length, "img");
   let finished = 0;
-  const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
+  const spec: SetupSpec = { model: setup.entry.name, backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}), conv: setup.conv };
   // Workers run whole images; only this thread appends, so a kill loses at most the images in flight.
   await runSampleJobs(todo.map((i) => ({ setup: spec, index: i, settings })), workersFlag(args), (j) => runSample(setup, j.index, settings), (j, r) => {
     appendJsonl(log, r);
@@ -149,7 +154,7 @@ async function attackIn(
   const seconds = rows.reduce((s, r) => s + r.seconds, 0);
   const steps = rows.reduce((s, r) => s + r.iterations + r.warmupIterations, 0);
   const summary = {
-    model: setup.entry.name, backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
+    model: setup.entry.name, ...(setup.entry.convolutions ? { conv: setup.conv } : {}), backends: setup.backends.map((k) => k.info.id), n: rows.length, found: found.length,
     successRate: found.length / rows.length,
     meanIterations: found.length ? found.reduce((s, r) => s + r.iterations, 0) / found.length : null,
     meanSeconds: seconds / rows.length, iterationsPerSecond: steps / seconds, out: log,
@@ -165,7 +170,7 @@ async function attackIn(
   else {
     // the local search counts the candidates it screened where Algorithm 1 counts joint iterations
     const counted = settings.method === "local" ? "candidates screened" : "joint iterations";
-    io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}: ${found.length}/${rows.length} Chimera examples ` +
+    io.out(`${summary.backends.join(" vs ")} on ${setup.entry.name}${setup.entry.convolutions ? ` (--conv ${setup.conv})` : ""}: ${found.length}/${rows.length} Chimera examples ` +
       `(${(100 * summary.successRate).toFixed(1)}%), mean ${summary.meanIterations?.toFixed(0) ?? "-"} ${counted} when found, ` +
       `${summary.meanSeconds.toFixed(2)} s per image, ${summary.iterationsPerSecond.toFixed(0)} steps/s; results in ${log}\n`);
     for (const r of found) {

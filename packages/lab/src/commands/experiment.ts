@@ -1,4 +1,6 @@
 import type { Command } from "../cli/command.js";
+import { zoo } from "../model-zoo.js";
+import { convHelp } from "../conv-mode.js";
 import { UsageError } from "../cli/args.js";
 import { experiments } from "../experiments/index.js";
 import type { Experiment } from "../experiments/experiment.js";
@@ -77,7 +79,8 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --iterations N   Algorithm 1's joint iterations (default 3000)
   --fixture        the committed first 200 test images
   --data-dir DIR   the Fashion-MNIST test set in DIR (default: the installed one, else the fixture)
-  --model NAME     fmnist-mlp (default)
+  --model NAME     ${zoo.map((z) => z.name).join(", ")} (default fmnist-mlp; table3 runs fmnist-mlp only)
+${convHelp}
   --weights PATH   safetensors weights (default: the committed ones)
   --perturbations N  fig6: draws per distance (default 100)
   --from DIR       fig6: measure the pockets of the Chimeras already in DIR (a fig5, table2 or

@@ -4,14 +4,14 @@ import { lockResultsFolder } from "../results-lock.js";
 import { join } from "node:path";
 import { optim, Rng } from "@chimera/tensor";
 import type { Command } from "../cli/command.js";
-import { getBoolean, getNumber, getString, maybeString } from "../cli/args.js";
+import { getBoolean, getNumber, getString, maybeString, UsageError } from "../cli/args.js";
 import { backendFlag, dataFlags, seedFlag } from "../cli/common-flags.js";
 import { adversarialFlags, adversarialSpecs, pgdTransform } from "../adversarial-training.js";
 import { Progress } from "../cli/progress.js";
 import { getKernel } from "../backends.js";
 import { zooEntry } from "../model-zoo.js";
 import { saveModule } from "../weights.js";
-import { loadFmnist } from "../fmnist-data.js";
+import { loadSplit } from "../fmnist-data.js";
 import { accuracy, trainEpoch } from "../training.js";
 import { appendJsonl, loadCheckpoint, saveCheckpoint } from "../checkpoint.js";
 import { resultsDir } from "../paths.js";
@@ -23,19 +23,21 @@ export const command: Command = {
                      [--data-dir DIR] [--limit N] [--out PATH] [--run-dir DIR] [--fresh] [--json]
                      [--adversarial pgd [--eps E] [--pgd-steps S] [--pgd-step-size A]]
 
-Trains MODEL on the official Fashion-MNIST training set (60,000 images) with Adam and cross-entropy,
+Trains MODEL on its training set (Fashion-MNIST: the official 60,000 images; cifar-vgg: CIFAR-10's
+data_batch_1..5.bin from --data-dir, 50,000 images) with Adam and cross-entropy,
 every linear algebra call on one backend, and writes the weights as safetensors with PyTorch's
 state_dict keys. Seeded: the same flags give the same bits. After each epoch the run saves a
 checkpoint and appends a line to a JSONL log in --run-dir; rerunning the same command resumes after
 the last finished epoch (a killed run loses at most the epoch in progress).
 
-  MODEL            fmnist-mlp
+  MODEL            fmnist-mlp, fmnist-vgg, cifar-vgg (efficientnet-v2-s: import torchvision's weights instead)
   --epochs N       passes over the training set (default 3)
   --batch-size N   images per step (default 64)
   --lr X           Adam learning rate (default 0.001)
   --seed S         initialisation and shuffling seed (default 0)
   --backend ID     kernel to train on (default: reference)
-  --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then Debian's path)
+  --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then Debian's path), or
+                   for cifar-vgg the CIFAR-10 binary batches (default: $CHIMERA_CIFAR10_DIR)
   --limit N        train on the first N training images only (quick runs and tests)
   --out PATH       weights file (default: RUN_DIR/MODEL.safetensors)
   --run-dir DIR    checkpoint and log folder (default: results/train/MODEL-seedS)
@@ -59,6 +61,9 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
   positional: { min: 1, max: 1, names: "exactly one MODEL (e.g. fmnist-mlp)" },
   async run(args, io) {
     const entry = zooEntry(args.positional[0]);
+    if (entry.dataset === "imagenet") {
+      throw new UsageError(`${entry.name} is not trained here (ImageNet is not read by this lab); ${entry.missingWeights ?? ""}`);
+    }
     const epochs = getNumber(args, "epochs");
     const batchSize = getNumber(args, "batch-size");
     const lr = Math.fround(getNumber(args, "lr"));
@@ -75,8 +80,8 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
     try {
       if (getBoolean(args, "fresh")) rmSync(ckptPath, { force: true });
 
-      const train = loadFmnist("train", { ...(dataDir ? { dataDir } : {}), limit });
-      const test = loadFmnist("test", dataDir ? { dataDir } : {});
+      const train = loadSplit(entry.dataset, "train", { ...(dataDir ? { dataDir } : {}), limit });
+      const test = loadSplit(entry.dataset, "test", dataDir ? { dataDir } : {});
       const model = entry.create(seed).train();
       const opt = new optim.Adam(model.parameters(), { lr });
       // The training images and labels are pinned by digest: another data set cannot resume this run.
@@ -93,15 +98,16 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
         const progress = new Progress(io, `epoch ${epoch}/${epochs}`, train.n, "img");
         const loss = trainEpoch(model, opt, kernel, train, batchSize, new Rng(seed * 1_000_003 + epoch), (n, l) =>
           progress.update(n, `loss ${l.toFixed(4)}`),
-          adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)));
-        testAccuracy = accuracy(model, kernel, test);
+          adversarial && pgdTransform(model, kernel, adversarial, new Rng(seed * 1_000_003 + epoch + 0x70676400)) || undefined,
+          entry.sampleShape);
+        testAccuracy = accuracy(model, kernel, test, 500, entry.sampleShape);
         const seconds = (performance.now() - e0) / 1000;
         saveCheckpoint(ckptPath, model, opt, { epoch, config });
         appendJsonl(logPath, { epoch, trainLoss: loss, testAccuracy, seconds, backend: kernel.info.id, batchSize, lr, seed,
           ...(adversarial ? { adversarial } : {}) });
         io.err(`epoch ${epoch}: train loss ${loss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s\n`);
       }
-      if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test);
+      if (Number.isNaN(testAccuracy)) testAccuracy = accuracy(model, kernel, test, 500, entry.sampleShape);
       saveModule(out, model, { model: entry.name, config, epochs: String(epochs), testAccuracy: String(testAccuracy) });
       const seconds = (performance.now() - t0) / 1000;
       const result = { model: entry.name, backend: kernel.info.id, epochs, testAccuracy, seconds: Number(seconds.toFixed(1)), out, log: logPath };

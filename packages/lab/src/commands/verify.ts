@@ -4,8 +4,9 @@ import { getNumber, getString, isGiven, maybeList, maybeString, UsageError } fro
 import { dataFlags } from "../cli/common-flags.js";
 import { getKernel, releaseKernel } from "../backends.js";
 import { parseIndexList } from "../chimera-run.js";
-import { loadFmnist } from "../fmnist-data.js";
-import { zooEntry } from "../model-zoo.js";
+import { loadSplit } from "../fmnist-data.js";
+import { weightsFor, zoo, zooEntry } from "../model-zoo.js";
+import { convFlag, convHelp, convOptions, type ConvMode } from "../conv-mode.js";
 import { loadModule } from "../weights.js";
 import { torchStatus } from "../torch-oracle.js";
 import { compareWithTorch, judgeRecords, readResults, runsOf, type BackendAgreement, type LabRun, type RecordsVerdict } from "../torch-verify.js";
@@ -14,7 +15,7 @@ export const command: Command = {
   name: "verify",
   summary: "re-run Chimeras and a model's logits in real PyTorch on each real library, bit for bit",
   help: `Usage: chimera verify --from DIR [--weights PATH] [--json]
-       chimera verify --backends ID,ID… [--model fmnist-mlp] [--images 0-9 | --samples N]
+       chimera verify --backends ID,ID… [--model NAME] [--conv shared|blas] [--images 0-9 | --samples N]
                       [--fixture | --data-dir DIR] [--weights PATH] [--json]
 
 Real PyTorch is the oracle: Debian's python3-torch (1.13) calls the Fortran sgemm_ of libblas.so.3,
@@ -27,7 +28,10 @@ checked against PyTorch on the real library it models (fidelity-pairs.ts).
                    every sample's logits on every backend are re-run; reports bit-identical logits,
                    equal labels, and whether each Chimera is still a Chimera in PyTorch
   --backends IDS   instead: lab backends (native or emulated) whose logits on test images are compared
-  --model NAME     fmnist-mlp (default; with --from, config.json's)
+  --model NAME     ${zoo.map((z) => z.name).join(", ")} (default fmnist-mlp; with --from, config.json's)
+${convHelp}
+                   (with --from, config.json's; shared: PyTorch runs oneDNN, so a CNN's logits are not
+                   expected bit-equal and the labels and Chimeras are checked)
   --images LIST    test image indices, e.g. 0-99 (default: the first --samples)
   --samples N      how many test images from 0 (default 20)
   --fixture        the committed first 200 test images (default unless --data-dir is given)
@@ -42,7 +46,7 @@ says how to get it (Debian's python3-torch; bash scripts/install-debian-deps.sh 
 
 Example: chimera verify --from docs/experiments/fig5-50-native`,
   flags: {
-    from: { type: "path" }, backends: { type: "list", min: 1 }, model: { type: "string", default: "fmnist-mlp" },
+    from: { type: "path" }, backends: { type: "list", min: 1 }, model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" }, conv: convFlag,
     images: { type: "string" }, samples: { type: "int", min: 1, max: 100_000, default: 20 }, ...dataFlags, weights: { type: "path" },
   },
   exclusive: [["from", "backends"], ["images", "samples"], ["data-dir", "fixture"]],
@@ -52,49 +56,55 @@ Example: chimera verify --from docs/experiments/fig5-50-native`,
     const status = torchStatus();
     if (!status.python) throw new Error(`verify needs real PyTorch: ${status.reason}`);
 
-    let runs: LabRun[], modelName: string, records: ReturnType<typeof readResults>["records"] | undefined;
+    let runs: LabRun[], modelName: string, conv: ConvMode, records: ReturnType<typeof readResults>["records"] | undefined;
     if (from !== undefined) {
-      for (const f of ["backends", "images", "samples", "data-dir", "fixture", "model"]) if (isGiven(args, f)) throw new UsageError(`--${f} does not go with --from (the folder says)`);
+      for (const f of ["backends", "images", "samples", "data-dir", "fixture", "model", "conv"]) if (isGiven(args, f)) throw new UsageError(`--${f} does not go with --from (the folder says)`);
       const results = readResults(from);
       modelName = results.model;
+      conv = results.conv ?? "shared";
       records = results.records;
       runs = runsOf(records);
       if (results.skippedLines) io.err(`verify: ${results.skippedLines} lines of ${from} are not sample records; skipped\n`);
     } else {
       modelName = getString(args, "model");
-      runs = labRuns(args, modelName, backendIds!);
+      conv = getString(args, "conv") as ConvMode;
+      runs = labRuns(args, modelName, backendIds!, conv);
     }
     const entry = zooEntry(modelName);
-    const weights = maybeString(args, "weights") ?? entry.weightsPath;
+    const weights = weightsFor(entry, maybeString(args, "weights"));
     io.err(`verify: ${runs.length} batch-1 forward passes in PyTorch ${status.version} (${status.python})\n`);
-    const cmp = await compareWithTorch(runs, { name: entry.name, weights, shape: entry.sampleShape });
+    const cmp = await compareWithTorch(runs, { name: entry.name, weights, shape: entry.sampleShape, conv });
+    // Shared convolutions: PyTorch runs oneDNN's, the lab its stand-in (conv-mode.ts), so the logits of a CNN are
+    // not expected to be bit-equal; the labels and the Chimeras are what is checked.
+    const bitsExpected = !(entry.convolutions && conv === "shared");
     const verdict = records ? judgeRecords(records, cmp.torchLogits) : undefined;
     const checked = cmp.perBackend.filter((b) => b.torchLibrary !== null);
-    const agree = checked.length > 0 && checked.every((b) => b.logitsEqual === b.images && b.labelsEqual === b.images) &&
+    const agree = checked.length > 0 && checked.every((b) => (!bitsExpected || b.logitsEqual === b.images) && b.labelsEqual === b.images) &&
       (!verdict || verdict.chimerasInTorch === verdict.chimerasCheckable);
     if (args.json) {
-      io.out(JSON.stringify({ model: entry.name, weights, torch: cmp.torch ?? status.version, backends: cmp.perBackend, ...(verdict ? { records: verdict } : {}), agree }, null, 2) + "\n");
+      io.out(JSON.stringify({ model: entry.name, ...(entry.convolutions ? { conv, logitsBitsExpected: bitsExpected } : {}), weights, torch: cmp.torch ?? status.version, backends: cmp.perBackend, ...(verdict ? { records: verdict } : {}), agree }, null, 2) + "\n");
     } else {
-      io.out(report(cmp.perBackend, verdict, `PyTorch ${cmp.torch ?? status.version}, ${entry.name}, weights ${weights}`));
+      const how = entry.convolutions ? (bitsExpected ? ", --conv blas (oneDNN off)" : ", --conv shared (PyTorch on oneDNN; logits not expected bit-equal, labels are checked)") : "";
+      io.out(report(cmp.perBackend, verdict, `PyTorch ${cmp.torch ?? status.version}, ${entry.name}${how}, weights ${weights}`));
     }
     return agree ? 0 : 1;
   },
 };
 
 /** The lab's logits of the chosen test images on each backend, batch 1. */
-function labRuns(args: Parameters<Command["run"]>[0], modelName: string, backendIds: string[]): LabRun[] {
+function labRuns(args: Parameters<Command["run"]>[0], modelName: string, backendIds: string[], conv: ConvMode): LabRun[] {
   if (backendIds.length === 0) throw new UsageError("--backends is empty; give backend ids, e.g. openblas-0.3.21-haswell-serial");
   const entry = zooEntry(modelName);
   const dataDir = maybeString(args, "data-dir");
-  const data = loadFmnist("test", { ...(dataDir ? { dataDir } : {}), fixture: !dataDir });
+  const data = loadSplit(entry.dataset, "test", { ...(dataDir ? { dataDir } : {}), fixture: !dataDir });
   const spec = maybeString(args, "images");
   const samples = getNumber(args, "samples");
   if (!spec && samples > data.n) throw new UsageError(`--samples ${samples} exceeds the ${data.n} images of ${data.source}`);
   const images = spec ? parseIndexList(spec, "--images") : [...Array(samples).keys()];
   for (const i of images) if (i >= data.n) throw new UsageError(`--images: ${i} is not in ${data.source} (0-${data.n - 1})`);
   const net = entry.create().eval();
-  loadModule(maybeString(args, "weights") ?? entry.weightsPath, net);
-  const model = moduleAttackModel(net, entry.sampleShape, 10);
+  loadModule(weightsFor(entry, maybeString(args, "weights")), net);
+  const model = moduleAttackModel(net, entry.sampleShape, 10, convOptions(conv));
   const size = model.inputSize;
   const runs: LabRun[] = [];
   for (const id of backendIds) {

@@ -7,6 +7,7 @@ import { resultsDir } from "../paths.js";
 import { workersFlag, workersSpec } from "../sample-pool.js";
 import { zoo } from "../model-zoo.js";
 import { shardFlag, shardPin, shardSpec, type Shard } from "../shard.js";
+import { convFlag, type ConvMode } from "../conv-mode.js";
 
 /** The flags every experiment accepts (besides --json): the sample count, backends, seed and output folder. */
 export const commonFlags: FlagSpecs = {
@@ -19,7 +20,7 @@ export const searchFlags: FlagSpecs = {
   method: { type: "enum", values: ["algorithm1", "local"], default: "algorithm1" },
   "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
   warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
-  ...dataFlags, weights: { type: "path" },
+  ...dataFlags, weights: { type: "path" }, conv: convFlag,
 };
 
 /** The paper's sample count per backend pair for FMNIST (§4.3). */
@@ -43,6 +44,8 @@ export interface ExperimentOptions {
   /** The test set: --data-dir, else the committed fixture with --fixture, else the installed test set. */
   data: { dataDir?: string; fixture: boolean };
   weights?: string;
+  /** How a CNN's convolutions run (--conv; default shared). */
+  conv: ConvMode;
   /** Worker threads for the samples (--workers; default os.availableParallelism()). */
   workers: number;
   /** --shard I/N: run only that shard of the samples; `pin` gives what config.json pins of it for a plan. */
@@ -77,6 +80,7 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
     iterations: getNumber(args, "iterations"),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },
     ...(weights ? { weights } : {}),
+    conv: getString(args, "conv") as ConvMode,
     workers: workersFlag(args),
     ...shardOption(name, args),
   };

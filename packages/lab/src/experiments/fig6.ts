@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import type { ConvMode } from "../conv-mode.js";
 import { join, resolve } from "node:path";
 import { openResultsFolder, RESULTS_FORMAT } from "../results-folder.js";
 import { chimeraVersion } from "../version.js";
@@ -61,7 +62,7 @@ export const fig6: Experiment = {
 
 /** Figure 6 in a results folder this process holds. */
 async function fig6In(o: ExperimentOptions, draws: number, from: string | undefined, args: ParsedArgs, io: CommandIO): Promise<number> {
-  const src = from ? chimerasFrom(from, o.model, o.weights, args) : await searchedChimeras(o, io);
+  const src = from ? chimerasFrom(from, o.model, o.weights, args, o.conv) : await searchedChimeras(o, io);
   if (from) {
     // Pockets measured on Chimeras read from elsewhere: pin that source and what judges them (runArms pins the searched case).
     const judge = src.setupOf(src.arms.find((a) => a.found > 0)!.backends) as AttackSetup;
@@ -122,14 +123,14 @@ async function searchedChimeras(o: ExperimentOptions, io: CommandIO): Promise<Ch
  * logs aside), one arm per file. Each is re-judged on its backends first; one that is no Chimera
  * there (other weights, another model) is an error naming its file and sample.
  */
-function chimerasFrom(dir: string, model: string, weights: string | undefined, args: ParsedArgs): ChimeraSource {
+function chimerasFrom(dir: string, model: string, weights: string | undefined, args: ParsedArgs, conv: ConvMode): ChimeraSource {
   for (const f of searchOnlyFlags) if (args.flags.has(f)) throw new UsageError(`--from ${dir} measures the Chimeras already there; --${f} does not apply`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--from: ${dir} is not a folder`);
   const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl") && !f.startsWith("pockets-")).sort();
   const cache = new Map<string, AttackSetup>();
   const setupOf = (backends: readonly string[]) => {
     const key = backends.join(",");
-    if (!cache.has(key)) cache.set(key, setupAttack(model, backends, { fixture: true, ...(weights ? { weights } : {}) }));
+    if (!cache.has(key)) cache.set(key, setupAttack(model, backends, { fixture: true, ...(weights ? { weights } : {}), conv }));
     return cache.get(key)!;
   };
   const arms: ChimeraSource["arms"] = [];

@@ -149,7 +149,7 @@ function outcomeOf(a: Arm, rows: readonly SampleRecord[], jsonl: string): ArmOut
 function loadSetup(o: ExperimentOptions, backends: readonly string[], io: CommandIO): { setup: AttackSetup; spec: SetupSpec } {
   const common = o.weights ? { weights: o.weights } : {};
   const load = (data: { dataDir?: string; fixture: boolean }) => {
-    const spec: SetupSpec = { model: o.model, backends: [...backends], ...common, ...data };
+    const spec: SetupSpec = { model: o.model, backends: [...backends], ...common, ...data, conv: o.conv };
     return { setup: setupAttack(o.model, backends, spec), spec };
   };
   if (o.data.dataDir || o.data.fixture || process.env.CHIMERA_FMNIST_DIR) return load(o.data);

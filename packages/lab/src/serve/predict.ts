@@ -1,7 +1,7 @@
 import { moduleAttackModel, uint8ImageDomain, type AttackModel } from "@chimera/attack";
 import { argmaxOf } from "@chimera/defense";
 import type { Kernel } from "@chimera/kernels";
-import { zooEntry } from "../model-zoo.js";
+import { weightsFor, zooEntry } from "../model-zoo.js";
 import { loadModule } from "../weights.js";
 
 const loaded = new Map<string, AttackModel>();
@@ -12,7 +12,7 @@ export function servedModel(name: string): AttackModel {
   if (!m) {
     const entry = zooEntry(name);
     const net = entry.create().eval();
-    loadModule(entry.weightsPath, net);
+    loadModule(weightsFor(entry, undefined), net);
     m = moduleAttackModel(net, entry.sampleShape, 10);
     loaded.set(name, m);
   }

@@ -12,6 +12,7 @@ export interface PrimitiveParams {
   sub: Record<string, never>;
   mul: Record<string, never>;
   div: Record<string, never>;
+  fma: Record<string, never>;
   maximum: Record<string, never>;
   neg: Record<string, never>;
   exp: Record<string, never>;

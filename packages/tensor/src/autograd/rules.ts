@@ -20,6 +20,8 @@ export const rules: { [K in PrimitiveName]: Rule<K> } = {
   mul: (g, n) => [sumTo(mul(g, n.inputs[1]!), n.inputs[0]!), sumTo(mul(g, n.inputs[0]!), n.inputs[1]!)],
   // d(a/b)/da = 1/b;  d(a/b)/db = −(a/b)/b.
   div: (g, n, out) => [sumTo(div(g, n.inputs[1]!), n.inputs[0]!), sumTo(neg(div(mul(g, out), n.inputs[1]!)), n.inputs[1]!)],
+  // d(a·b + c) = b·da + a·db + dc (the fused rounding has no gradient of its own).
+  fma: (g, n) => [sumTo(mul(g, n.inputs[1]!), n.inputs[0]!), sumTo(mul(g, n.inputs[0]!), n.inputs[1]!), sumTo(g, n.inputs[2]!)],
   // Ties split the gradient evenly, like torch.maximum's backward.
   maximum: (g, n) => {
     const [a, b] = n.inputs as [Tensor, Tensor];

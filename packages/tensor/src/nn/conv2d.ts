@@ -4,6 +4,7 @@ import { Rng } from "../rng.js";
 import { Module } from "./module.js";
 import { biasUniform, kaimingUniform } from "./init.js";
 import { conv2d } from "../ops/conv2d.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 
 /** Options of nn.Conv2d (square kernels; numbers apply to both spatial dims). */
 export interface Conv2dLayerOptions {
@@ -16,7 +17,8 @@ export interface Conv2dLayerOptions {
 
 /**
  * torch.nn.Conv2d: weight [out, in/groups, k, k] and bias [out] ("weight", "bias"); the forward is
- * im2col + one gemm per image and group on ctx.kernel (see ops/conv2d.ts).
+ * im2col + one gemm per image and group on ctx.convKernel when given, else on ctx.kernel (see
+ * ops/conv2d.ts and ForwardContext).
  */
 export class Conv2d extends Module {
   readonly weight: Tensor;
@@ -41,6 +43,16 @@ export class Conv2d extends Module {
   }
 
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
-    return conv2d(x, this.weight, this.bias, ctx.kernel, { stride: this.stride, padding: this.padding, groups: this.groups });
+    const kernel = ctx.convKernel ?? ctx.kernel;
+    const run = () => conv2d(x, this.weight, this.bias, kernel, { stride: this.stride, padding: this.padding, groups: this.groups });
+    // The cache serves passes that record no gradient only (a cached tensor must never join a graph).
+    const cache = ctx.convCache;
+    if (!cache || (isGradEnabled() && (x.requiresGrad || this.weight.requiresGrad))) return run();
+    const input = x.values();
+    const hit = cache.lookup(this, kernel, input);
+    if (hit) return hit;
+    const out = run();
+    cache.store(this, kernel, input, out);
+    return out;
   }
 }

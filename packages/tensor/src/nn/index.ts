@@ -8,3 +8,4 @@ export { Sequential } from "./sequential.js";
 export { SqueezeExcitation } from "./squeeze-excitation.js";
 export { StochasticDepth } from "./stochastic-depth.js";
 export { kaimingUniform, biasUniform } from "./init.js";
+export { ConvCache } from "./conv-cache.js";

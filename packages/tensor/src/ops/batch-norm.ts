@@ -1,8 +1,8 @@
 import { Tensor } from "../tensor.js";
 import { formatShape } from "../shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { add, div, mul, sub } from "./binary.js";
-import { sqrt } from "./unary.js";
+import { add, div, fusedMulAdd, mul, sub } from "./binary.js";
+import { neg, sqrt } from "./unary.js";
 import { mean } from "./reduce.js";
 import { reshape } from "./movement.js";
 
@@ -19,7 +19,9 @@ export interface BatchNormState {
 /**
  * Batch normalisation, PyTorch semantics (momentum 0.1 and eps 1e-5 by default in nn.BatchNorm2d).
  * Composite of primitives, in the form PyTorch's CPU kernel evaluates it:
- *   invstd = 1 / sqrt(var + eps);  α = weight · invstd;  β = bias − mean · α;  y = x · α + β
+ *   invstd = 1 / sqrt(var + eps);  α = weight · invstd;  β = fma(−mean, α, bias);  y = fma(x, α, β)
+ * (both fused multiply-adds: GCC contracts torch's `bias - mean * alpha` and vectorised `x * alpha + beta`
+ * into FMA instructions in its AVX2/AVX-512 kernels; checked bit for bit against torch 1.13.1 with oneDNN off)
  * Training uses the batch mean and the biased batch variance mean((x − mean)²) over (N, H, W), and
  * updates running_mean ← (1 − m)·running_mean + m·mean and running_var ← (1 − m)·running_var +
  * m·var·n/(n − 1) (unbiased), each element computed in binary64 and rounded once. Evaluation uses
@@ -43,9 +45,8 @@ export function batchNorm2d(x: Tensor, s: BatchNormState, training: boolean): Te
   }
   const invstd = div(1, sqrt(add(v, s.eps)));
   const alpha = s.weight ? mul(reshape(s.weight, chan), invstd) : invstd;
-  const shift = mul(m, alpha);
-  const beta = s.bias ? sub(reshape(s.bias, chan), shift) : sub(0, shift);
-  return add(mul(x, alpha), beta);
+  const beta = fusedMulAdd(neg(m), alpha, s.bias ? reshape(s.bias, chan) : 0);
+  return fusedMulAdd(x, alpha, beta);
 }
 
 function updateRunning(s: BatchNormState, m: Tensor, v: Tensor, n: number): void {

@@ -1,5 +1,5 @@
 /** All tensor ops. Ops that run a gemm take the kernel (or a ForwardContext) explicitly. */
-export { add, sub, mul, div, maximum, broadcastApply } from "./binary.js";
+export { add, sub, mul, div, maximum, fusedMulAdd, broadcastApply } from "./binary.js";
 export { neg, exp, log, sqrt, tanh, relu, sigmoid, powScalar } from "./unary.js";
 export { sum, mean, max, argmax } from "./reduce.js";
 export { reshape, flatten, permute, transpose, contiguous, slice, indexSelect } from "./movement.js";

@@ -26,7 +26,12 @@ export function sum(x: Tensor, axes?: number | number[], keepDim = false): Tenso
     const idx = new Array<number>(nd).fill(0);
     let po = 0;
     for (let i = 0; i < n; i += inner) {
-      for (let j = 0; j < inner; j++) out[po + j * io] += v[i + j]!;
+      if (io === 0) {
+        // the row folds into one output: the same binary32 additions, kept in a local (fround = the store's rounding)
+        let acc = out[po]!;
+        for (let j = 0; j < inner; j++) acc = Math.fround(acc + v[i + j]!);
+        out[po] = acc;
+      } else for (let j = 0; j < inner; j++) out[po + j * io] += v[i + j]!;
       for (let d = nd - 2; d >= 0; d--) {
         idx[d]!++;
         po += os[d]!;
