@@ -15,5 +15,7 @@ for (const k of emulatedKernels) {
   kernels[k.info.id] = kernelDigests(k);
   process.stderr.write(`${k.info.id}: ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
-const out = { recordedFrom: commit, plan: DIGEST_PLAN, kernels };
+// The Eigen emulations block with CHIMERA_EIGEN_CACHE_SIZES (their defaults when unset): pinned with the digests.
+const eigenCacheSizes = process.env.CHIMERA_EIGEN_CACHE_SIZES ?? "32768,1048576,335544320";
+const out = { recordedFrom: commit, eigenCacheSizes, plan: DIGEST_PLAN, kernels };
 writeFileSync(new URL("../test/fixtures/emulation-digests.json", import.meta.url), JSON.stringify(out, null, 1) + "\n");

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { emulatedKernels } from "@chimera/kernels";
 import { hexBits, seededCall } from "./seeded-case.js";
+import { withEnv } from "./with-env.js";
 
 const DIR = fileURLToPath(new URL("../../../test/fixtures/emulated/", import.meta.url));
 
@@ -31,7 +32,8 @@ describe("emulated kernels against golden outputs of the real libraries", () => 
           const kernel = emulatedKernels.find((k) => k.info.id === golden.kernel);
           expect(kernel, `no emulated kernel ${golden.kernel}`).to.not.equal(undefined);
           const call = seededCall(g);
-          kernel!.gemm(call);
+          // The recording's machine-dependent settings (Eigen's cache sizes), not this CPU's.
+          withEnv("CHIMERA_EIGEN_CACHE_SIZES", golden.env.CHIMERA_EIGEN_CACHE_SIZES, () => kernel!.gemm(call));
           const got = hexBits(call.c);
           if (g.bits !== undefined) {
             // Compare element by element so a failure names the first differing element.
