@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EmulatedKernel } from "@chimera/kernels";
+import { Stream } from "./test-values.js";
 
 /*
  * The bit-equality harness of the emulation refactor: a few thousand varied calls per emulated kernel
@@ -11,18 +12,6 @@ import type { EmulatedKernel } from "@chimera/kernels";
  * of any emulation's bits on any of these calls fails emulation-digests.test.ts.
  */
 
-/** A 32-bit LCG stream (Numerical Recipes constants): deterministic across machines. */
-class Stream {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
-  /** A uint32. */
-  next(): number { this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0; return this.s; }
-  /** Uniform in [0, 1). */
-  unit(): number { return this.next() / 2 ** 32; }
-  /** An integer in [0, n). */
-  int(n: number): number { return Math.floor(this.unit() * n); }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
-}
 
 const K_EDGES = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 48, 49, 63, 64, 65, 95, 96, 97, 127, 128, 129, 191, 192, 193, 255, 256, 257, 319, 320, 321, 383, 384, 385, 511, 512, 513, 767, 768, 769];
 const ALPHAS = [1, 1, 1, -1, 0.5, Math.fround(1.3), 0, 2];

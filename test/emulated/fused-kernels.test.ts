@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { compileFusedLoopReference, fusedKernels, mulAddKernels, F32_MAX } from "@chimera/kernels";
+import { HARD_C, HARD_X, HARD_Y, SPECIAL, Stream } from "./test-values.js";
+import { compileFusedLoopReference, fusedKernels, mulAddKernels } from "@chimera/kernels";
 
 /*
  * Each fused kernel emitted by fused-loop.ts against its plain form (every step by fma32, emitted from the
@@ -12,16 +13,6 @@ import { compileFusedLoopReference, fusedKernels, mulAddKernels, F32_MAX } from 
 const fround = Math.fround;
 const N = 8192;
 
-class Stream {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
-  unit(): number { this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0; return this.s / 2 ** 32; }
-  int(n: number): number { return Math.floor(this.unit() * n); }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
-}
-
-const HARD_C = fround(1 + 2 ** -23), HARD_X = fround(1 + 2 ** -23), HARD_Y = fround(2 ** -24 * (1 - 2 ** -23));
-const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 2 ** -149, -(2 ** -149), 2 ** -130, F32_MAX, -F32_MAX, fround(2 ** 64), fround(1.5 * 2 ** 63)];
 
 type Family = "random" | "hard" | "special";
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { HARD_C, HARD_X, HARD_Y, SPECIAL, Stream } from "./test-values.js";
 import {
   arenaF32, chainKernelModule, chainWasmKernel, emulatedKernels, F32_MAX, fma32, reserveArena, setWasmEnabled, WASM_BLOCK,
   wasmAvailable, wasmChainTile, wasmCounters, wasmPairTile, type GemmCall,
@@ -18,16 +19,6 @@ const fround = Math.fround;
 /** The runtime's WebAssembly.validate (the project's type libraries do not declare WebAssembly). */
 const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
 
-class Stream {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
-  unit(): number { this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0; return this.s / 2 ** 32; }
-  int(n: number): number { return Math.floor(this.unit() * n); }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
-}
-
-const HARD_C = fround(1 + 2 ** -23), HARD_X = fround(1 + 2 ** -23), HARD_Y = fround(2 ** -24 * (1 - 2 ** -23));
-const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 2 ** -149, -(2 ** -149), 2 ** -130, F32_MAX, -F32_MAX, fround(2 ** 64), fround(1.5 * 2 ** 63)];
 const FAMILIES = ["random", "hard", "special", "huge", "tiny", "integers"] as const;
 type Family = (typeof FAMILIES)[number];
 

@@ -1,13 +1,14 @@
 import { expect } from "chai";
-import { moduleAttackModel, uint8ImageDomain } from "@chimera/attack";
-import { emulatedKernels, referenceKernel } from "@chimera/kernels";
+import { moduleAttackModel } from "@chimera/attack";
+import { referenceKernel } from "@chimera/kernels";
 import { nn, noGrad, Tensor } from "@chimera/tensor";
 import {
-  allBackends, compareWithTorch, convOptions, fidelityPairs, isTorchLibrary, loadFmnist, sharedConvKernel, loadModule, releaseKernel, torchLibraries, torchStatus, zooEntry, type LabRun,
+  allBackends, compareWithTorch, convOptions, isTorchLibrary, loadFmnist, sharedConvKernel, loadModule, torchLibraries, torchStatus, zooEntry,
 } from "@chimera/lab";
 
 import { spyKernel } from "../tensor/kernel-spy.js";
 import { runCli, skipOrFail } from "./run-cli.js";
+import { labRuns } from "./torch-runs.js";
 
 /**
  * The CNN end to end: fmnist-vgg's two convolution modes. --conv blas must be PyTorch's im2col + sgemm_
@@ -33,20 +34,7 @@ describe("fmnist-vgg: convolutions shared or on the backend's BLAS", () => {
     if (libs.length === 0) skipOrFail(this, "no real library PyTorch can load is installed (scripts/install-debian-deps.sh)");
     const model = moduleAttackModel(trained(), entry.sampleShape, 10, convOptions("blas"));
     const data = loadFmnist("test", { fixture: true, limit: 3 });
-    const runs: LabRun[] = [];
-    const backends = [...libs.map((l) => l.backendId),
-      ...emulatedKernels.map((k) => k.info.id).filter((id) => libs.some((l) => l.backendId === fidelityPairs[id]))];
-    for (const id of backends) {
-      const kernel = allBackends().find((b) => b.id === id)!.create();
-      try {
-        for (let i = 0; i < data.n; i++) {
-          const x = data.x.slice(i * 784, (i + 1) * 784);
-          runs.push({ what: `image ${i}`, backend: id, image: uint8ImageDomain.encode(x), logits: model.logits(x, kernel) });
-        }
-      } finally {
-        releaseKernel(kernel);
-      }
-    }
+    const runs = labRuns(model, libs, data), backends = [...new Set(runs.map((r) => r.backend))];
     const cmp = await compareWithTorch(runs, { name: entry.name, weights: entry.weightsPath, shape: entry.sampleShape, conv: "blas" });
     const misses = cmp.perBackend.filter((b) => b.torchLibrary === null || b.logitsEqual !== b.images)
       .map((b) => `${b.backend} vs PyTorch on ${b.torchLibrary}: ${b.logitsEqual}/${b.images} bit-equal${b.reason ? ` (${b.reason})` : ""}`);

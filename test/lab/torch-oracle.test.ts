@@ -2,13 +2,13 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { moduleAttackModel, uint8ImageDomain } from "@chimera/attack";
-import { emulatedKernels } from "@chimera/kernels";
+import { moduleAttackModel } from "@chimera/attack";
 import {
-  allBackends, compareWithTorch, fidelityPairs, isTorchLibrary, loadFmnist, loadModule, releaseKernel, torchLibraries, torchStatus,
-  zooEntry, type LabRun,
+  allBackends, compareWithTorch, isTorchLibrary, loadFmnist, loadModule, torchLibraries, torchStatus,
+  zooEntry,
 } from "@chimera/lab";
 import { runCli, skipOrFail } from "./run-cli.js";
+import { labRuns } from "./torch-runs.js";
 import { requireOrSkip } from "../native/require-native.js";
 
 /**
@@ -65,20 +65,7 @@ describe("real PyTorch as the model oracle (chimera verify)", () => {
     loadModule(entry.weightsPath, net);
     const model = moduleAttackModel(net, entry.sampleShape, 10);
     const data = loadFmnist("test", { fixture: true, limit: 12 });
-    const runs: LabRun[] = [];
-    const backends = [...libs.map((l) => l.backendId),
-      ...emulatedKernels.map((k) => k.info.id).filter((id) => libs.some((l) => l.backendId === fidelityPairs[id]))];
-    for (const id of backends) {
-      const kernel = allBackends().find((b) => b.id === id)!.create();
-      try {
-        for (let i = 0; i < data.n; i++) {
-          const x = data.x.slice(i * 784, (i + 1) * 784);
-          runs.push({ what: `image ${i}`, backend: id, image: uint8ImageDomain.encode(x), logits: model.logits(x, kernel) });
-        }
-      } finally {
-        releaseKernel(kernel);
-      }
-    }
+    const runs = labRuns(model, libs, data), backends = [...new Set(runs.map((r) => r.backend))];
     const cmp = await compareWithTorch(runs, { name: entry.name, weights: entry.weightsPath, shape: entry.sampleShape });
     const misses = cmp.perBackend.filter((b) => b.torchLibrary === null || b.logitsEqual !== b.images)
       .map((b) => `${b.backend} vs PyTorch on ${b.torchLibrary}: ${b.logitsEqual}/${b.images} bit-equal${b.reason ? ` (${b.reason})` : ""}`);
