@@ -36,6 +36,7 @@ export const dashboardPage = `<!doctype html>
   .chimera { background: #fff; border: 1px solid #ddd; padding: 6px; font-size: 12px; width: 190px; }
   td.wrap { white-space: normal; max-width: 330px; }
   .chimera img { width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid #ccc; }
+  .chimera .missing { width: 84px; height: 84px; font-size: 10px; color: #777; border: 1px dashed #ccc; overflow: hidden; }
   .chimera .pair { display: flex; gap: 6px; }
   .chimera .labels span { display: inline-block; margin-right: 6px; }
   #figures img { max-width: 48%; background: #fff; border: 1px solid #ddd; margin: 4px; }
@@ -100,7 +101,8 @@ function showResults(views) {
   for (const v of views) {
     total += v.records;
     const bar = el("span", null, { class: "bar" }), fill = el("span");
-    fill.style.width = v.planned ? Math.min(100, 100 * v.records / v.planned).toFixed(1) + "%" : "0";
+    // Without plan.json (folders written before runs wrote one) the size is unknown: full once finished, else empty.
+    fill.style.width = v.planned ? Math.min(100, 100 * v.records / v.planned).toFixed(1) + "%" : v.status === "finished" ? "100%" : "0";
     bar.append(fill);
     const status = el("span", v.status, { class: "status-" + v.status });
     const tr = row([v.path.split("/").slice(-2).join("/"), v.kind + (v.shard ? " shard " + v.shard : ""), v.backends.join(", "), status, bar,
@@ -120,8 +122,10 @@ function showResults(views) {
     const card = el("div", null, { class: "chimera", "data-sample": c.sample });
     const base = "/results/" + encodeURIComponent(v.id) + "/images/" + encodeURIComponent(c.file) + "/" + c.sample + "/";
     const pair = el("div", null, { class: "pair" });
-    pair.append(el("img", null, { src: base + "source.png", alt: "source " + c.sample, title: "source, true class " + c.trueLabel }),
-      el("img", null, { src: base + "chimera.png", alt: "Chimera " + c.sample, title: "Chimera" }));
+    const source = el("img", null, { src: base + "source.png", alt: "source " + c.sample, title: "source, true class " + c.trueLabel });
+    // The server has no source when the folder pins no data digest or its data set is not installed here.
+    source.addEventListener("error", () => source.replaceWith(el("div", "source not here: its data set is not installed, or the folder pins no data digest", { class: "missing" })));
+    pair.append(source, el("img", null, { src: base + "chimera.png", alt: "Chimera " + c.sample, title: "Chimera" }));
     const labels = el("div", null, { class: "labels" });
     c.backends.forEach((b, i) => labels.append(el("span", b + ": " + c.labels[i], { title: b })));
     const dist = c.distances ? "L∞ " + c.distances.linf + ", L2 " + c.distances.l2.toFixed(1) + ", L0 " + c.distances.l0 + " px" : "";

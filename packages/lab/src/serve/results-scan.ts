@@ -145,7 +145,7 @@ export function viewFolder(id: string, dir: string, now = Date.now()): FolderVie
   return {
     id, path: dir, kind: typeof config.command === "string" ? config.command : typeof config.experiment === "string" ? config.experiment : "results",
     model: typeof config.model === "string" ? config.model : null,
-    backends: Array.isArray(config.backends) ? (config.backends as { id?: string }[]).map((b) => String(b.id)) : [],
+    backends: configBackends(config),
     shard: shard ? `${shard.index}/${shard.count}` : null,
     status: running ? "running" : finished ? "finished" : "stopped",
     files, records, planned, found: files.reduce((s, f) => s + f.found, 0), perMinute,
@@ -157,4 +157,11 @@ export function viewFolder(id: string, dir: string, now = Date.now()): FolderVie
 /** Whether `config.json` in `dir` is a results config this version reads. */
 export function isResultsFolder(dir: string): boolean {
   return readJson(join(dir, "config.json"))?.format === RESULTS_FORMAT;
+}
+
+/** The backends a folder's config.json names: its pinned backends, else (folders written before they were pinned) its arms'. */
+function configBackends(config: Record<string, unknown>): string[] {
+  if (Array.isArray(config.backends)) return (config.backends as { id?: string }[]).map((b) => String(b.id));
+  if (!Array.isArray(config.arms)) return [];
+  return [...new Set((config.arms as { backends?: unknown }[]).flatMap((a) => (Array.isArray(a.backends) ? a.backends.map(String) : [])))];
 }
