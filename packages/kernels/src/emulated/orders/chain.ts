@@ -29,36 +29,40 @@ export function chain(a: Float32Array, ai: number, b: Float32Array, bi: number, 
   return s;
 }
 
-/** Fused chains over a rectangle: 4×2 blocks over column pairs, 8×1 and 4×1 on a single column, 1×4 for leftover rows. */
-export function chainTileFma(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+type Chain4x2 = typeof chain4x2Fma;
+type Chain8x1 = typeof chain8x1Fma;
+type Chain1x1 = typeof chain1x1Fma;
+
+/** The generated register blocks of one `chain` flavour (fused or multiply-then-add). */
+interface ChainBlocks { readonly b4x2: Chain4x2; readonly b8x1: Chain8x1; readonly b4x1: Chain8x1; readonly b1x1: Chain1x1 }
+
+const fusedBlocks: ChainBlocks = { b4x2: chain4x2Fma, b8x1: chain8x1Fma, b4x1: chain4x1Fma, b1x1: chain1x1Fma };
+const mulAddBlocks: ChainBlocks = { b4x2: chain4x2MulAdd, b8x1: chain8x1MulAdd, b4x1: chain4x1MulAdd, b1x1: chain1x1MulAdd };
+
+/** Chains over a rectangle: 4×2 blocks over column pairs (1×1 for their leftover rows), then 8×1, 4×1 and 1×1 on a single column. */
+function chainTile(k: ChainBlocks, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
   let s = s0;
   for (; s + 2 <= s1; s += 2) {
     let r = r0;
-    for (; r + 4 <= r1; r += 4) chain4x2Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
-    for (; r < r1; r++) { chain1x1Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); chain1x1Fma(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
+    for (; r + 4 <= r1; r += 4) k.b4x2(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
+    for (; r < r1; r++) { k.b1x1(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); k.b1x1(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
   }
   for (; s < s1; s++) {
     let r = r0;
-    for (; r + 8 <= r1; r += 8) chain8x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
-    for (; r + 4 <= r1; r += 4) chain4x1Fma(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
-    for (; r < r1; r++) chain1x1Fma(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r + 8 <= r1; r += 8) k.b8x1(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r + 4 <= r1; r += 4) k.b4x1(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
+    for (; r < r1; r++) k.b1x1(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
   }
 }
 
-/** Multiply-then-add chains over a rectangle, blocked as chainTileFma. */
+/** Fused chains over a rectangle (chainTile's blocking). */
+export function chainTileFma(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+  chainTile(fusedBlocks, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+}
+
+/** Multiply-then-add chains over a rectangle (chainTile's blocking). */
 export function chainTileMulAdd(a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
-  let s = s0;
-  for (; s + 2 <= s1; s += 2) {
-    let r = r0;
-    for (; r + 4 <= r1; r += 4) chain4x2MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, ldb, len, v, s * ld + r, ld);
-    for (; r < r1; r++) { chain1x1MulAdd(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r); chain1x1MulAdd(a, aOff + r * lda, b, bOff + (s + 1) * ldb, len, v, (s + 1) * ld + r); }
-  }
-  for (; s < s1; s++) {
-    let r = r0;
-    for (; r + 8 <= r1; r += 8) chain8x1MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
-    for (; r + 4 <= r1; r += 4) chain4x1MulAdd(a, aOff + r * lda, lda, b, bOff + s * ldb, len, v, s * ld + r);
-    for (; r < r1; r++) chain1x1MulAdd(a, aOff + r * lda, b, bOff + s * ldb, len, v, s * ld + r);
-  }
+  chainTile(mulAddBlocks, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
 }
 
 /** The `chain` order: 4×2, 8×1, 4×1 register blocks of the same chains in its tile form. */
