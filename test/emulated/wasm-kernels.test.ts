@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { HARD_C, HARD_X, HARD_Y, SPECIAL, Stream } from "./test-values.js";
+import { skipOrFail } from "../lab/run-cli.js";
 import {
   arenaF32, chainKernelModule, chainWasmKernel, emulatedKernels, F32_MAX, fma32, reserveArena, setWasmEnabled, WASM_BLOCK,
   wasmAvailable, wasmChainTile, wasmCounters, wasmPairTile, type GemmCall,
@@ -76,10 +77,11 @@ function setUp(st: Stream, family: Family, rows: number, cols: number, len: numb
   return { a: f32, aOff, lda, b: f32, bOff, ldb, v, ld };
 }
 
+const noWasm = `this runtime (node ${process.version}) has no WebAssembly SIMD: the emulations run their JavaScript kernels only`;
 const LENGTHS = [...Array.from({ length: 21 }, (_, i) => i), 31, 32, 33, 64, 65, 127];
 
 describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's definition", function () {
-  before(function () { if (!wasmAvailable) this.skip(); });
+  before(function () { if (!wasmAvailable) skipOrFail(this, noWasm); });
 
   it("emits modules that WebAssembly.validate accepts, for every block shape", () => {
     for (const fused of [false, true]) for (const pair of [0, 8]) for (let r = 1; r <= 8; r++) for (let c = 1; c <= 4; c++) {
@@ -157,7 +159,7 @@ describe("WebAssembly SIMD chain kernels, bit-identical to the chain order's def
 });
 
 describe("the emulations with WebAssembly on and off (CHIMERA_WASM=0's path), bit for bit", function () {
-  before(function () { if (!wasmAvailable) this.skip(); });
+  before(function () { if (!wasmAvailable) skipOrFail(this, noWasm); });
   after(() => { setWasmEnabled(wasmAvailable && process.env.CHIMERA_WASM !== "0"); });
   const ids = ["netlib-3.11", "openblas-0.3.21-haswell", "openblas-0.3.21-skylakex", "blis-0.9.0-generic", "mkl-2020.4-generic", "mkl-2020.4-avx2", "atlas-3.10.3"];
   for (const id of ids) {
