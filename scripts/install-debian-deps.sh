@@ -5,8 +5,8 @@
 # official Fashion-MNIST files, and libgomp1 (GNU OpenMP, preloaded for MKL's GNU threading layer).
 # Idempotent: packages already present are skipped quickly.
 # Run as root (or with sudo). Set CHIMERA_SKIP_MKL=1 to skip MKL (about 1.8 GB installed), and
-# CHIMERA_SKIP_TORCH=1 to skip Debian's PyTorch 1.13 (python3-torch, about 200 MB with its dependencies;
-# `chimera verify` and the PyTorch-oracle tests use it with Debian's /usr/bin/python3), and
+# CHIMERA_SKIP_TORCH=1 to skip Debian's PyTorch 1.13 and torchvision 0.14 (python3-torch, python3-torchvision, about
+# 200 MB with their dependencies; `chimera verify` and the PyTorch-oracle tests use them with Debian's /usr/bin/python3), and
 # CHIMERA_SKIP_CHROMIUM=1 to skip Debian's chromium (about 300 MB; the dashboard test drives it headless).
 set -euo pipefail
 
@@ -14,7 +14,7 @@ pkgs=(g++ make libopenblas0-pthread libopenblas0-openmp libopenblas0-serial libo
       libblis4-pthread libblis4-openmp libblis4-serial libblis-dev
       libatlas3-base libatlas-base-dev libblas3 libblas-dev libeigen3-dev libgomp1 dataset-fashion-mnist)
 [ "${CHIMERA_SKIP_MKL:-0}" = 1 ] || pkgs+=(libmkl-rt)
-[ "${CHIMERA_SKIP_TORCH:-0}" = 1 ] || pkgs+=(python3-torch)
+[ "${CHIMERA_SKIP_TORCH:-0}" = 1 ] || pkgs+=(python3-torch python3-torchvision)
 [ "${CHIMERA_SKIP_CHROMIUM:-0}" = 1 ] || pkgs+=(chromium)
 
 missing=()

@@ -76,7 +76,13 @@ def build(name):
         return Vgg(1, 32, 128)
     if name == "cifar-vgg":
         return Vgg(3, 128, 512)
-    fail(f'unknown model "{name}"; this script knows fmnist-mlp, fmnist-vgg, cifar-vgg')
+    if name == "efficientnet-v2-s":
+        try:
+            from torchvision.models import efficientnet_v2_s
+        except ImportError as e:
+            fail(f"efficientnet-v2-s needs torchvision ({e}): apt-get install -y --no-install-recommends python3-torchvision")
+        return efficientnet_v2_s(weights=None)
+    fail(f'unknown model "{name}"; this script knows fmnist-mlp, fmnist-vgg, cifar-vgg, efficientnet-v2-s')
 
 
 class DlInfo(ctypes.Structure):
