@@ -192,6 +192,29 @@ describe("chimera experiment", () => {
     expect(missing.err).to.contain("is not a folder");
   });
 
+  it("fig6 --from a CNN's folder judges its Chimeras with the model and --conv its config.json names", async () => {
+    // A Chimera fmnist-vgg --conv blas found between the real OpenBLAS Haswell and netlib, judged here on their
+    // emulations (bit-identical to them on these calls), so the test needs no native library.
+    const src = fileURLToPath(new URL("../../../docs/experiments/fig5-8-vgg-blas-native/", import.meta.url));
+    const rename = (id: string) => ({ "openblas-0.3.21-haswell-serial": "openblas-0.3.21-haswell", "netlib-3.11.0-generic": "netlib-3.11" })[id] ?? id;
+    const record = JSON.parse(readFileSync(join(src, "openblas-0.3.21-haswell-serial__netlib-3.11.0-generic.jsonl"), "utf8").split("\n")[0]!);
+    const from = join(dir, "from-vgg");
+    mkdirSync(from, { recursive: true });
+    writeFileSync(join(from, "config.json"), readFileSync(join(src, "config.json"), "utf8"));
+    writeFileSync(join(from, "pair.jsonl"), JSON.stringify({ ...record, backends: record.backends.map(rename) }) + "\n");
+    const r = await runCli("experiment", "fig6", "--from", from, "--perturbations", "1", "--out", join(dir, "fig6-vgg"), "--json");
+    expect(r.code, r.err).to.equal(0);
+    const s = JSON.parse(r.out);
+    expect(s.model).to.equal("fmnist-vgg");
+    expect(s.curves[0].chimeras).to.equal(1);
+    const wrongModel = await runCli("experiment", "fig6", "--from", from, "--model", "fmnist-mlp", "--out", join(dir, "bad"));
+    expect(wrongModel.code).to.equal(2);
+    expect(wrongModel.err).to.contain("holds Chimeras of --model fmnist-vgg");
+    const wrongConv = await runCli("experiment", "fig6", "--from", from, "--conv", "shared", "--out", join(dir, "bad"));
+    expect(wrongConv.code).to.equal(2);
+    expect(wrongConv.err).to.contain("found with --conv blas");
+  });
+
   it("experiments declare typed flags; a name declared twice must have one spec", async () => {
     const fig5 = experiments.find((e) => e.name === "fig5")!;
     const merged = experimentFlagSpecs(experiments);

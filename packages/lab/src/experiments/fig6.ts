@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import type { ConvMode } from "../conv-mode.js";
 import { join, resolve } from "node:path";
 import { openResultsFolder, RESULTS_FORMAT } from "../results-folder.js";
@@ -62,6 +62,7 @@ export const fig6: Experiment = {
 
 /** Figure 6 in a results folder this process holds. */
 async function fig6In(o: ExperimentOptions, draws: number, from: string | undefined, args: ParsedArgs, io: CommandIO): Promise<number> {
+  if (from) o = { ...o, ...settingsOf(from, o, args) };
   const src = from ? chimerasFrom(from, o.model, o.weights, args, o.conv) : await searchedChimeras(o, io);
   if (from) {
     // Pockets measured on Chimeras read from elsewhere: pin that source and what judges them (runArms pins the searched case).
@@ -116,6 +117,23 @@ async function searchedChimeras(o: ExperimentOptions, io: CommandIO): Promise<Ch
     }),
     setupOf, describe: `${data}, ${samples.length} random test images per pair`, searches: outcomes,
   };
+}
+
+/**
+ * The model and convolution mode the folder `dir` was searched with, from its config.json (a folder without one,
+ * written before results were pinned, keeps the flags): a Chimera is one only for the model that found it, so a
+ * --model or --conv given that differs from the folder's is an error naming both, and one not given is the folder's.
+ */
+function settingsOf(dir: string, o: ExperimentOptions, args: ParsedArgs): { model: string; conv: ConvMode } {
+  const path = join(dir, "config.json");
+  if (!existsSync(path)) return { model: o.model, conv: o.conv };
+  let config: { model?: unknown; conv?: unknown };
+  try { config = JSON.parse(readFileSync(path, "utf8")) as typeof config; } catch (e) { throw new Error(`--from: ${path} is not JSON (${(e as Error).message})`); }
+  const model = typeof config.model === "string" ? config.model : o.model;
+  const conv = config.conv === "shared" || config.conv === "blas" ? config.conv : o.conv;
+  if (args.flags.has("model") && o.model !== model) throw new UsageError(`--from ${dir} holds Chimeras of --model ${model} (its config.json), not --model ${o.model}; drop --model`);
+  if (args.flags.has("conv") && config.conv !== undefined && o.conv !== conv) throw new UsageError(`--from ${dir} holds Chimeras found with --conv ${conv} (its config.json), not --conv ${o.conv}; drop --conv`);
+  return { model, conv };
 }
 
 /**
