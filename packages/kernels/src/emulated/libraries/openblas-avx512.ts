@@ -1,6 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
+import { openblasSkylakexGemv } from "./openblas-avx512-gemv.js";
 import { openblasDot } from "./openblas-level12.js";
 
 /** sgemm_kernel_16x4_skylakex_3.c: every tile (m16/8/4/2/1 × n24…1) keeps one FMA accumulator per element. */
@@ -113,6 +114,7 @@ function declare(variant: string, p: number, q: number, paramSection: string): E
       "OpenBLAS driver/level3/level3.c @ v0.3.21",
     ],
     plan: (shape) => (smallPermitted(shape) ? smallKernel(shape) : big),
+    gemvPlan: openblasSkylakexGemv,
     dot: (_n, strided) => openblasDot("skylakex", strided),
   };
 }
