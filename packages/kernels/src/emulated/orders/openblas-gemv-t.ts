@@ -20,7 +20,8 @@ const fround = Math.fround;
  *   alternate groups of four to A and B; A + B, two hadds; multiply then add.
  * - "rest" (the C loops for len mod 4 ≤ 3): ((p0 + p1) + p2), multiply then add (the products use x
  *   already scaled by α: see MeetC's `alphaFirstBelow`).
- * `init` starts the first lane (it is 0 on every sgemv_t block: each block's sum meets y on its own).
+ * Without `meet`, `init` starts the first lane (it is 0 on every sgemv_t block: each block's sum meets y
+ * through the plan's MeetC); with `meet`, init is y and the order returns the new y.
  */
 export interface OpenblasGemvTAccumulation {
   readonly kind: "openblas-gemv-t";
