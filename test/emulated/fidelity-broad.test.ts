@@ -18,8 +18,6 @@ const knownMisses: Record<string, FidelityRegion[]> = {
   "eigen-3.4-sse2": ["values"],
   "eigen-3.4-avx512": ["dot", "values"],
   "eigen-3.4-avx2": ["dot", "values"],
-  // OpenBLAS SkylakeX / Cooperlake: sgemv_t's small kernel (m <= 8, lda = m) and sgemv_n's sgemv_kernel_n_128 not modelled
-  "openblas-0.3.21-skylakex": ["gemv"], "openblas-0.3.21-cooperlake": ["gemv"],
   "atlas-3.10.3": [...gemvDot, "alpha-beta"], // general alpha/beta (cleanup tiles; in the layouts region too, below)
   "mkl-2020.4-generic": [...gemvDot, "alpha-beta", "conv-im2col"], // small products, alpha/beta; 128x9x1152 beta 1
   "mkl-2020.4-avx512": [...gemvDot, "alpha-beta"], // small products with general alpha/beta

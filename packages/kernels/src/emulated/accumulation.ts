@@ -13,6 +13,7 @@ import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders
 import { mklSseOrder, type MklSseAccumulation } from "./orders/mkl-sse.js";
 import { openblasGemvNOrder, type OpenblasGemvNAccumulation } from "./orders/openblas-gemv-n.js";
 import { openblasGemvTOrder, type OpenblasGemvTAccumulation } from "./orders/openblas-gemv-t.js";
+import { openblasGemvTSmallOrder, type OpenblasGemvTSmallAccumulation } from "./orders/openblas-gemv-t-small.js";
 import { openblasSdotOrder, type OpenblasSdotAccumulation } from "./orders/openblas-sdot.js";
 import { eachElement, type Order } from "./orders/order.js";
 import { packetCascadeOrder, type PacketCascadeAccumulation } from "./orders/packet-cascade.js";
@@ -55,7 +56,8 @@ export type Accumulation =
   | CascadeRegistersAccumulation
   | OpenblasSdotAccumulation
   | OpenblasGemvTAccumulation
-  | OpenblasGemvNAccumulation;
+  | OpenblasGemvNAccumulation
+  | OpenblasGemvTSmallAccumulation;
 
 /** The table from kind to order (a compile error when a kind has none). */
 const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation, { kind: K }>> } = {
@@ -80,6 +82,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "openblas-sdot": openblasSdotOrder,
   "openblas-gemv-t": openblasGemvTOrder,
   "openblas-gemv-n": openblasGemvNOrder,
+  "openblas-gemv-t-small": openblasGemvTSmallOrder,
 };
 
 function orderOf(acc: Accumulation): Order<Accumulation> {

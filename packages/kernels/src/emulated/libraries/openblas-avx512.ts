@@ -1,6 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
+import { openblasSkylakexGemv } from "./openblas-avx512-gemv.js";
 import { openblasDot } from "./openblas-level12.js";
 
 /** sgemm_kernel_16x4_skylakex_3.c: every tile (m16/8/4/2/1 × n24…1) keeps one FMA accumulator per element. */
@@ -99,7 +100,7 @@ function declare(variant: string, p: number, q: number, paramSection: string): E
     version: "0.3.21",
     variant,
     description: `calls with m·n·k ≤ 10^6 (row-major transA=true, transB=false also n·m ≤ 1200 and k ≥ 32; transA=transB=true k ≥ 4) take the small kernel of their layout: one FMA chain per element over the whole k, except nn.Linear's layout (and the row-major transB=false rest of n mod 16 ≤ 8 columns with k ≥ 32), which sums 16 FMA lanes over k (lane = k mod 16) reduced by adjacent pairs (or by halving for the n mod 4 columns when m mod 4 rows remain); then fma(beta, C, alpha*s) (fma(alpha, s, beta*C) for the halving ones); otherwise GEMM_Q=${q} k-blocks (halving rule, align 16), one FMA chain per block, each block FMA'd into C`,
-    verified: "verified bit-for-bit against libopenblas-r0.3.21.so (serial), OPENBLAS_CORETYPE=" + (variant === "skylakex" ? "SkylakeX" : "Cooperlake") + " on the fidelity suite and on every small-kernel layout with general alpha and beta",
+    verified: "verified bit-for-bit against libopenblas-r0.3.21.so (serial), OPENBLAS_CORETYPE=" + (variant === "skylakex" ? "SkylakeX" : "Cooperlake") + " on the fidelity suite and on every small-kernel layout with general alpha and beta; gemv (sgemv_t's small kernels, sgemv_kernel_n_128 and _n_64, the FMA-contracted C) call by call",
     sources: [
       `OpenBLAS param.h (${paramSection}) @ v0.3.21`,
       "OpenBLAS kernel/x86_64/KERNEL.SKYLAKEX @ v0.3.21",
@@ -111,8 +112,11 @@ function declare(variant: string, p: number, q: number, paramSection: string): E
       "OpenBLAS kernel/x86_64/sgemm_small_kernel_tt_skylakex.c @ v0.3.21",
       "OpenBLAS kernel/x86_64/sgemm_kernel_16x4_skylakex_3.c @ v0.3.21",
       "OpenBLAS driver/level3/level3.c @ v0.3.21",
+      "OpenBLAS interface/gemv.c, kernel/x86_64/sgemv_n_4.c, sgemv_t_4.c @ v0.3.21",
+      "OpenBLAS kernel/x86_64/sgemv_n_microk_skylakex-8.c, sgemv_t_microk_skylakex.c, sgemv_t_microk_skylakex_template.c @ v0.3.21",
     ],
     plan: (shape) => (smallPermitted(shape) ? smallKernel(shape) : big),
+    gemvPlan: openblasSkylakexGemv,
     dot: (_n, strided) => openblasDot("skylakex", strided),
   };
 }

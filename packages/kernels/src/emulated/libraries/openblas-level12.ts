@@ -73,12 +73,13 @@ function sgemvT(core: OpenblasCore, k4x4: OpenblasGemvTAccumulation): GemmPlan {
 const sgemvTPlans = Object.fromEntries(Object.entries(t4x4).map(([core, k]) => [core, sgemvT(core as OpenblasCore, k)])) as Partial<Record<OpenblasCore, GemmPlan>>;
 
 /**
- * interface/gemv.c → kernel/x86_64/sgemv_n_4.c with the core's micro-kernels (Haswell and Zen, Sandybridge, Nehalem): the BLAS
+ * interface/gemv.c → kernel/x86_64/sgemv_n_4.c with the core's micro-kernels (Haswell and Zen, Sandybridge, Nehalem;
+ * SkylakeX's past its sgemv_kernel_n_128, see openblas-avx512-gemv.ts): the BLAS
  * 'N' gemv, i.e. the row-major gemv with transA. y := β·y first; y's rows in NB = 4096 blocks, then the
  * rest rounded down to 4, then the len mod 4 last rows in C; inside a block the first NB & 4 and NB & 8
  * rows are the kernels' head, the rest their 16-row loop (see `openblas-gemv-n`).
  */
-function sgemvN(core: "haswell" | "sandybridge" | "nehalem", shape: LibraryShape): GemmPlan {
+export function sgemvN(core: OpenblasCore, shape: LibraryShape): GemmPlan {
   const k = core === "sandybridge" ? "sandy" : core;
   const N = shape.N, rows3 = N & 3, xStrided = shape.lda !== 1, yStrided = shape.ldc !== 1;
   const acc = (cls: OpenblasGemvNAccumulation["cls"], pairs: 0 | 2 | 4 = 0): OpenblasGemvNAccumulation =>
@@ -88,7 +89,7 @@ function sgemvN(core: "haswell" | "sandybridge" | "nehalem", shape: LibraryShape
   const restPairs: 0 | 2 | 4 = !xStrided && shape.ldb === rows3 ? (rows3 === 1 ? 4 : 2) : 0;
   const rest = acc("rest", restPairs);
   return {
-    path: `interface/gemv.c → kernel/x86_64/sgemv_n_4.c → sgemv_n_microk_${k}-4.c`,
+    path: `interface/gemv.c → kernel/x86_64/sgemv_n_4.c → ${core === "skylakex" ? "sgemv_n_microk_haswell-4.c, sgemv_n_microk_skylakex-8.c (sgemv_kernel_n_64)" : `sgemv_n_microk_${k}-4.c`}`,
     nc: { kind: "whole" },
     kc: { kind: "whole" },
     mc: { kind: "whole" },
@@ -108,7 +109,7 @@ function sgemvN(core: "haswell" | "sandybridge" | "nehalem", shape: LibraryShape
 
 /** The gemv routes of the cores modelled (the gemv's library shape: see EmulationDeclaration.gemvPlan),
  * or null where a route is not modelled (the declaration's gemm plan then stands in, unverified). */
-export function openblasGemv(core: OpenblasCore, shape: LibraryShape): GemmPlan | null {
+export function openblasGemv(core: Exclude<OpenblasCore, "skylakex">, shape: LibraryShape): GemmPlan | null {
   if (!shape.transB) return sgemvTPlans[core] ?? null;
-  return core === "skylakex" ? null : sgemvN(core, shape);
+  return sgemvN(core, shape);
 }

@@ -20,9 +20,21 @@ const fround = Math.fround;
  *   alternate groups of four to A and B; A + B, two hadds; multiply then add.
  * - "rest" (the C loops for len mod 4 ≤ 3): ((p0 + p1) + p2), multiply then add (the products use x
  *   already scaled by α: see MeetC's `alphaFirstBelow`).
- * `init` starts the first lane (it is 0 on every sgemv_t block: each block's sum meets y on its own).
+ * Without `meet`, `init` starts the first lane (it is 0 on every sgemv_t block: each block's sum meets y
+ * through the plan's MeetC); with `meet`, init is y and the order returns the new y.
  */
-export interface OpenblasGemvTAccumulation { readonly kind: "openblas-gemv-t"; readonly kernel: "4x4-fma8" | "4x4-sandy" | "4x4-sandy-swapped" | "4x2" | "4x1" | "rest" }
+export interface OpenblasGemvTAccumulation {
+  readonly kind: "openblas-gemv-t";
+  readonly kernel: "4x4-fma8" | "4x4-sandy" | "4x4-sandy-swapped" | "4x2" | "4x1" | "rest" | "rest-fused";
+  /**
+   * The SkylakeX / Cooperlake build (plans with MeetC `accumulate-into-c`, `alphaInOrder`): `init` is y and
+   * the block's sum s meets it here, y := fl(y + fl(α·s)) (add_y's SSE loop, `fused` false) or fma(s, α, y)
+   * (C compiled with FMA contraction: `*y_ptr += ybuffer[0] * alpha`, add_y's strided loop). "rest-fused"
+   * (the len mod 4 rest, contracted, x scaled first: xt = fl(α·x)) always has it: len 1 y := fma(a0, xt0, y),
+   * len 2 fl(y + fma(a0, xt0, fl(a1·xt1))), len 3 fl(y + fma(a2, xt2, fma(a0, xt0, fl(a1·xt1)))).
+   */
+  readonly meet?: { readonly alpha: number; readonly fused: boolean };
+}
 
 const lanes = new Float64Array(8), other = new Float64Array(8);
 
@@ -31,7 +43,22 @@ function hadd2(r: Float64Array): number {
 }
 
 function gemvT(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: OpenblasGemvTAccumulation, init: number): number {
+  const m = acc.meet;
+  if (m === undefined) return blockSumT(a, ai, b, bi, len, acc, init);
+  if (acc.kernel === "rest-fused") {
+    const xt = (t: number): number => fround(m.alpha * a[ai + t]!);
+    if (len === 1) return fmaStep(b[bi]!, xt(0), init);
+    let s = fmaStep(b[bi]!, xt(0), fround(b[bi + 1]! * xt(1)));
+    if (len === 3) s = fmaStep(b[bi + 2]!, xt(2), s);
+    return fround(init + s);
+  }
+  const s = blockSumT(a, ai, b, bi, len, acc, 0);
+  return m.fused ? fmaStep(s, m.alpha, init) : fround(init + fround(m.alpha * s));
+}
+
+function blockSumT(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: OpenblasGemvTAccumulation, init: number): number {
   const p = (t: number): number => fround(a[ai + t]! * b[bi + t]!);
+  if (acc.kernel === "rest-fused") throw new Error(`openblas-gemv-t: kernel "rest-fused" needs meet (alpha)`);
   if (acc.kernel === "rest") {
     let s = init;
     for (let t = 0; t < len; t++) s = fround(s + p(t));
