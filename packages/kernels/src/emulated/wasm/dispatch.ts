@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import { chainTileFma, chainTileMulAdd } from "../orders/chain.js";
 import { interleavedOrder, type InterleavedAccumulation } from "../orders/interleaved.js";
-import { arenaMemory, inArena, wasmApi, wasmEnabled } from "./arena.js";
+import { arenaMemory, inArena, optimisedModule, wasmApi, wasmEnabled } from "./arena.js";
 import { chainKernelModule, chainKernelName } from "./chain-kernel.js";
 import { operandsOnGrid } from "./operands.js";
 
@@ -33,23 +33,6 @@ export const BLOCK = {
 
 /** Compiled kernels by order and shape: index ((pairUnroll / 4)·3 + fused + grid)·561 + 17·rows + cols (rows ≤ 32, cols ≤ 16). */
 const kernels = new Map<number, ChainKernel>();
-
-/** V8's flag setter where the runtime offers it (Node's v8 module through process.getBuiltinModule). */
-const v8Flags = (globalThis as { process?: { getBuiltinModule?: (id: string) => { setFlagsFromString?: (flags: string) => void } | undefined } })
-  .process?.getBuiltinModule?.("node:v8")?.setFlagsFromString;
-
-/**
- * Compiles a module with V8's optimising compiler from the start. V8 first runs WebAssembly through its
- * baseline compiler (Liftoff) and tiers a function up only after some calls; a kernel is one long loop
- * over many v128 locals, which Liftoff keeps on the stack (measured 10 to 30 times slower), and a call
- * that runs it never tiers up in place. So Liftoff is switched off for this compilation only and back on
- * after it (the flag is read when the module is compiled). Elsewhere the module compiles as the runtime does.
- */
-function optimisedModule(bytes: Uint8Array): object {
-  if (v8Flags === undefined) return new wasmApi!.Module(bytes);
-  v8Flags("--no-liftoff");
-  try { return new wasmApi!.Module(bytes); } finally { v8Flags("--liftoff"); }
-}
 
 /**
  * The chain kernel for a rows×cols block, compiled and instantiated on first use; `grid` (fused only): the
@@ -120,9 +103,8 @@ export function wasmCovers(acc: Accumulation): boolean {
 /** Runs the tile in WebAssembly when it can (see the file comment); false: the caller runs its JavaScript form. */
 export function wasmTileSums(acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): boolean {
   if (!wasmEnabled() || !inArena(a) || !inArena(b) || !inArena(v)) return false;
-  // The operands in the memory are the ones arenaOperands last copied in and scanned.
-  const grid = operandsOnGrid();
-  if (acc.kind === "chain") { wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, grid); return true; }
-  if (acc.kind === "interleaved" && wasmCovers(acc)) { wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, grid); return true; }
+  // The operands in the memory are the ones arenaOperands last copied in (scanned when a fused kernel first asks).
+  if (acc.kind === "chain") { wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, acc.fused && operandsOnGrid()); return true; }
+  if (acc.kind === "interleaved" && wasmCovers(acc)) { wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, acc.fused && operandsOnGrid()); return true; }
   return false;
 }

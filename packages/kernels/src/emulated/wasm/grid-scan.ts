@@ -1,4 +1,4 @@
-import { arenaMemory, wasmApi } from "./arena.js";
+import { arenaMemory, optimisedModule, wasmApi } from "./arena.js";
 import { FunctionWriter, I32, ModuleBuilder, Op, Simd, V128 } from "./module-builder.js";
 
 /*
@@ -16,26 +16,38 @@ let scanFn: ((ptr: number, count4: number) => number) | undefined;
 
 function scanKernel(): (ptr: number, count4: number) => number {
   if (scanFn !== undefined) return scanFn;
-  // (ptr, count4): min over count4 vectors from byte ptr of (bits & 0x7fffffff) − 1, unsigned.
+  // (ptr, count4): min over count4 vectors from byte ptr of (bits & 0x7fffffff) − 1, unsigned; four
+  // vectors a turn into four minima (the loop's own instructions and the min chain's latency shared), then the rest.
   const f = new FunctionWriter([["ptr", I32], ["n", I32]], I32);
-  f.local("end", I32); f.local("mn", V128); f.local("abs", V128); f.local("one", V128);
+  f.local("end", I32); f.local("end4", I32); f.local("abs", V128); f.local("one", V128);
+  for (let j = 0; j < 4; j++) f.local(`mn${j}`, V128);
   f.get("ptr").get("n").i32(16).op(Op.i32Mul).op(Op.i32Add).set("end");
-  f.i32(-1).simd(Simd.i32x4Splat).set("mn");
+  f.get("ptr").get("n").i32(-4).op(Op.i32And).i32(16).op(Op.i32Mul).op(Op.i32Add).set("end4");
+  f.i32(-1).simd(Simd.i32x4Splat).set("mn0");
+  for (let j = 1; j < 4; j++) f.get("mn0").set(`mn${j}`);
   f.i32(0x7fffffff).simd(Simd.i32x4Splat).set("abs");
   f.i32(1).simd(Simd.i32x4Splat).set("one");
+  const step = (j: number, off: number) => f.get(`mn${j}`).get("ptr").simdMem(Simd.load, off).get("abs").simd(Simd.and).get("one").simd(Simd.i32x4Sub).simd(Simd.i32x4MinU).set(`mn${j}`);
+  f.op(Op.block, Op.void).op(Op.loop, Op.void);
+  f.get("ptr").get("end4").op(Op.i32GeU).op(Op.brIf, 1);
+  for (let j = 0; j < 4; j++) step(j, 16 * j);
+  f.get("ptr").i32(64).op(Op.i32Add).set("ptr").op(Op.br, 0);
+  f.op(Op.end, Op.end);
   f.op(Op.block, Op.void).op(Op.loop, Op.void);
   f.get("ptr").get("end").op(Op.i32GeU).op(Op.brIf, 1);
-  f.get("mn").get("ptr").simdMem(Simd.load, 0).get("abs").simd(Simd.and).get("one").simd(Simd.i32x4Sub).simd(Simd.i32x4MinU).set("mn");
+  step(0, 0);
   f.get("ptr").i32(16).op(Op.i32Add).set("ptr").op(Op.br, 0);
   f.op(Op.end, Op.end);
+  f.get("mn0").get("mn1").simd(Simd.i32x4MinU).get("mn2").get("mn3").simd(Simd.i32x4MinU).simd(Simd.i32x4MinU).set("mn0");
+  const mn = "mn0";
   const lanes = (l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
-  f.get("mn").get("mn").get("mn").simd(Simd.shuffle, ...lanes([2, 3, 2, 3])).simd(Simd.i32x4MinU).set("mn");
-  f.get("mn").get("mn").get("mn").simd(Simd.shuffle, ...lanes([1, 1, 1, 1])).simd(Simd.i32x4MinU).simd(Simd.i32x4ExtractLane, 0);
+  f.get(mn).get(mn).get(mn).simd(Simd.shuffle, ...lanes([2, 3, 2, 3])).simd(Simd.i32x4MinU).set(mn);
+  f.get(mn).get(mn).get(mn).simd(Simd.shuffle, ...lanes([1, 1, 1, 1])).simd(Simd.i32x4MinU).simd(Simd.i32x4ExtractLane, 0);
   const m = new ModuleBuilder();
   m.add("scan", f);
   const bytes = m.bytes();
   if (wasmApi === undefined || !wasmApi.validate(bytes)) throw new Error("grid scan: the emitted module does not validate");
-  const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory: arenaMemory() } });
+  const instance = new wasmApi.Instance(optimisedModule(bytes), { env: { memory: arenaMemory() } });
   scanFn = instance.exports["scan"] as (ptr: number, count4: number) => number;
   return scanFn;
 }

@@ -8,7 +8,8 @@ import { leastExponent, productsOnGrid } from "./grid-scan.js";
  * [A][B][v (M×N binary64)] from byte 0 or after an adopted A (gemmRowsAsBatch1's packed op(B), copied in
  * once for all its rows). Each panel keeps its element offset modulo 4, i.e. its vectors' 16-byte
  * alignment (MKL's SSE order `align-b` depends on it). Each copy is scanned for its least exponent
- * (grid-scan.ts): whether the call's products all lie on the 2^-179 grid picks the fused kernels' test.
+ * (grid-scan.ts, when a fused kernel first asks): whether the call's products all lie on the 2^-179 grid
+ * picks the fused kernels' midpoint test.
  */
 
 export interface ArenaOperands {
@@ -20,17 +21,32 @@ export interface ArenaOperands {
   readonly ldb: number;
   /** The block sums, M×N, from index 0. */
   readonly v: Float64Array;
-  /** Whether every product of a value of A with one of B is a multiple of 2^-179 (grid-scan.ts). */
-  readonly grid: boolean;
 }
 
-/** A panel adopted into the memory at byte 0 (see adoptPanel), its size in bytes and least exponent. */
-let adopted: { readonly panel: Panel; readonly bytes: number; readonly least: number } | undefined;
+/** Where a copied panel's span lies in the memory (element index, count), and its least exponent once scanned. */
+interface Span { readonly base: number; readonly count: number; least?: number }
 
-/** The grid condition of the operands the last arenaOperands copied in (what the kernels now read). */
-let lastGrid = false;
-/** Whether the operands now in the kernels' memory have all their products on the 2^-179 grid. */
-export function operandsOnGrid(): boolean { return lastGrid; }
+/** A panel adopted into the memory at byte 0 (see adoptPanel), its size in bytes and span. */
+let adopted: { readonly panel: Panel; readonly bytes: number; readonly span: Span } | undefined;
+
+/** The spans the last arenaOperands copied in (what the kernels now read) and, once asked, their grid condition. */
+let current: { readonly a: Span; readonly b: Span; grid?: boolean } | undefined;
+
+/** The least exponent of a span (padding between rows included: a smaller one only makes the condition stricter). */
+function least(s: Span): number {
+  s.least ??= leastExponent(arenaF32(), s.base, s.count);
+  return s.least;
+}
+
+/**
+ * Whether the operands now in the kernels' memory have all their products on the 2^-179 grid (grid-scan.ts).
+ * Scanned on the first question per call (only the fused kernels ask), an adopted panel once per adoption.
+ */
+export function operandsOnGrid(): boolean {
+  if (current === undefined) return false;
+  current.grid ??= productsOnGrid(least(current.a), least(current.b));
+  return current.grid;
+}
 
 const align = (n: number) => Math.ceil(n / 16) * 16;
 
@@ -45,8 +61,7 @@ function copyPanel(dst: Float32Array, at: number, p: Panel, rows: number, K: num
 /** Bytes a panel takes in the memory, alignment shift included, rounded up to 16. */
 const panelBytes = (p: Panel, rows: number, K: number) => align(4 * ((rows === 0 ? 0 : (rows - 1) * p.ld + K) + 3));
 
-/** The least exponent of a copied panel's whole span (padding between rows included: a smaller one only makes the test stricter). */
-const panelLeast = (f32: Float32Array, base: number, p: Panel, rows: number, K: number) => leastExponent(f32, base, rows === 0 ? 0 : (rows - 1) * p.ld + K);
+const span = (base: number, p: Panel, rows: number, K: number): Span => ({ base, count: rows === 0 ? 0 : (rows - 1) * p.ld + K });
 
 /** A_lib (M×K) and B_lib (N×K) in the memory, with room for M×N block sums. */
 export function arenaOperands(pa: Panel, pb: Panel, M: number, N: number, K: number): ArenaOperands {
@@ -57,9 +72,8 @@ export function arenaOperands(pa: Panel, pb: Panel, M: number, N: number, K: num
   const f32 = arenaF32();
   const aBase = own ? pa.offset : copyPanel(f32, 0, pa, M, K);
   const bBase = copyPanel(f32, bAt, pb, N, K);
-  const grid = productsOnGrid(own ? adopted!.least : panelLeast(f32, aBase, pa, M, K), panelLeast(f32, bBase, pb, N, K));
-  lastGrid = grid;
-  return { a: f32, aBase, lda: pa.ld, b: f32, bBase, ldb: pb.ld, v: new Float64Array(arenaMemory().buffer, vAt, M * N), grid };
+  current = { a: own ? adopted!.span : span(aBase, pa, M, K), b: span(bBase, pb, N, K) };
+  return { a: f32, aBase, lda: pa.ld, b: f32, bBase, ldb: pb.ld, v: new Float64Array(arenaMemory().buffer, vAt, M * N) };
 }
 
 /**
@@ -71,9 +85,9 @@ export function adoptPanel(p: Panel, M: number, K: number, n: number): Panel {
   reserveArena(bytes + align(4 * (n * K + 3)) + 8 * M * n);
   const f32 = arenaF32();
   const panel: Panel = { data: f32, offset: copyPanel(f32, 0, p, M, K), ld: p.ld };
-  adopted = { panel, bytes, least: panelLeast(f32, panel.offset, p, M, K) };
+  adopted = { panel, bytes, span: span(panel.offset, p, M, K) };
   return panel;
 }
 
 /** Ends an adoption (the memory at byte 0 is free again). */
-export function releasePanel(): void { adopted = undefined; }
+export function releasePanel(): void { adopted = undefined; current = undefined; }
