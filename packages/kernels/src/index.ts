@@ -16,6 +16,8 @@ export { compileFusedLoop, compileFusedLoopReference, fusedLoopSource, type Fuse
 export { wasmAvailable, wasmEnabled, setWasmEnabled, reserveArena, arenaF32 } from "./emulated/wasm/arena.js";
 export { wasmChainTile, wasmPairTile, chainWasmKernel, wasmCounters, BLOCK as WASM_BLOCK } from "./emulated/wasm/dispatch.js";
 export { chainKernelModule } from "./emulated/wasm/chain-kernel.js";
+export { leastExponent, productsOnGrid } from "./emulated/wasm/grid-scan.js";
+export { operandsOnGrid } from "./emulated/wasm/operands.js";
 export type { Split } from "./emulated/k-split.js";
 export { splitLength } from "./emulated/k-split.js";
 export { emulatedKernels, emulatedDeclarations, eigenCacheSizes } from "./emulated/libraries/index.js";

@@ -15,6 +15,19 @@ import { FunctionWriter, I32, ModuleBuilder, Op, Simd, V128 } from "./module-bui
  *   significand bits zero and differs from RN32(u). Each lane tests that at every step; the kernel ORs the
  *   tests over the whole block and, if any lane was hit, stores nothing and returns 1, and the caller
  *   computes that block by the exact JavaScript path from the same (untouched) starting values.
+ * - fused, `grid` variant: a cheaper exact test where it holds. For |u| ≥ 2^-126 (binary32's normal range
+ *   and above), u is a binary32 midpoint iff its 29 low fraction bits are exactly 1 << 28 (binary64 keeps
+ *   52 fraction bits, binary32 23), and those bits all lie in u's low 32-bit word: one shuffle gathers four
+ *   lanes' low words, and i32x4 and/eq/or test them together (4 instructions per 4 lanes instead of 10).
+ *   Below 2^-126 that pattern says nothing (binary32's spacing is the fixed 2^-149 there), so the grid
+ *   kernel runs only on calls whose products a·b are all multiples of 2^-179 (operands.ts scans the
+ *   panels' least exponents, grid-scan.ts): the starting values are binary32 values, multiples of 2^-149,
+ *   so every exact sum a·b + s is a multiple of 2^-179, and one below 2^-126 in magnitude is then m·2^-179
+ *   with |m| < 2^53, which binary64 holds exactly: u is the exact sum and its one rounding to binary32 is
+ *   the fused step's. A sum at or above 2^-126 rounds (monotonically) to a u at or above 2^-126, where the
+ *   bit pattern is exact. (With products on 2^-180 only, a sum in [2^-127, 2^-126) can sit 2^-180 above a
+ *   binary32 midpoint and tie in binary64 onto it: the test file constructs one.) NaN, which the general
+ *   test flags, is checked once per block at the end (a lane that was ever NaN still is).
  *
  * The A rows are k-contiguous (the packed panel as the five loops hold it): four rows' next four values
  * are loaded as four vectors and transposed in registers into four vectors of four rows each. Lanes past
@@ -39,12 +52,16 @@ function lanes32(l: readonly number[]): number[] {
 export interface KernelOrder { readonly fused: boolean; readonly pairUnroll: number }
 
 /** The export name of a kernel. */
-export function chainKernelName(fused: boolean, rows: number, cols: number, pairUnroll = 0): string {
-  return `${pairUnroll === 0 ? "chain" : `pair${pairUnroll}`}_${fused ? "fma" : "muladd"}_${rows}x${cols}`;
+export function chainKernelName(fused: boolean, rows: number, cols: number, pairUnroll = 0, grid = false): string {
+  return `${pairUnroll === 0 ? "chain" : `pair${pairUnroll}`}_${fused ? (grid ? "fmagrid" : "fma") : "muladd"}_${rows}x${cols}`;
 }
 
-/** Writes one kernel for a rows×cols block (rows ≥ 1, cols ≥ 1) of `chain` or, with pairUnroll > 0, two-register `interleaved`. */
-export function chainKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0): FunctionWriter {
+/**
+ * Writes one kernel for a rows×cols block (rows ≥ 1, cols ≥ 1) of `chain` or, with pairUnroll > 0,
+ * two-register `interleaved`. `grid` (fused only) selects the cheaper midpoint test, exact only where every
+ * product a·b of the call is a multiple of 2^-179 (see the file comment and operands.ts's scan).
+ */
+export function chainKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0, grid = false): FunctionWriter {
   if (!(Number.isInteger(rows) && rows >= 1 && rows <= 32 && Number.isInteger(cols) && cols >= 1 && cols <= 16)) {
     throw new Error(`chain kernel: ${rows}×${cols} block, expected 1..32 rows and 1..16 columns`);
   }
@@ -67,7 +84,7 @@ export function chainKernel(fused: boolean, rows: number, cols: number, pairUnro
     f.local(acc(g, c, 0, k), V128);
     if (fused) f.local(acc(g, c, 1, k), V128);
   }
-  if (fused) for (const n of ["p0", "p1", "bs", "u", "flag", "mask", "zero"]) f.local(n, V128);
+  if (fused) for (const n of ["p0", "p1", "bs", "u", "u1", "flag", "mask", "zero"]) f.local(n, V128);
 
   // Pointers: rows of A, columns of B and of v.
   for (let i = 0; i < rows; i++) f.get("a").get("lda").i32(i).op(Op.i32Mul).op(Op.i32Add).set(`rp${i}`);
@@ -79,12 +96,17 @@ export function chainKernel(fused: boolean, rows: number, cols: number, pairUnro
   if (pairUnroll === 0) f.get("len").i32(-4).op(Op.i32And).i32(4).op(Op.i32Mul).set("end4");
   else f.get("len").get("len").i32(pairUnroll).op(0x70 /* i32.rem_u */).op(Op.i32Sub).i32(4).op(Op.i32Mul).set("end4");
   f.get("len").i32(4).op(Op.i32Mul).set("endAll");
-  if (fused) {
+  if (fused && !grid) {
     // mask: the 28 low significand bits of each binary64 lane; zero: +0 bits.
     f.simd(Simd.const, ...[0xff, 0xff, 0xff, 0x0f, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x0f, 0, 0, 0, 0]).set("mask");
     f.simd(Simd.const, ...new Array<number>(16).fill(0)).set("zero");
-    f.get("zero").set("flag");
+  } else if (fused) {
+    // mask: the 29 low fraction bits of a binary64 (all in its low 32-bit word), per i32 lane; zero: here
+    // the midpoint pattern 1 << 28 in those bits.
+    f.simd(Simd.const, ...[0, 1, 2, 3].flatMap(() => [0xff, 0xff, 0xff, 0x1f])).set("mask");
+    f.simd(Simd.const, ...[0, 1, 2, 3].flatMap(() => [0, 0, 0, 0x10])).set("zero");
   }
+  if (fused) f.simd(Simd.const, ...new Array<number>(16).fill(0)).set("flag");
 
   // Starting values from v (binary64 holding binary32 values).
   for (const g of G) for (const c of C) {
@@ -127,12 +149,19 @@ export function chainKernel(fused: boolean, rows: number, cols: number, pairUnro
   const fusedStep = (g: number, c: number, boff: number, k: number) => {
     f.get(`cp${c}`).get("t").op(Op.i32Add).simdMem(Simd.load32Splat, boff).simd(Simd.f64x2PromoteLowF32x4).set("bs");
     for (const h of [0, 1]) {
-      const s = acc(g, c, h, k);
-      f.get(h === 0 ? "p0" : "p1").get("bs").simd(Simd.f64x2Mul).get(s).simd(Simd.f64x2Add).set("u");
-      f.get("u").simd(Simd.f32x4DemoteF64x2Zero).simd(Simd.f64x2PromoteLowF32x4).set(s);
-      // flag |= (u's 28 low bits are zero) & (u ≠ RN32(u))
-      f.get("flag").get("u").get("mask").simd(Simd.and).get("zero").simd(Simd.i64x2Eq)
-        .get("u").get(s).simd(Simd.f64x2Ne).simd(Simd.and).simd(Simd.or).set("flag");
+      const s = acc(g, c, h, k), u = grid && h === 1 ? "u1" : "u";
+      f.get(h === 0 ? "p0" : "p1").get("bs").simd(Simd.f64x2Mul).get(s).simd(Simd.f64x2Add).set(u);
+      f.get(u).simd(Simd.f32x4DemoteF64x2Zero).simd(Simd.f64x2PromoteLowF32x4).set(s);
+      // general: flag |= (u's 28 low bits are zero) & (u ≠ RN32(u))
+      if (!grid) {
+        f.get("flag").get("u").get("mask").simd(Simd.and).get("zero").simd(Simd.i64x2Eq)
+          .get("u").get(s).simd(Simd.f64x2Ne).simd(Simd.and).simd(Simd.or).set("flag");
+      }
+    }
+    // grid: the four lanes' low words side by side; flag |= (low 29 bits = 1 << 28)
+    if (grid) {
+      f.get("flag").get("u").get("u1").simd(Simd.shuffle, ...lanes32([0, 2, 4, 6])).get("mask").simd(Simd.and)
+        .get("zero").simd(Simd.i32x4Eq).simd(Simd.or).set("flag");
     }
   };
 
@@ -172,6 +201,11 @@ export function chainKernel(fused: boolean, rows: number, cols: number, pairUnro
   f.get("t").i32(4).op(Op.i32Add).set("t").op(Op.br, 0);
   f.op(Op.end, Op.end);
 
+  // grid: a lane that ever held NaN holds it at the end (NaN is sticky); the general test flagged every
+  // NaN sum, so the grid kernel refuses such blocks too and NaN's bits stay the JavaScript path's.
+  if (fused && grid) for (const k of sets) for (const g of G) for (const c of C) for (const h of [0, 1]) {
+    f.get("flag").get(acc(g, c, h, k)).get(acc(g, c, h, k)).simd(Simd.f64x2Ne).simd(Simd.or).set("flag");
+  }
   if (fused) f.get("flag").simd(Simd.anyTrue).op(Op.if, Op.void).i32(1).op(Op.return).op(Op.end);
 
   // A pair's element is fl(r0 + r1): f32x4.add, or (fused) the binary64 sum of two binary32 values rounded
@@ -205,10 +239,10 @@ export function chainKernel(fused: boolean, rows: number, cols: number, pairUnro
 }
 
 /** A module holding one kernel, its bytes validated. */
-export function chainKernelModule(fused: boolean, rows: number, cols: number, pairUnroll = 0): Uint8Array {
+export function chainKernelModule(fused: boolean, rows: number, cols: number, pairUnroll = 0, grid = false): Uint8Array {
   const m = new ModuleBuilder();
-  const name = chainKernelName(fused, rows, cols, pairUnroll);
-  m.add(name, chainKernel(fused, rows, cols, pairUnroll));
+  const name = chainKernelName(fused, rows, cols, pairUnroll, grid);
+  m.add(name, chainKernel(fused, rows, cols, pairUnroll, grid));
   const bytes = m.bytes();
   if (wasmApi === undefined || !wasmApi.validate(bytes)) throw new Error(`chain kernel ${name}: the emitted module does not validate`);
   return bytes;

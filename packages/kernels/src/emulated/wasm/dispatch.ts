@@ -1,8 +1,9 @@
 import type { Accumulation } from "../accumulation.js";
 import { chainTileFma, chainTileMulAdd } from "../orders/chain.js";
 import { interleavedOrder, type InterleavedAccumulation } from "../orders/interleaved.js";
-import { arenaMemory, inArena, wasmApi, wasmEnabled } from "./arena.js";
+import { arenaMemory, inArena, optimisedModule, wasmApi, wasmEnabled } from "./arena.js";
 import { chainKernelModule, chainKernelName } from "./chain-kernel.js";
+import { operandsOnGrid } from "./operands.js";
 
 /*
  * The hook tileSums calls first: when the operands and the block sums live in the kernels' memory (the
@@ -22,41 +23,30 @@ type ChainKernel = (a: number, lda: number, b: number, ldb: number, len: number,
  * Block shapes of the generated kernels (rows × columns), measured with a micro-benchmark of every shape on
  * one core: a tile at least `cols` wide is cut into rows × cols blocks; a narrower one (a single column:
  * batch-1 calls) into `narrow` blocks, taller, since the transposition of A's rows is then shared by fewer columns.
+ * Fused single columns: 8×1 (grid test, len 784, best of 30: 8×1 4.86, 12×1 4.55, 16×1 4.05 GFLOP/s; the
+ * general test 3.1 for 8×1 and 12×1 alike).
  */
 export const BLOCK = {
   mulAdd: { rows: 8, cols: 4, narrow: [{ rows: 32, cols: 1 }, { rows: 16, cols: 2 }, { rows: 8, cols: 3 }] },
-  fused: { rows: 4, cols: 4, narrow: [{ rows: 12, cols: 1 }, { rows: 4, cols: 2 }, { rows: 4, cols: 3 }] },
+  fused: { rows: 4, cols: 4, narrow: [{ rows: 8, cols: 1 }, { rows: 4, cols: 2 }, { rows: 4, cols: 3 }] },
   pairMulAdd: { rows: 8, cols: 2, narrow: [{ rows: 16, cols: 1 }] },
   pairFused: { rows: 4, cols: 2, narrow: [{ rows: 8, cols: 1 }] },
 } as const;
 
-/** Compiled kernels by order and shape: index ((pairUnroll / 4)·2 + fused)·561 + 17·rows + cols (rows ≤ 32, cols ≤ 16). */
+/** Compiled kernels by order and shape: index ((pairUnroll / 4)·3 + fused + grid)·561 + 17·rows + cols (rows ≤ 32, cols ≤ 16). */
 const kernels = new Map<number, ChainKernel>();
 
-/** V8's flag setter where the runtime offers it (Node's v8 module through process.getBuiltinModule). */
-const v8Flags = (globalThis as { process?: { getBuiltinModule?: (id: string) => { setFlagsFromString?: (flags: string) => void } | undefined } })
-  .process?.getBuiltinModule?.("node:v8")?.setFlagsFromString;
-
 /**
- * Compiles a module with V8's optimising compiler from the start. V8 first runs WebAssembly through its
- * baseline compiler (Liftoff) and tiers a function up only after some calls; a kernel is one long loop
- * over many v128 locals, which Liftoff keeps on the stack (measured 10 to 30 times slower), and a call
- * that runs it never tiers up in place. So Liftoff is switched off for this compilation only and back on
- * after it (the flag is read when the module is compiled). Elsewhere the module compiles as the runtime does.
+ * The chain kernel for a rows×cols block, compiled and instantiated on first use; `grid` (fused only): the
+ * cheaper midpoint test, exact only on operands whose products are multiples of 2^-179 (chain-kernel.ts).
  */
-function optimisedModule(bytes: Uint8Array): object {
-  if (v8Flags === undefined) return new wasmApi!.Module(bytes);
-  v8Flags("--no-liftoff");
-  try { return new wasmApi!.Module(bytes); } finally { v8Flags("--liftoff"); }
-}
-
-/** The chain kernel for a rows×cols block, compiled and instantiated on first use. */
-export function chainWasmKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0): ChainKernel {
-  const key = ((pairUnroll / 4) * 2 + (fused ? 1 : 0)) * 561 + 17 * rows + cols;
+export function chainWasmKernel(fused: boolean, rows: number, cols: number, pairUnroll = 0, grid = false): ChainKernel {
+  const g = fused && grid;
+  const key = ((pairUnroll / 4) * 3 + (fused ? 1 : 0) + (g ? 1 : 0)) * 561 + 17 * rows + cols;
   let k = kernels.get(key);
   if (k === undefined) {
-    const name = chainKernelName(fused, rows, cols, pairUnroll);
-    const instance = new wasmApi!.Instance(optimisedModule(chainKernelModule(fused, rows, cols, pairUnroll)), { env: { memory: arenaMemory() } });
+    const name = chainKernelName(fused, rows, cols, pairUnroll, g);
+    const instance = new wasmApi!.Instance(optimisedModule(chainKernelModule(fused, rows, cols, pairUnroll, g)), { env: { memory: arenaMemory() } });
     k = instance.exports[name] as ChainKernel;
     kernels.set(key, k);
   }
@@ -66,17 +56,21 @@ export function chainWasmKernel(fused: boolean, rows: number, cols: number, pair
 /** Counts of blocks run in WebAssembly and of fused blocks redone in JavaScript (a lane hit a possible midpoint), for tests. */
 export const wasmCounters = { blocks: 0, redone: 0 };
 
-/** `chain` over a rectangle in WebAssembly; a, b, v are views of the kernels' memory. */
-export function wasmChainTile(fused: boolean, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
-  wasmBlocks(fused, 0, undefined, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+/**
+ * `chain` over a rectangle in WebAssembly; a, b, v are views of the kernels' memory. `grid`: the caller
+ * has established that every product is a multiple of 2^-179 (operands.ts), so the fused kernels may use
+ * their cheaper midpoint test.
+ */
+export function wasmChainTile(fused: boolean, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number, grid = false): void {
+  wasmBlocks(fused, 0, undefined, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, grid);
 }
 
-/** Two-register `interleaved` (unroll a multiple of 4) over a rectangle in WebAssembly. */
-export function wasmPairTile(acc: InterleavedAccumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
-  wasmBlocks(acc.fused, acc.unroll, acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld);
+/** Two-register `interleaved` (unroll a multiple of 4) over a rectangle in WebAssembly; `grid` as for wasmChainTile. */
+export function wasmPairTile(acc: InterleavedAccumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number, grid = false): void {
+  wasmBlocks(acc.fused, acc.unroll, acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, grid);
 }
 
-function wasmBlocks(fused: boolean, pairUnroll: number, pair: InterleavedAccumulation | undefined, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): void {
+function wasmBlocks(fused: boolean, pairUnroll: number, pair: InterleavedAccumulation | undefined, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number, grid: boolean): void {
   const shapes = pairUnroll === 0 ? (fused ? BLOCK.fused : BLOCK.mulAdd) : (fused ? BLOCK.pairFused : BLOCK.pairMulAdd);
   const width = s1 - s0;
   if (width <= 0 || r1 <= r0) return;
@@ -86,7 +80,7 @@ function wasmBlocks(fused: boolean, pairUnroll: number, pair: InterleavedAccumul
     const cols = Math.min(blk.cols, s1 - s);
     for (let r = r0; r < r1; r += blk.rows) {
       const rows = Math.min(blk.rows, r1 - r);
-      const k = chainWasmKernel(fused, rows, cols, pairUnroll);
+      const k = chainWasmKernel(fused, rows, cols, pairUnroll, grid);
       wasmCounters.blocks++;
       const hit = k(aB + 4 * (aOff + r * lda), 4 * lda, bB + 4 * (bOff + s * ldb), 4 * ldb, len, vB + 8 * (s * ld + r), 8 * ld);
       if (hit !== 0) {
@@ -111,7 +105,8 @@ export function wasmCovers(acc: Accumulation): boolean {
 /** Runs the tile in WebAssembly when it can (see the file comment); false: the caller runs its JavaScript form. */
 export function wasmTileSums(acc: Accumulation, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, r0: number, r1: number, s0: number, s1: number, len: number, v: Float64Array, ld: number): boolean {
   if (!wasmEnabled() || !inArena(a) || !inArena(b) || !inArena(v)) return false;
-  if (acc.kind === "chain") { wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld); return true; }
-  if (acc.kind === "interleaved" && wasmCovers(acc)) { wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld); return true; }
+  // The operands in the memory are the ones arenaOperands last copied in (scanned when a fused kernel first asks).
+  if (acc.kind === "chain") { wasmChainTile(acc.fused, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, acc.fused && operandsOnGrid()); return true; }
+  if (acc.kind === "interleaved" && wasmCovers(acc)) { wasmPairTile(acc, a, aOff, lda, b, bOff, ldb, r0, r1, s0, s1, len, v, ld, acc.fused && operandsOnGrid()); return true; }
   return false;
 }
