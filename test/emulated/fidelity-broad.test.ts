@@ -14,10 +14,6 @@ import { requireOrSkip } from "../native/require-native.js";
 const gemvDot: FidelityRegion[] = ["gemv", "dot"]; // emulated-kernel.ts: gemv and dot reuse the gemm order, unverified
 const knownMisses: Record<string, FidelityRegion[]> = {
   // Every emulation not named here is held to 100% on every region, gemv and dot included.
-  // Eigen: tiny products with wide exponents and beta 1 (seed 3729792623: NT 4x4x9 beta 1, 87.5% / 56.25%)
-  "eigen-3.4-sse2": ["values"],
-  "eigen-3.4-avx512": ["dot", "values"],
-  "eigen-3.4-avx2": ["dot", "values"],
   // OpenBLAS SkylakeX / Cooperlake: sgemv_t's small kernel (m <= 8, lda = m) and sgemv_n's sgemv_kernel_n_128 not modelled
   "openblas-0.3.21-skylakex": ["gemv"], "openblas-0.3.21-cooperlake": ["gemv"],
   "atlas-3.10.3": [...gemvDot, "alpha-beta"], // general alpha/beta (cleanup tiles; in the layouts region too, below)

@@ -29,7 +29,9 @@ export interface LibraryShape {
  *   each k-block adds in: C := α·blk + C, one FMA when `fusedAlpha`, else fl(C + fl(α·blk)).
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
  *   With `alphaFirstBelow`, a k-block shorter than it multiplies α into A_lib first and adds its sum
- *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha).
+ *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha). With
+ *   `alphaOnB`, every block multiplies α into B_lib first and adds its sum unscaled: C := fl(C + blk(α·b))
+ *   (Eigen's one-output gemv, (α·A).row(0).dot(x)).
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
  *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
@@ -49,7 +51,7 @@ export interface LibraryShape {
  *   problem's odd last column (β·y first, then α·ρ added).
  */
 export type MeetC =
-  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number }
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaOnB?: boolean }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
   | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean }
   | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };

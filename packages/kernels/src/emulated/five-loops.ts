@@ -30,7 +30,8 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const meet = plan.meetC;
   const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
   const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
-  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true ? alpha : 1);
+  const alphaOnB = meet.kind === "scale-then-add-blocks" && meet.alphaOnB === true;
+  const pb = packLibraryB(call, (meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true) || alphaOnB ? alpha : 1);
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
   // With the WebAssembly kernels on, both panels and the block sums live in their memory (wasm/operands.ts).
@@ -97,7 +98,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
                 else if (edge !== undefined && onEdge(r, s, M, N, edge)) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
-              else if (alpha === 1 || alphaFirst) acc[e] = acc[e]! + blk;
+              else if (alpha === 1 || alphaFirst || alphaOnB) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }
