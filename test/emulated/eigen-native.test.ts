@@ -104,7 +104,7 @@ describe("Eigen 3.4's small, vector and dot paths vs the real Eigen builds", () 
       });
     });
 
-    it(`${emulatedId}: cblas_sdot on maps with run-time strides 1 to 3`, function () {
+    it(`${emulatedId}: cblas_sdot on maps with run-time strides 1 to 3, and signed zeros`, function () {
       run(this, (real) => {
         const s = new Stream(99), out: string[] = [];
         for (let i = 0; i < 150; i++) {
@@ -112,6 +112,12 @@ describe("Eigen 3.4's small, vector and dot paths vs the real Eigen builds", () 
           const x = values(s, n * incx), y = values(s, n * incy);
           const want = real.dot({ n, x, incx, y, incy }), got = emu.dot({ n, x, incx, y, incy });
           if (!Object.is(want, got)) out.push(`dot n=${n} incx ${incx} incy ${incy}: ${want} vs ${got}`);
+        }
+        // Signed zeros: the redux starts from its first product, so a sum of −0 products is −0.
+        for (const [xs, ys] of [[[-1], [0]], [[-1, 1, 2], [0, -0, -0]], [[1, -1], [0, 0]]]) {
+          const c = { n: xs.length, x: Float32Array.from(xs), incx: 1, y: Float32Array.from(ys), incy: 1 };
+          const want = real.dot(c), got = emu.dot(c);
+          if (!Object.is(want, got)) out.push(`dot ${JSON.stringify(xs)}·${JSON.stringify(ys)}: ${Object.is(want, -0) ? "-0" : want} vs ${Object.is(got, -0) ? "-0" : got}`);
         }
         return out;
       });

@@ -127,10 +127,13 @@ export interface EmulationDeclaration {
   dot?(n: number, strided: boolean): DotRoute;
 }
 
-/** A dot product's route: the library's name for it and the order of its sum (started from +0). */
+/** A dot product's route: the library's name for it and the order of its sum (started from `init`). */
 export interface DotRoute {
   readonly path: string;
   readonly accumulation: Accumulation;
+  /** The sum's start: +0 (the default) for a loop from `sum = 0`; −0 for one that starts from its first
+   *  product (−0 + x = x for every x, so a −0 first product survives, as in Eigen's redux). */
+  readonly init?: number;
 }
 
 /** The plain jr/ir ladder: N in tiles of nr, M in tiles of mr, edge tiles shorter; one accumulation per tile. */

@@ -217,7 +217,7 @@ function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" |
     gemvPlan: (s: LibraryShape): GemmPlan => s.N === 1 ? oneOutput(s) : vectorResult(s),
     /** cblas_sdot's Map<…, InnerStride<>> operands: Eigen cannot vectorise the redux (run-time stride)
      *  and gcc left its loop scalar, unit strides included (objdump: vmulss, then vfmadd231ss). */
-    dot: (): DotRoute => ({ path: "MatrixBase::dot → redux (run-time inner strides: scalar)", accumulation: scalarRedux }),
+    dot: (): DotRoute => ({ path: "MatrixBase::dot → redux (run-time inner strides: scalar)", accumulation: scalarRedux, init: -0 }),
   };
 }
 
