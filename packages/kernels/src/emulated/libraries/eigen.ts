@@ -212,8 +212,8 @@ function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" |
       if (s.M === 1 || s.N === 1) return vectorResult(s);
       return gebp(s);
     },
-    /** cblas_sgemv's `Y += α·op(A)·X` is a GemvProduct (X a vector at compile time): never lazy, never
-     *  a dot, whatever its size; the library shape always has M = 1. */
+    /** cblas_sgemv's `Y += α·op(A)·X` is a GemvProduct (X a vector at compile time): never lazy, whatever
+     *  its size; one output is GemvProduct's dot fallback; the library shape always has M = 1. */
     gemvPlan: (s: LibraryShape): GemmPlan => s.N === 1 ? oneOutput(s) : vectorResult(s),
     /** cblas_sdot's Map<…, InnerStride<>> operands: Eigen cannot vectorise the redux (run-time stride)
      *  and gcc left its loop scalar, unit strides included (objdump: vmulss, then vfmadd231ss). */
@@ -225,7 +225,8 @@ const SOURCES = [
   "Eigen/src/Core/products/GeneralBlockPanelKernel.h (gebp_traits, gebp_kernel, evaluateProductBlockingSizesHeuristic) @ 3.4.0",
   "Eigen/src/Core/products/GeneralMatrixMatrix.h (general_matrix_matrix_product, gemm_blocking_space) @ 3.4.0",
   "Eigen/src/Core/products/GeneralMatrixVector.h @ 3.4.0",
-  "Eigen/src/Core/ProductEvaluators.h / GeneralProduct.h (gemv fallback, coeff-based threshold) @ 3.4.0",
+  "Eigen/src/Core/ProductEvaluators.h / GeneralProduct.h (gemv and dot fallbacks, coeff-based threshold, lazy product) @ 3.4.0",
+  "Eigen/src/Core/Redux.h / Dot.h / AssignEvaluator.h (redux_impl, dot, restricted_packet_dense_assignment_kernel) @ 3.4.0",
   "Eigen/src/Core/util/Memory.h (queryCacheSizes) @ 3.4.0",
 ];
 
