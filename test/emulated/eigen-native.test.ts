@@ -104,6 +104,28 @@ describe("Eigen 3.4's small, vector and dot paths vs the real Eigen builds", () 
       });
     });
 
+    it(`${emulatedId}: reduxes start from their first product: −0 products into a −0 C stay −0 (lazy, 1×1, one-output gemv; GEBP gives +0)`, function () {
+      run(this, (real) => {
+        const out: string[] = [];
+        const show = (x: number) => (Object.is(x, -0) ? "-0" : String(x));
+        for (const [m, n, k, transA, transB] of [[1, 1, 20, false, false], [1, 1, 20, false, true], [2, 2, 3, false, false], [2, 2, 3, false, true], [2, 2, 3, true, true], [3, 40, 40, false, false]] as const) {
+          const a = new Float32Array(m * k).fill(1), b = new Float32Array(k * n).fill(-0), c1 = new Float32Array(m * n).fill(-0), c2 = c1.slice();
+          const call = (c: Float32Array) => ({ transA, transB, m, n, k, alpha: 1, a, lda: transA ? m : k, b, ldb: transB ? k : n, beta: 1, c, ldc: n });
+          real.gemm(call(c1));
+          emu.gemm(call(c2));
+          if (!Object.is(c1[0], c2[0])) out.push(`gemm ${m}x${n}x${k}: ${show(c1[0]!)} vs ${show(c2[0]!)}`);
+        }
+        for (const transA of [false, true]) {
+          const a = new Float32Array(8).fill(1), x = new Float32Array(8).fill(-0), y1 = new Float32Array(1).fill(-0), y2 = y1.slice();
+          const call = (y: Float32Array) => ({ transA, m: transA ? 8 : 1, n: transA ? 1 : 8, alpha: 1, a, lda: transA ? 1 : 8, x, incx: 1, beta: 1, y, incy: 1 });
+          real.gemv(call(y1));
+          emu.gemv(call(y2));
+          if (!Object.is(y1[0], y2[0])) out.push(`gemv ${transA ? "T" : "N"} one output: ${show(y1[0]!)} vs ${show(y2[0]!)}`);
+        }
+        return out;
+      });
+    });
+
     it(`${emulatedId}: cblas_sdot on maps with run-time strides 1 to 3, and signed zeros`, function () {
       run(this, (real) => {
         const s = new Stream(99), out: string[] = [];

@@ -63,6 +63,10 @@ export interface Tile {
   readonly s0: number;
   readonly s1: number;
   readonly accumulation: Accumulation;
+  /** Where each element's block sum starts (not in accumulate-into-c plans): +0 unless stated; −0 for a
+   *  sum that starts from its first product (−0 + x = x for every x, so an all −0 sum stays −0: Eigen's
+   *  reduxes). */
+  readonly init?: number;
   /** How this tile's elements meet C when it differs from the plan's (a sum-then-epilogue plan only:
    * e.g. a kernel whose vector and scalar stores round the epilogue differently). */
   readonly meetC?: MeetC;

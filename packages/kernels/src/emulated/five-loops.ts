@@ -76,7 +76,8 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
             axpyTile(t, pc, r0, r1, s0, s1, kBlock);
             continue;
           }
-          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : 0;
+          const init = t.init ?? 0;
+          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : init;
           tileSums(t.accumulation, aData, aOff + pc, aLd, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
           if (t.fmaAlphaStore === true) {
             if (!fmaBetaFirst) throw new Error(`${plan.path}: fmaAlphaStore tiles need a fma-beta-first-block plan`);

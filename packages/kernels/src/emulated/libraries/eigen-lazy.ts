@@ -5,7 +5,8 @@ import type { GemmPlan, LibraryShape, MeetC } from "../declaration.js";
  * Eigen 3.4.0's coefficient-based ("lazy") product, which `C.noalias() += α·op(A)·op(B)` takes when
  * k + m + n < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD = 20 (GeneralMatrixMatrix.h, generic_product_impl<…,
  * GemmProduct>::addTo → lazyproduct::eval_dynamic): C += s·op(A).lazyProduct(op(B)), coefficient by
- * coefficient (ProductEvaluators.h), each one FMA'd into C (s·p + C, contracted by gcc).
+ * coefficient (ProductEvaluators.h), each one FMA'd into C (s·p + C, contracted by gcc); a redux starts
+ * from its first product (sums start at −0, Tile.init).
  *
  * Which order a coefficient gets (call coordinates; the library shape swaps A and B):
  * - NT: a row of op(A) and a column of op(B) are both contiguous: the vectorised redux (redux_impl,
@@ -40,6 +41,6 @@ export function eigenLazyPlan(t: LazyTarget, s: LibraryShape, meetC: MeetC): Gem
   return {
     path: `generic_product_impl::addTo → lazyproduct (k+m+n < 20): one redux per coefficient`,
     nc: whole, kc: whole, mc: whole, meetC,
-    tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: coefficient }],
+    tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation: coefficient, init: -0 }],
   };
 }

@@ -1,6 +1,5 @@
 import type { Accumulation } from "../accumulation.js";
 import type { BlockContext, DotRoute, EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
-import { gridTiles } from "../declaration.js";
 import { eigenBlocking, NR, PK } from "./eigen-blocking.js";
 import { eigenLazyPlan } from "./eigen-lazy.js";
 
@@ -167,7 +166,7 @@ function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" |
     return {
       path: `generic_product_impl (1×1) → dot → redux (${contiguous ? "vectorised, two accumulators" : "scalar"})`,
       nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaOnB: true },
-      tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => accumulation),
+      tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation, init: -0 }],
     };
   };
   const gebp = (s: LibraryShape): GemmPlan => {
@@ -195,7 +194,7 @@ function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" |
     return {
       path: `generic_product_impl<…, GemvProduct>::scaleAndAddTo (1×1) → (α·A).row(0).dot(x) → redux (${s.transB ? "scalar" : "fold-left 4"})`,
       nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaOnB: true },
-      tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => accumulation),
+      tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation, init: -0 }],
     };
   };
   /** A vector result (library M = 1 or N = 1) that is not a lazy product. */
