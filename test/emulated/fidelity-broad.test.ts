@@ -14,10 +14,6 @@ import { requireOrSkip } from "../native/require-native.js";
 const gemvDot: FidelityRegion[] = ["gemv", "dot"]; // emulated-kernel.ts: gemv and dot reuse the gemm order, unverified
 const knownMisses: Record<string, FidelityRegion[]> = {
   // Every emulation not named here is held to 100% on every region, gemv and dot included.
-  // Eigen: tiny products with wide exponents and beta 1 (seed 3729792623: NT 4x4x9 beta 1, 87.5% / 56.25%)
-  "eigen-3.4-sse2": ["values"],
-  "eigen-3.4-avx512": ["dot", "values"],
-  "eigen-3.4-avx2": ["dot", "values"],
   "atlas-3.10.3": [...gemvDot, "alpha-beta"], // general alpha/beta (cleanup tiles; in the layouts region too, below)
   "mkl-2020.4-generic": [...gemvDot, "alpha-beta", "conv-im2col"], // small products, alpha/beta; 128x9x1152 beta 1
   "mkl-2020.4-avx512": [...gemvDot, "alpha-beta"], // small products with general alpha/beta

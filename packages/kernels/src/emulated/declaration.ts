@@ -29,7 +29,9 @@ export interface LibraryShape {
  *   each k-block adds in: C := α·blk + C, one FMA when `fusedAlpha`, else fl(C + fl(α·blk)).
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
  *   With `alphaFirstBelow`, a k-block shorter than it multiplies α into A_lib first and adds its sum
- *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha).
+ *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha). With
+ *   `alphaOnB`, every block multiplies α into B_lib first and adds its sum unscaled: C := fl(C + blk(α·b))
+ *   (Eigen's one-output gemv, (α·A).row(0).dot(x)).
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
  *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
@@ -49,7 +51,7 @@ export interface LibraryShape {
  *   problem's odd last column (β·y first, then α·ρ added).
  */
 export type MeetC =
-  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number }
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaOnB?: boolean }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
   | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean }
   | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
@@ -61,6 +63,10 @@ export interface Tile {
   readonly s0: number;
   readonly s1: number;
   readonly accumulation: Accumulation;
+  /** Where each element's block sum starts (not in accumulate-into-c plans): +0 unless stated; −0 for a
+   *  sum that starts from its first product (−0 + x = x for every x, so an all −0 sum stays −0: Eigen's
+   *  reduxes). */
+  readonly init?: number;
   /** How this tile's elements meet C when it differs from the plan's (a sum-then-epilogue plan only:
    * e.g. a kernel whose vector and scalar stores round the epilogue differently). */
   readonly meetC?: MeetC;
@@ -125,10 +131,13 @@ export interface EmulationDeclaration {
   dot?(n: number, strided: boolean): DotRoute;
 }
 
-/** A dot product's route: the library's name for it and the order of its sum (started from +0). */
+/** A dot product's route: the library's name for it and the order of its sum (started from `init`). */
 export interface DotRoute {
   readonly path: string;
   readonly accumulation: Accumulation;
+  /** The sum's start: +0 (the default) for a loop from `sum = 0`; −0 for one that starts from its first
+   *  product (−0 + x = x for every x, so a −0 first product survives, as in Eigen's redux). */
+  readonly init?: number;
 }
 
 /** The plain jr/ir ladder: N in tiles of nr, M in tiles of mr, edge tiles shorter; one accumulation per tile. */

@@ -90,7 +90,8 @@ export function makeEmulatedKernel(decl: EmulationDeclaration): EmulatedKernel {
       const { n, incx, incy } = call;
       const strided = incx !== 1 || incy !== 1;
       const xs = gather(call.x, call.xOffset ?? 0, incx, n), ys = gather(call.y, call.yOffset ?? 0, incy, n);
-      return blockSum(xs.data, xs.offset, ys.data, ys.offset, n, decl.dot(n, strided).accumulation, 0);
+      const route = decl.dot(n, strided);
+      return blockSum(xs.data, xs.offset, ys.data, ys.offset, n, route.accumulation, route.init ?? 0);
     }
     const out = new Float32Array(1);
     gemm({

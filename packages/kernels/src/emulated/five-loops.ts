@@ -30,7 +30,8 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const meet = plan.meetC;
   const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
   const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
-  const pb = packLibraryB(call, meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true ? alpha : 1);
+  const alphaOnB = meet.kind === "scale-then-add-blocks" && meet.alphaOnB === true;
+  const pb = packLibraryB(call, (meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true) || alphaOnB ? alpha : 1);
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
   // With the WebAssembly kernels on, both panels and the block sums live in their memory (wasm/operands.ts).
@@ -75,7 +76,8 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
             axpyTile(t, pc, r0, r1, s0, s1, kBlock);
             continue;
           }
-          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : 0;
+          const init = t.init ?? 0;
+          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : init;
           tileSums(t.accumulation, aData, aOff + pc, aLd, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
           if (t.fmaAlphaStore === true) {
             if (!fmaBetaFirst) throw new Error(`${plan.path}: fmaAlphaStore tiles need a fma-beta-first-block plan`);
@@ -97,7 +99,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
                 else if (edge !== undefined && onEdge(r, s, M, N, edge)) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
-              else if (alpha === 1 || alphaFirst) acc[e] = acc[e]! + blk;
+              else if (alpha === 1 || alphaFirst || alphaOnB) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }

@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
-import type { BlockContext, EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
-import { gridTiles } from "../declaration.js";
+import type { BlockContext, DotRoute, EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { eigenBlocking, NR, PK } from "./eigen-blocking.js";
+import { eigenLazyPlan } from "./eigen-lazy.js";
 
 export { eigenBlocking, eigenCacheSizes } from "./eigen-blocking.js";
 
@@ -12,11 +12,12 @@ export { eigenBlocking, eigenCacheSizes } from "./eigen-blocking.js";
  * (GeneralMatrixMatrix.h: the RowMajor specialisation swaps the operands), which is exactly the
  * library coordinates of LibraryShape: M = n, N = m of the call.
  *
- * Which routine runs (GeneralProduct.h / ProductEvaluators.h, generic_product_impl<…, GemmProduct>
- * ::scaleAndAddTo, Dynamic sizes): dst.cols() == 1 (call n = 1, library M = 1) or dst.rows() == 1
- * (call m = 1, library N = 1) falls back to gemv, and a 1×1 result to a dot product; everything else
- * is general_matrix_matrix_product → gebp_kernel. (The coefficient-based lazy product for
- * k + m + n < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD = 20 is not modelled.)
+ * Which routine runs (GeneralMatrixMatrix.h / GeneralProduct.h / ProductEvaluators.h, Dynamic sizes):
+ * k + m + n < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD = 20 takes the coefficient-based lazy product
+ * (eigen-lazy.ts); otherwise generic_product_impl<…, GemmProduct>::scaleAndAddTo sends dst.cols() == 1
+ * (call n = 1, library M = 1) or dst.rows() == 1 (call m = 1, library N = 1) to gemv, a 1×1 result to a
+ * dot product, everything else to general_matrix_matrix_product → gebp_kernel. cblas_sgemv (a
+ * GemvProduct: never lazy) and cblas_sdot (Maps with run-time InnerStride) have their own routes.
  */
 interface EigenTarget {
   /** Floats per packet: Packet4f (SSE2), Packet8f (AVX2) or Packet16f (AVX-512). */
@@ -31,7 +32,7 @@ interface EigenTarget {
   readonly fma: boolean;
   /** The l1 factor of evaluateProductBlockingSizesHeuristic: 4 under EIGEN_VECTORIZE_AVX512. */
   readonly l1Factor: number;
-  /** With FMA: how wide gcc's fold-left reduction of gemv rows' scalar k rest is, the rest of it FMAs
+  /** With FMA: how wide gcc's fold-left reduction of gemv rows' scalar k rest (and of a 1×1 product's unit-stride redux) is, the rest of it FMAs
    *  (measured per build with chimera fidelity: 8 with AVX-512, 4 with -mavx2 -mfma). */
   readonly restFold: number;
 }
@@ -67,10 +68,14 @@ function accumulations(t: EigenTarget) {
     /** general_matrix_vector_product<ColMajor> rows in packets (8, 4, 3, 2, 1 packets, half, quarter):
      *  one accumulator per row, pmadd per column. */
     gemvColPacket: { kind: "chain", fused } as Accumulation,
-    /** Its scalar rows (rows mod the narrowest packet): `c0 += a*b` over the column block, which gcc
-     *  vectorised -march=native as fold-left reductions 8, 4 and 2 wide (rounded products, in order),
-     *  the odd last term an FMA (measured with the order probe). */
-    gemvColScalar: (fused ? { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { foldLeft: 2 } } : { kind: "chain", fused }) as Accumulation,
+    /** Its scalar rows (rows mod the narrowest packet): `c0 += lhs(i,j)·rhs(j)` over the column block.
+     *  gcc (-mavx2 -mfma and AVX-512 builds alike) versioned that loop on the rhs stride (objdump of the
+     *  bridge's builds): stride 1 and more than 3 columns, a fold-left reduction 4 wide (4 rounded
+     *  products added in order per step), the columns mod 4 as FMAs; any other stride, or ≤ 3 columns,
+     *  one FMA per column. Without FMA both are the same multiply-then-add chain. */
+    gemvColScalar: (unitRhs: boolean): Accumulation => (fused && unitRhs
+      ? { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { foldLeft: 4 } }
+      : { kind: "chain", fused }),
   };
 }
 
@@ -100,7 +105,7 @@ function* gebpTiles(t: EigenTarget, ctx: BlockContext): Iterable<Tile> {
 
 const whole = { kind: "whole" } as const;
 
-function plans(t: EigenTarget) {
+function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" | "dot"> {
   const acc = accumulations(t);
   const fused = t.fma;
   // pmadd(c, alpha, r) / res += alpha*c: one FMA with FMA, else fl(r + fl(α·c)).
@@ -119,38 +124,49 @@ function plans(t: EigenTarget) {
       if (odd) yield span(even, rows, acc.gemvLastRow);
     },
   });
-  /** general_matrix_vector_product<ColMajor>: k in blocks of block_cols = cols < 128 ? cols : 16 (4 when
-   *  the lhs stride is ≥ 32000 bytes, not modelled: LibraryShape has no strides); per block one
-   *  accumulator per output, then res := pmadd(c, α, res). */
-  const gemvColMajor = (K: number, rowsAreM: boolean): GemmPlan => ({
-    path: "generic_product_impl::scaleAndAddTo (vector result) → general_matrix_vector_product<ColMajor>",
-    nc: whole, kc: K < 128 ? whole : { kind: "fixed", size: 16 }, mc: whole, meetC,
-    *tiles(ctx) {
-      const rows = rowsAreM ? ctx.mBlock : ctx.nBlock;
-      const narrowest = t.fractions.length > 0 ? t.fractions[t.fractions.length - 1]! : t.packet;
-      const vec = rows - (rows % narrowest);
-      const span = (a: number, b: number, accumulation: Accumulation): Tile =>
-        rowsAreM ? { r0: a, r1: b, s0: 0, s1: ctx.nBlock, accumulation } : { r0: 0, r1: ctx.mBlock, s0: a, s1: b, accumulation };
-      if (vec > 0) yield span(0, vec, acc.gemvColPacket);
-      if (vec < rows) yield span(vec, rows, acc.gemvColScalar);
-    },
-  });
-  /** lhs.row(0).dot(rhs.col(0)) (a 1×1 result): a redux over the coefficient-wise product. Vectorised
-   *  when both are contiguous (library TRANSA = 'T', TRANSB = 'N'): two packet accumulators (redux_impl,
-   *  LinearVectorizedTraversal), then the scalar rest; otherwise the scalar loop res = p0, res += p_i,
-   *  which -march=native turned into fold-left reductions 8 wide and FMAs for the remainder (measured
-   *  with unit strides: k×1 and 1×k operands stored densely; with a padded leading dimension gcc's other
-   *  loop version runs and about 10% of such calls differ — the plan cannot see strides). */
+  /** general_matrix_vector_product<ColMajor>: k in blocks of block_cols = cols < 128 ? cols : (lhs stride
+   *  < 32000 bytes ? 16 : 4); per block one accumulator per output, then res := pmadd(c, α, res). The
+   *  vector (rhs) is A_lib when M = 1 (its stride lda: a gemv's incx, a gemm's ldb), else B_lib, a row
+   *  of the call's A (stride 1); the matrix (lhs) is the other operand. */
+  const gemvColMajor = (s: LibraryShape, rowsAreM: boolean): GemmPlan => {
+    const lhsStride = (rowsAreM ? s.lda : s.ldb) ?? 1, unitRhs = rowsAreM || (s.lda ?? 1) === 1;
+    const blockCols = s.K < 128 ? s.K : lhsStride * 4 < 32000 ? 16 : 4;
+    const scalarRows = acc.gemvColScalar(unitRhs);
+    return {
+      path: "generic_product_impl::scaleAndAddTo (vector result) → general_matrix_vector_product<ColMajor>",
+      nc: whole, kc: blockCols === s.K ? whole : { kind: "fixed", size: blockCols }, mc: whole, meetC,
+      *tiles(ctx) {
+        const rows = rowsAreM ? ctx.mBlock : ctx.nBlock;
+        const narrowest = t.fractions.length > 0 ? t.fractions[t.fractions.length - 1]! : t.packet;
+        const vec = rows - (rows % narrowest);
+        const span = (a: number, b: number, accumulation: Accumulation): Tile =>
+          rowsAreM ? { r0: a, r1: b, s0: 0, s1: ctx.nBlock, accumulation } : { r0: 0, r1: ctx.mBlock, s0: a, s1: b, accumulation };
+        if (vec > 0) yield span(0, vec, acc.gemvColPacket);
+        if (vec < rows) yield span(vec, rows, scalarRows);
+      },
+    };
+  };
+  /** A 1×1 result: GemvProduct's scaleAndAddTo falls back to C += (α·op(A)).row(0).dot(op(B).col(0)), α
+   *  on every coefficient of op(A) (B_lib), the sum added unscaled. Eigen vectorises the redux when both
+   *  are contiguous (the call's NT, library TRANSA = 'T', TRANSB = 'N'): two packet accumulators
+   *  (redux_impl, LinearVectorizedTraversal), then the scalar rest. Otherwise its scalar loop res = p0,
+   *  res += p_i, which gcc versioned on the run-time strides (measured against the bridge's builds over
+   *  every layout and strides 1 to 3): both 1, a fold-left reduction restFold wide after the first
+   *  product, the rest FMAs; one operand contiguous by layout (NN's row of A, TT's row of Bᵀ), one 4 wide
+   *  (gathered strided loads); neither (TN with a stride > 1), one FMA per term. */
   const dot = (shape: LibraryShape): GemmPlan => {
     const contiguous = shape.transA && !shape.transB;
-    const tail = fused ? { foldLeft: 8 } : { foldLeft: 1 };
+    // Run-time strides of the row of op(A) (library ldb when it is a column of A) and of the column of op(B).
+    const lhsStride = shape.transB ? shape.ldb ?? 1 : 1, rhsStride = shape.transA ? 1 : shape.lda ?? 1;
+    const fold = !fused ? 1 : contiguous || (lhsStride === 1 && rhsStride === 1) ? t.restFold
+      : !shape.transB || shape.transA ? 4 : 0;
     const accumulation: Accumulation = contiguous
-      ? { kind: "redux-2acc", fused, packet: t.packet, tail }
-      : { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { ...tail, lead: 1 } };
+      ? { kind: "redux-2acc", fused, packet: t.packet, tail: { foldLeft: fold } }
+      : { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { foldLeft: fold, lead: 1 } };
     return {
       path: `generic_product_impl (1×1) → dot → redux (${contiguous ? "vectorised, two accumulators" : "scalar"})`,
-      nc: whole, kc: whole, mc: whole, meetC,
-      tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => accumulation),
+      nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaOnB: true },
+      tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation, init: -0 }],
     };
   };
   const gebp = (s: LibraryShape): GemmPlan => {
@@ -164,13 +180,43 @@ function plans(t: EigenTarget) {
       tiles: (ctx) => gebpTiles(t, ctx),
     };
   };
-  return (s: LibraryShape): GemmPlan => {
-    if (s.M === 1 && s.N === 1) return dot(s);
+  /** The scalar loop `res = p0; res += p_i` as gcc compiled it where it did not vectorise it: the first
+   *  product rounded, then one FMA per term (multiply-then-add without FMA). */
+  const scalarRedux: Accumulation = { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: fused ? { foldLeft: 0, lead: 1 } : { foldLeft: 1 } };
+  /** A gemv with one output: GemvProduct's scaleAndAddTo falls back to dst += lhs.row(0).dot(rhs.col(0))
+   *  with lhs = α·op(A) (α on every coefficient of the matrix, B_lib) and rhs the vector, a Map with a
+   *  run-time InnerStride, so Eigen's redux is scalar: res = p0, res += p_i. gcc (objdump of cblas_sgemv)
+   *  vectorised that loop for a contiguous matrix row (gemv 'N', library TRANSB = 'N') as a fold-left
+   *  reduction 4 wide after the first product, whatever the vector's stride; a strided row ('T') stays
+   *  one FMA per term. */
+  const oneOutput = (s: LibraryShape): GemmPlan => {
+    const accumulation: Accumulation = fused && !s.transB ? { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { foldLeft: 4, lead: 1 } } : scalarRedux;
+    return {
+      path: `generic_product_impl<…, GemvProduct>::scaleAndAddTo (1×1) → (α·A).row(0).dot(x) → redux (${s.transB ? "scalar" : "fold-left 4"})`,
+      nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaOnB: true },
+      tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation, init: -0 }],
+    };
+  };
+  /** A vector result (library M = 1 or N = 1) that is not a lazy product. */
+  const vectorResult = (s: LibraryShape): GemmPlan => {
     // dst.cols() == 1 (call n = 1): lhs op(A) is col-major exactly when the call's transA (= library transB).
-    if (s.M === 1) return s.transB ? gemvColMajor(s.K, false) : gemvRowMajor(false);
+    if (s.M === 1) return s.transB ? gemvColMajor(s, false) : gemvRowMajor(false);
     // dst.rows() == 1 (call m = 1): transposed, lhs op(B)ᵀ is row-major exactly when the call's transB.
-    if (s.N === 1) return s.transA ? gemvRowMajor(true) : gemvColMajor(s.K, true);
-    return gebp(s);
+    return s.transA ? gemvRowMajor(true) : gemvColMajor(s, true);
+  };
+  return {
+    plan: (s: LibraryShape): GemmPlan => {
+      if (s.K + s.M + s.N < 20) return eigenLazyPlan({ packet: t.packet, fused }, s, meetC);
+      if (s.M === 1 && s.N === 1) return dot(s);
+      if (s.M === 1 || s.N === 1) return vectorResult(s);
+      return gebp(s);
+    },
+    /** cblas_sgemv's `Y += α·op(A)·X` is a GemvProduct (X a vector at compile time): never lazy, whatever
+     *  its size; one output is GemvProduct's dot fallback; the library shape always has M = 1. */
+    gemvPlan: (s: LibraryShape): GemmPlan => s.N === 1 ? oneOutput(s) : vectorResult(s),
+    /** cblas_sdot's Map<…, InnerStride<>> operands: Eigen cannot vectorise the redux (run-time stride)
+     *  and gcc left its loop scalar, unit strides included (objdump: vmulss, then vfmadd231ss). */
+    dot: (): DotRoute => ({ path: "MatrixBase::dot → redux (run-time inner strides: scalar)", accumulation: scalarRedux, init: -0 }),
   };
 }
 
@@ -178,7 +224,8 @@ const SOURCES = [
   "Eigen/src/Core/products/GeneralBlockPanelKernel.h (gebp_traits, gebp_kernel, evaluateProductBlockingSizesHeuristic) @ 3.4.0",
   "Eigen/src/Core/products/GeneralMatrixMatrix.h (general_matrix_matrix_product, gemm_blocking_space) @ 3.4.0",
   "Eigen/src/Core/products/GeneralMatrixVector.h @ 3.4.0",
-  "Eigen/src/Core/ProductEvaluators.h / GeneralProduct.h (gemv fallback, coeff-based threshold) @ 3.4.0",
+  "Eigen/src/Core/ProductEvaluators.h / GeneralProduct.h (gemv and dot fallbacks, coeff-based threshold, lazy product) @ 3.4.0",
+  "Eigen/src/Core/Redux.h / Dot.h / AssignEvaluator.h (redux_impl, dot, restricted_packet_dense_assignment_kernel) @ 3.4.0",
   "Eigen/src/Core/util/Memory.h (queryCacheSizes) @ 3.4.0",
 ];
 
@@ -203,10 +250,10 @@ export const eigenSse2: EmulationDeclaration = {
   version: "3.4",
   variant: "sse2",
   description:
-    "vector results are gemv: row-major lhs four SSE lanes over k folded (L0+L2)+(L1+L3) then the k mod 4 rest, col-major lhs one chain per 16-column block; otherwise GEBP with this machine's cache-derived kc/mc/nc, 8x4 and 4x4 micro-tiles (the 4-row tiles alternate two accumulator sets over k peeled by 8, merged before the rest), the last rows four k-lanes folded adjacent; multiply then add throughout, each k-block added to C",
-  verified: `verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 (native eigen-3.4.0-sse2) on the fidelity suite, 80 random calls over all layouts, 120 gemv calls and 228 1×1 products; ${BLOCKING}; k+m+n < 20 (lazy coefficient product) not modelled`,
+    "k+m+n < 20 is the lazy product, one multiply-then-add chain per coefficient (the call's NT: a two-packet redux); vector results are gemv: row-major lhs four SSE lanes over k folded (L0+L2)+(L1+L3) then the k mod 4 rest, col-major lhs one chain per 16-column block; otherwise GEBP with this machine's cache-derived kc/mc/nc, 8x4 and 4x4 micro-tiles (the 4-row tiles alternate two accumulator sets over k peeled by 8, merged before the rest), the last rows four k-lanes folded adjacent; multiply then add throughout, each k-block added to C",
+  verified: `verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 (native eigen-3.4.0-sse2) on the fidelity suite, the broad suite (seeds 4242, 99, 3729792623, 166160769, 20261202 and others, every region, gemv and dot included) and test/emulated/eigen-native.test.ts (lazy products, 1×1 products, one-output gemv, strided dots); ${BLOCKING}`,
   sources: SOURCES,
-  plan: plans(sse2),
+  ...plans(sse2),
 };
 
 /**
@@ -218,10 +265,10 @@ export const eigenAvx2: EmulationDeclaration = {
   version: "3.4",
   variant: "avx2",
   description:
-    "vector results are gemv: row-major lhs 8 FMA lanes over k reduced by halving then the rest 4 rounded products at a time then FMAs (an odd last row adds a 4-lane pass), col-major lhs one FMA chain per 16-column block; otherwise GEBP (AVX2, FMA) with this machine's cache-derived kc/mc/nc, 24x4/16x4 tiles one FMA chain, 8/4-row tiles two FMA accumulator sets over k peeled by 8 merged before the rest, the last rows 8 lanes folded to 2 then halved; each k-block FMA'd into C",
-  verified: `verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 -mavx2 -mfma (native eigen-3.4.0-avx2) on the fidelity suite (158 calls, 1,963,012 elements, 100%); ${BLOCKING}; k+m+n < 20 (lazy coefficient product) not modelled`,
+    "k+m+n < 20 is the lazy product, one redux per coefficient (NT: two packet accumulators; NN, TT: the first product then 4-wide fold-left; TN: an FMA chain); dot: the first product then an FMA chain; vector results are gemv: row-major lhs 8 FMA lanes over k reduced by halving then the rest 4 rounded products at a time then FMAs (an odd last row adds a 4-lane pass), col-major lhs one FMA chain per 16-column block; otherwise GEBP (AVX2, FMA) with this machine's cache-derived kc/mc/nc, 24x4/16x4 tiles one FMA chain, 8/4-row tiles two FMA accumulator sets over k peeled by 8 merged before the rest, the last rows 8 lanes folded to 2 then halved; each k-block FMA'd into C",
+  verified: `verified bit-for-bit against Eigen 3.4.0 built with g++ 12 -O3 -mavx2 -mfma (native eigen-3.4.0-avx2) on the fidelity suite, the broad suite (seeds 4242, 99, 3729792623, 166160769, 20261202 and others, every region, gemv and dot included) and test/emulated/eigen-native.test.ts (lazy products, 1×1 products, one-output gemv, strided dots); ${BLOCKING}`,
   sources: [...SOURCES, "Eigen/src/Core/arch/AVX/PacketMath.h (Packet8f, ploadquad, predux_half_dowto4) @ 3.4.0"],
-  plan: plans(avx2),
+  ...plans(avx2),
 };
 
 /**
@@ -233,8 +280,8 @@ export const eigenAvx512: EmulationDeclaration = {
   version: "3.4",
   variant: "avx512",
   description:
-    "vector results are gemv: row-major lhs 16 FMA lanes over k reduced by halving then the rest (an odd last row adds half- and quarter-packet passes), col-major lhs one FMA chain per 16-column block; otherwise GEBP (AVX-512, FMA) with this machine's cache-derived kc/mc/nc, 48x4/32x4 tiles one FMA chain, 16/8/4-row tiles two FMA accumulator sets over k peeled by 8 merged before the rest, the last rows 16 lanes folded to 4 then halved; each k-block FMA'd into C",
-  verified: `verified bit-for-bit against Eigen 3.4.0 built with AVX-512 (native eigen-3.4.0-avx512) on the fidelity suite, 80 random calls over all layouts, 120 gemv calls and 228 dense 1×1 products (1×1 with padded strides: 205/228); ${BLOCKING}; k+m+n < 20 (lazy coefficient product) not modelled`,
+    "k+m+n < 20 is the lazy product, one redux per coefficient (NT: two packet accumulators; NN, TT: the first product then 4-wide fold-left; TN: an FMA chain); dot: the first product then an FMA chain; vector results are gemv: row-major lhs 16 FMA lanes over k reduced by halving then the rest (an odd last row adds half- and quarter-packet passes), col-major lhs one FMA chain per 16-column block; otherwise GEBP (AVX-512, FMA) with this machine's cache-derived kc/mc/nc, 48x4/32x4 tiles one FMA chain, 16/8/4-row tiles two FMA accumulator sets over k peeled by 8 merged before the rest, the last rows 16 lanes folded to 4 then halved; each k-block FMA'd into C",
+  verified: `verified bit-for-bit against Eigen 3.4.0 built with AVX-512 (native eigen-3.4.0-avx512) on the fidelity suite, the broad suite (seeds 4242, 99, 3729792623, 166160769, 20261202 and others, every region, gemv and dot included) and test/emulated/eigen-native.test.ts (lazy products, 1×1 products with any strides, one-output gemv, strided dots); ${BLOCKING}`,
   sources: [...SOURCES, "Eigen/src/Core/arch/AVX512/PacketMath.h (ploadquad, predux_half_dowto4, predux) @ 3.4.0"],
-  plan: plans(avx512),
+  ...plans(avx512),
 };

@@ -7,6 +7,8 @@ import type { LaneTail } from "./lanes.js";
  * through the scalar loop, which -ffp-contract=fast made one FMA each. (Measured with the order probe.)
  */
 export interface FoldLeftTail {
+  /** How many products each vectorised step adds in order; 0 when gcc left the loop scalar (every term
+   *  after the lead one FMA: Eigen's cblas_sdot on Maps with a run-time InnerStride). */
   readonly foldLeft: number;
   /** Terms before the vectorised loop, rounded products added in order (a redux's first coefficient). */
   readonly lead?: number;
@@ -18,7 +20,7 @@ export function finishTail(a: Float32Array, ai: number, b: Float32Array, bi: num
   const lead = Math.min(tail.lead ?? 0, len - t);
   s = chain(a, ai + t, b, bi + t, lead, false, s);
   t += lead;
-  const unfused = (len - t) - ((len - t) % tail.foldLeft);
+  const unfused = tail.foldLeft > 0 ? (len - t) - ((len - t) % tail.foldLeft) : 0;
   s = chain(a, ai + t, b, bi + t, unfused, false, s);
   t += unfused;
   return chain(a, ai + t, b, bi + t, len - t, true, s);
