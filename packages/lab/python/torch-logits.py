@@ -68,6 +68,22 @@ class Vgg(nn.Module):
         return self.classifier(torch.flatten(self.features(x), 1))
 
 
+class Normalized(nn.Module):
+    """torchvision's ImageNet Normalize, then the model: the lab's efficientnet-v2-s takes bytes / 255 and normalises
+    inside (packages/tensor/src/models/efficientnet-v2-s.ts). The state_dict is the inner model's, key for key."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        from torchvision.transforms.functional import normalize
+        return self.model(normalize(x, mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]))
+
+    def load_state_dict(self, state, strict=True):
+        return self.model.load_state_dict(state, strict=strict)
+
+
 def build(name):
     # The lab's zoo (packages/lab/src/model-zoo.ts), with PyTorch's own modules and state_dict names.
     if name == "fmnist-mlp":
@@ -81,7 +97,7 @@ def build(name):
             from torchvision.models import efficientnet_v2_s
         except ImportError as e:
             fail(f"efficientnet-v2-s needs torchvision ({e}): apt-get install -y --no-install-recommends python3-torchvision")
-        return efficientnet_v2_s(weights=None)
+        return Normalized(efficientnet_v2_s(weights=None))
     fail(f'unknown model "{name}"; this script knows fmnist-mlp, fmnist-vgg, cifar-vgg, efficientnet-v2-s')
 
 

@@ -38,7 +38,7 @@ export function setupAttack(modelName: string, backendIds: readonly string[], op
   const data = loadSplit(entry.dataset, "test", { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), fixture: opts.fixture });
   const dataSha256 = createHash("sha256").update(new Uint8Array(data.x.buffer, data.x.byteOffset, data.x.byteLength)).update(data.labels).digest("hex");
   const conv = opts.conv ?? "shared";
-  return { entry, conv, model: moduleAttackModel(net, entry.sampleShape, 10, convOptions(conv)), data, backends, real: new RealCounterparts(backends), weightsSha256, dataSha256 };
+  return { entry, conv, model: moduleAttackModel(net, entry.sampleShape, entry.classes, convOptions(conv)), data, backends, real: new RealCounterparts(backends), weightsSha256, dataSha256 };
 }
 
 /** How the second and later targets are picked: at random (the paper, §4.3) or the next most likely classes. */

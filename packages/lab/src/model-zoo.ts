@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { models, type nn } from "@chimera/tensor";
 import { weightsDir } from "./paths.js";
+import { IMAGENET_SAMPLE_SHAPE } from "./imagenet-data.js";
 import { UsageError } from "./cli/args.js";
 import type { DatasetName } from "./fmnist-data.js";
 
@@ -13,6 +14,8 @@ export interface ZooEntry {
   create(seed?: number): nn.Module;
   /** Shape of one input sample, e.g. [1, 28, 28]. */
   readonly sampleShape: readonly number[];
+  /** How many classes the model scores (the length of its logits). */
+  readonly classes: number;
   /** The committed trained weights (safetensors, PyTorch state_dict keys). */
   readonly weightsPath: string;
   /** Whether it has convolutions (then --conv shared|blas changes what the backends compute). */
@@ -41,6 +44,7 @@ export const zoo: readonly ZooEntry[] = [
     dataset: "fashion-mnist",
     create: (seed = 0) => models.fmnistMlp({ seed }),
     sampleShape: [1, 28, 28],
+    classes: 10,
     weightsPath: join(weightsDir, "fmnist-mlp.safetensors"),
     weightsSha256: "8588ab71bfcac43f3b846c0188b208dac7162097a098d67643e9f721dc4573ca",
     convolutions: false,
@@ -51,6 +55,7 @@ export const zoo: readonly ZooEntry[] = [
     dataset: "fashion-mnist",
     create: (seed = 0) => models.fmnistVgg({ seed }),
     sampleShape: [1, 28, 28],
+    classes: 10,
     weightsPath: join(weightsDir, "fmnist-vgg.safetensors"),
     weightsSha256: "a79f1afb4b24fd39de382975f25dc0516687cba61c3d60e11bf9b5d2a671c8d4",
     convolutions: true,
@@ -61,6 +66,7 @@ export const zoo: readonly ZooEntry[] = [
     dataset: "cifar10",
     create: (seed = 0) => models.cifarVgg({ seed }),
     sampleShape: [3, 32, 32],
+    classes: 10,
     weightsPath: join(weightsDir, "cifar-vgg.safetensors"),
     convolutions: true,
     missingWeights: "cifar-vgg has no committed weights (CIFAR-10 cannot be obtained here): train them with " +
@@ -70,8 +76,11 @@ export const zoo: readonly ZooEntry[] = [
     name: "efficientnet-v2-s",
     description: "torchvision's EfficientNetV2-S (ImageNet), 21,458,488 parameters; weights converted by scripts/efficientnet-to-safetensors.py",
     dataset: "imagenet",
-    create: () => models.efficientNetV2S(),
-    sampleShape: [3, 224, 224],
+    // torchvision's ImageNet weights expect its Normalize after bytes / 255: part of the model here, so an attack
+    // perturbs the 8-bit image itself. 384×384: EfficientNet_V2_S_Weights.IMAGENET1K_V1's eval crop.
+    create: () => models.efficientNetV2S({ normalization: models.IMAGENET_NORMALIZATION }),
+    sampleShape: IMAGENET_SAMPLE_SHAPE,
+    classes: 1000,
     weightsPath: join(weightsDir, "efficientnet-v2-s.safetensors"),
     convolutions: true,
     missingWeights: "efficientnet-v2-s has no committed weights (torchvision's cannot be downloaded here): convert them with " +

@@ -59,7 +59,7 @@ Example: chimera defend --d 1000 --key-file secret.key --fixture --json`,
     }
     const module = entry.create().eval();
     loadModule(weightsFor(entry, maybeString(args, "weights")), module);
-    const model = moduleAttackModel(module, entry.sampleShape, 10, convOptions(getString(args, "conv") as ConvMode));
+    const model = moduleAttackModel(module, entry.sampleShape, entry.classes, convOptions(getString(args, "conv") as ConvMode));
     const defended = defendedModel(model, new KeyedNoise(key, d));
     const kernel = getKernel(getString(args, "backend"));
     const t0 = performance.now();

@@ -62,7 +62,7 @@ Example: chimera train fmnist-mlp --epochs 3 --seed 0`,
   async run(args, io) {
     const entry = zooEntry(args.positional[0]);
     if (entry.dataset === "imagenet") {
-      throw new UsageError(`${entry.name} is not trained here (ImageNet is not read by this lab); ${entry.missingWeights ?? ""}`);
+      throw new UsageError(`${entry.name} is not trained here (the lab reads ImageNet's validation images only, to evaluate and attack); ${entry.missingWeights ?? ""}`);
     }
     const epochs = getNumber(args, "epochs");
     const batchSize = getNumber(args, "batch-size");

@@ -104,7 +104,7 @@ function labRuns(args: Parameters<Command["run"]>[0], modelName: string, backend
   for (const i of images) if (i >= data.n) throw new UsageError(`--images: ${i} is not in ${data.source} (0-${data.n - 1})`);
   const net = entry.create().eval();
   loadModule(weightsFor(entry, maybeString(args, "weights")), net);
-  const model = moduleAttackModel(net, entry.sampleShape, 10, convOptions(conv));
+  const model = moduleAttackModel(net, entry.sampleShape, entry.classes, convOptions(conv));
   const size = model.inputSize;
   const runs: LabRun[] = [];
   for (const id of backendIds) {

@@ -13,7 +13,7 @@ export function servedModel(name: string): AttackModel {
     const entry = zooEntry(name);
     const net = entry.create().eval();
     loadModule(weightsFor(entry, undefined), net);
-    m = moduleAttackModel(net, entry.sampleShape, 10);
+    m = moduleAttackModel(net, entry.sampleShape, entry.classes);
     loaded.set(name, m);
   }
   return m;

@@ -9,7 +9,8 @@ import { Linear } from "../nn/linear.js";
 import { Sequential } from "../nn/sequential.js";
 import { SqueezeExcitation } from "../nn/squeeze-excitation.js";
 import { StochasticDepth } from "../nn/stochastic-depth.js";
-import { add } from "../ops/binary.js";
+import { add, div, sub } from "../ops/binary.js";
+import { tensor } from "../tensor.js";
 
 /**
  * torchvision.models.efficientnet_v2_s (torchvision 0.20 / PyTorch 2.5), 21,458,488 parameters for
@@ -67,15 +68,35 @@ class MbBlock extends Module {
   }
 }
 
-/** EfficientNetV2-S: features → adaptive avg pool → flatten → classifier (Dropout, Linear). */
+/**
+ * The per-channel input normalisation torchvision's ImageNet weights expect (its transforms' Normalize: x − mean, then
+ * ÷ std, channel by channel, in float32), for a model fed bytes / 255.
+ */
+export interface InputNormalization { readonly mean: readonly number[]; readonly std: readonly number[] }
+
+/** torchvision's ImageNet mean and standard deviation (EfficientNet_V2_S_Weights.IMAGENET1K_V1's transforms). */
+export const IMAGENET_NORMALIZATION: InputNormalization = Object.freeze({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+
+/**
+ * EfficientNetV2-S: [normalisation →] features → adaptive avg pool → flatten → classifier (Dropout, Linear). The
+ * normalisation, when given, holds no parameters (the state dict is torchvision's model's, key for key).
+ */
 export class EfficientNetV2S extends Module {
   readonly features: Sequential;
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly flatten = new Flatten();
   readonly classifier: Sequential;
+  private readonly normalization: { mean: Tensor; std: Tensor } | undefined;
 
-  constructor(numClasses = 1000, seed = 0) {
+  constructor(numClasses = 1000, seed = 0, normalization?: InputNormalization) {
     super();
+    if (normalization !== undefined) {
+      const { mean, std } = normalization;
+      if (mean.length !== 3 || std.length !== 3 || !std.every((v) => Number.isFinite(v) && v > 0) || !mean.every(Number.isFinite)) {
+        throw new RangeError(`EfficientNetV2S: normalization needs 3 finite means and 3 positive standard deviations, got mean [${mean.join(", ")}], std [${std.join(", ")}]`);
+      }
+      this.normalization = { mean: tensor(mean, [1, 3, 1, 1]), std: tensor(std, [1, 3, 1, 1]) };
+    }
     const rng = new Rng(seed);
     const total = STAGES.reduce((s, c) => s + c[5], 0);
     const layers: Module[] = [convNormAct(3, 24, 3, 2, 1, true, rng)];
@@ -92,7 +113,9 @@ export class EfficientNetV2S extends Module {
   }
 
   override forward(x: Tensor, ctx: ForwardContext): Tensor {
-    return this.classifier.forward(this.flatten.forward(this.avgpool.forward(this.features.forward(x, ctx))), ctx);
+    const n = this.normalization;
+    const input = n === undefined ? x : div(sub(x, n.mean), n.std);
+    return this.classifier.forward(this.flatten.forward(this.avgpool.forward(this.features.forward(input, ctx))), ctx);
   }
 }
 
@@ -113,7 +136,7 @@ function torchvisionInit(root: Module, rng: Rng): void {
   visit(root);
 }
 
-/** A fresh EfficientNetV2-S (default 1000 classes). */
-export function efficientNetV2S(opts: { numClasses?: number; seed?: number } = {}): EfficientNetV2S {
-  return new EfficientNetV2S(opts.numClasses ?? 1000, opts.seed ?? 0);
+/** A fresh EfficientNetV2-S (default 1000 classes, no input normalisation). */
+export function efficientNetV2S(opts: { numClasses?: number; seed?: number; normalization?: InputNormalization } = {}): EfficientNetV2S {
+  return new EfficientNetV2S(opts.numClasses ?? 1000, opts.seed ?? 0, opts.normalization);
 }
