@@ -16,14 +16,16 @@ export const command: Command = {
                     [--data-dir DIR | --fixture] [--limit N] [--conv shared|blas] [--json]
 
 Classifies MODEL's test set (Fashion-MNIST: the official 10,000 images; CIFAR-10: test_batch.bin
-from --data-dir) with MODEL's weights, every linear algebra call on one backend, and prints the accuracy.
+from --data-dir; ImageNet: images.npy and labels.npy from --data-dir, as scripts/imagenet-to-npy.py
+writes them) with MODEL's weights, every linear algebra call on one backend, and prints the accuracy.
 
   MODEL            ${zoo.map((z) => z.name).join(", ")}
   --backend ID     kernel to run on (default: reference); see \`chimera backends\`
   --weights PATH   safetensors weights (default: the committed packages/lab/weights/MODEL.safetensors)
   --batch-size N   images per forward pass (default 1, as in the paper: batch size changes the bits)
   --data-dir DIR   folder with the IDX files (default: $CHIMERA_FMNIST_DIR, then
-                   /usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist)
+                   /usr/share/datasets/fashion-mnist from Debian's dataset-fashion-mnist), the
+                   CIFAR-10 batches, or the ImageNet folder (efficientnet-v2-s; required)
   --fixture        use the committed first 200 test images instead (no data set needed)
   --limit N        only the first N test images
 ${convHelp}
