@@ -31,6 +31,23 @@ const avx2N1Dot: GemmPlan = {
   tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
 };
 
+/**
+ * sgemv without transA and with a strided x (incx > 1; as a gemm: M = 1, A_lib = xᵀ with lda = incx): the
+ * dot kernels of avx2N1Dot over x in chunks of 512, each chunk a kernel call of its own, stored as
+ * fma(α, s, fl(β·y)) for the first and fma(α, s, y) after (measured against the library, 16 rows, incx = 2:
+ * the strided call equals the contiguous one up to n = 512 and differs from 513 on; every element of
+ * 16x513..16x1000 and of the broad suite's strided NN gemvs matches so).
+ */
+const avx2GemvStridedX: GemmPlan = {
+  ...avx2N1Dot,
+  path: "libmkl_avx2, sgemv, transA = false, incx > 1: the n = 1 dot kernels over 512-element chunks of x",
+  kc: { kind: "fixed", size: 512 },
+  meetC: { kind: "fma-beta-first-block" },
+  *tiles(ctx) {
+    for (const t of quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single)) yield { ...t, fmaAlphaStore: true };
+  },
+};
+
 /** Two alternating FMA accumulators (even k, odd k), added, the rest FMA'd on; unrolled by 4 on large
  * calls, by 2 on others (probe: fma-chain[0..38:2] and fma-chain[1..39:2] joined at the top, 64x24x40
  * --trans-b rows 16..23; see MklEvenOddAccumulation). */
@@ -124,6 +141,7 @@ export const mklAvx2: EmulationDeclaration = {
     "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
   sources: MKL_SOURCES,
+  gemvPlan: (s) => (s.M === 1 && s.N > 1 && !s.transB && (s.lda ?? 1) > 1 ? avx2GemvStridedX : mklAvx2.plan(s)),
   plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
     : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpyRow : avx2N1Dot)
     : s.K === 1 ? fusedIntoC(s) : avx2Blocked(s)),
