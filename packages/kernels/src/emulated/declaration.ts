@@ -32,6 +32,8 @@ export interface LibraryShape {
  *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha). With
  *   `alphaOnB`, every block multiplies α into B_lib first and adds its sum unscaled: C := fl(C + blk(α·b))
  *   (Eigen's one-output gemv, (α·A).row(0).dot(x)).
+ *   With `alphaOnA`, every block does so with A_lib: α is packed into A_lib, every product is fl(α·a)·b and
+ *   C := fl(C + blk) (MKL's blocked paths, measured: α multiplied into the packed copy of A_lib).
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
  *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
@@ -49,12 +51,14 @@ export interface LibraryShape {
  *   tiles (the macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds it with
  *   xpbys_mxn, frame code without FMA), and the gemv or reference kernel that finishes a sup
  *   problem's odd last column (β·y first, then α·ρ added).
+ *   With `alphaOnB`, α is packed into B_lib instead and the block adds unscaled: C := fma(β, C, blk(a·fl(α·b)))
+ *   (MKL's k = 1 kernel with β ∉ {0, 1}).
  */
 export type MeetC =
-  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaOnB?: boolean }
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaOnA?: boolean; readonly alphaOnB?: boolean }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
   | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean }
-  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number } };
+  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number }; readonly alphaOnB?: boolean };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
 export interface Tile {
@@ -77,6 +81,9 @@ export interface Tile {
   /** In a `fma-beta-first-block` plan, the tile stores as bli_sdotxf_zen_int_8 does: C := fma(α, blk, fl(β·C))
    * for the first k-block (β = 0: fl(α·blk)), C := fma(α, blk, C) for later ones. */
   readonly fmaAlphaStore?: boolean;
+  /** In a `fma-beta-first-block` plan, the tile's first k-block meets C without FMA, fl(fl(α·blk) + fl(β·C)),
+   * as MeetC's `edge` elements do: a kernel that has no FMA (MKL avx2's multiply-then-add edge columns). */
+  readonly betaUnfused?: boolean;
 }
 
 /**

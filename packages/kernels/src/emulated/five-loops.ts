@@ -28,10 +28,11 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const shape = libraryShape(call);
   const plan = decl.plan(shape);
   const meet = plan.meetC;
-  const alphaOnA = meet.kind === "accumulate-into-c" && meet.alphaOnA === true;
+  const alphaOnA = (meet.kind === "accumulate-into-c" || meet.kind === "scale-then-add-blocks") && meet.alphaOnA === true;
   const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
-  const alphaOnB = meet.kind === "scale-then-add-blocks" && meet.alphaOnB === true;
-  const pb = packLibraryB(call, (meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true) || alphaOnB ? alpha : 1);
+  const alphaOnB = (meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true) ||
+    ((meet.kind === "scale-then-add-blocks" || meet.kind === "fma-beta-first-block") && meet.alphaOnB === true);
+  const pb = packLibraryB(call, alphaOnB ? alpha : 1);
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
   // With the WebAssembly kernels on, both panels and the block sums live in their memory (wasm/operands.ts).
@@ -86,6 +87,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
             }
             continue;
           }
+          const betaUnfused = t.betaUnfused === true;
           for (let s = s0; s < s1; s++) {
             for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
               const blk = v[e]!;
@@ -93,13 +95,13 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
               if (accumulate) acc[e] = blk;
               else if (sumThenEpilogue) acc[e] = pc === 0 ? blk : acc[e]! + blk;
               else if (fmaBetaFirst) {
-                const t = alpha === 1 ? blk : fround(alpha * blk);
+                const t = alpha === 1 || alphaOnB ? blk : fround(alpha * blk);
                 if (pc !== 0 || beta === 1) acc[e] = acc[e]! + t;
                 else if (beta === 0) acc[e] = t;
-                else if (edge !== undefined && onEdge(r, s, M, N, edge)) acc[e] = t + fround(beta * acc[e]!);
+                else if (betaUnfused || (edge !== undefined && onEdge(r, s, M, N, edge))) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
-              else if (alpha === 1 || alphaFirst || alphaOnB) acc[e] = acc[e]! + blk;
+              else if (alpha === 1 || alphaFirst || alphaOnA || alphaOnB) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }

@@ -1,19 +1,21 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import type { MklAvx2DotAccumulation } from "../mkl-accumulation.js";
-import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest, fusedIntoC, fmaAxpy } from "./mkl-shared.js";
+import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest, fusedIntoC, fmaAxpy, fmaAxpyRow } from "./mkl-shared.js";
 
 const avx2Quad: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "quad" };
 const avx2Single: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "single" };
 
 /** m = 1 with transB = true: MklAvx2DotAccumulation, rows in fours then single rows; C last
- * (probe: 1x5x40 --trans-b: rows 0..3 quad, row 4 single; 1x2x40 and 1x3x40: all single). */
+ * (probe: 1x5x40 --trans-b: rows 0..3 quad, row 4 single; 1x2x40 and 1x3x40: all single), stored as
+ * fma(α, s, fl(β·C)) here and in avx2N1Dot (α = 2.55, β = −0.3 on the emulation's own s: NT 1x40x300 and
+ * NN 40x1x300 every element; fl(α·s) + fl(β·C) 72-92%). */
 const avx2M1: GemmPlan = {
   path: "libmkl_avx2, m = 1: 8-lane FMA dot kernels in 16-product chunks",
   nc: { kind: "whole" },
   kc: { kind: "whole" },
   mc: { kind: "whole" },
-  meetC: { kind: "sum-then-epilogue" },
+  meetC: { kind: "sum-then-epilogue", alphaFused: true },
   tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
 };
 
@@ -25,8 +27,25 @@ const avx2N1Dot: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "whole" },
   mc: { kind: "whole" },
-  meetC: { kind: "sum-then-epilogue" },
+  meetC: { kind: "sum-then-epilogue", alphaFused: true },
   tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single),
+};
+
+/**
+ * sgemv without transA and with a strided x (incx > 1; as a gemm: M = 1, A_lib = xᵀ with lda = incx): the
+ * dot kernels of avx2N1Dot over x in chunks of 512, each chunk a kernel call of its own, stored as
+ * fma(α, s, fl(β·y)) for the first and fma(α, s, y) after (measured against the library, 16 rows, incx = 2:
+ * the strided call equals the contiguous one up to n = 512 and differs from 513 on; every element of
+ * 16x513..16x1000 and of the broad suite's strided NN gemvs matches so).
+ */
+const avx2GemvStridedX: GemmPlan = {
+  ...avx2N1Dot,
+  path: "libmkl_avx2, sgemv, transA = false, incx > 1: the n = 1 dot kernels over 512-element chunks of x",
+  kc: { kind: "fixed", size: 512 },
+  meetC: { kind: "fma-beta-first-block" },
+  *tiles(ctx) {
+    for (const t of quadColumnsThenRest(ctx.mBlock, ctx.nBlock, avx2Quad, () => avx2Single)) yield { ...t, fmaAlphaStore: true };
+  },
 };
 
 /** Two alternating FMA accumulators (even k, odd k), added, the rest FMA'd on; unrolled by 4 on large
@@ -62,7 +81,9 @@ function* avx2Tiles(M: number, N: number, big: boolean): Iterable<Tile> {
     if (evenOdd > 0) yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: evenOddFma2 };
     else if (mMain < M) yield { r0: mMain, r1: M, s0: 0, s1: nMain, accumulation: fmaChain };
   }
-  if (nMain < N) yield { r0: 0, r1: M, s0: nMain, s1: N, accumulation: nRest === 3 ? evenOddFma2 : evenOddMulAdd };
+  // The multiply-then-add edge meets C without FMA too: fl(fl(α·blk) + fl(β·C)) (β = 1.5, −0.3: NN 76x66x20
+  // and TN 37x43x108 miss only on those columns with fma(β, C, ·), match with this).
+  if (nMain < N) yield nRest === 3 ? { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddFma2 } : { r0: 0, r1: M, s0: nMain, s1: N, accumulation: evenOddMulAdd, betaUnfused: true };
 }
 
 /**
@@ -99,16 +120,18 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
     mc: { kind: "whole" },
     // β = −1.5 against the library on whole outputs (scratch comparisons, one k-block): large calls
     // scale C first (64x72x50, 128x240x207: fl(β·C) + blk on every element), smaller ones fuse β into
-    // the first block (16x236x207, 48x240x50: fma(β, C, blk) on every element).
-    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false } : { kind: "fma-beta-first-block" },
+    // the first block (16x236x207, 48x240x50: fma(β, C, blk) on every element). α: the large calls pack it
+    // into A_lib (TT 88x82x360 with α = 0.1: 100% against 11% for fl(α·blk)), the others multiply each
+    // block's sum by it (the fused store fma(β, C, fl(α·blk)) matched every sweep call).
+    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true } : { kind: "fma-beta-first-block" },
     tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big),
   };
 }
 
 /**
  * MKL 2020.4's AVX2 code path (libmkl_avx2): m = 1 (both layouts) and the blocked path, which small m
- * takes too (the suite's 3x37xK all match); K = 1 as fusedIntoC. Not modelled: how β ∉ {0, 1} meets
- * one-column edges; tile rests other than those measured.
+ * takes too (the suite's 3x37xK all match); K = 1 as fusedIntoC. Not modelled: tile rests other than
+ * those measured.
  */
 export const mklAvx2: EmulationDeclaration = {
   library: "mkl",
@@ -118,7 +141,8 @@ export const mklAvx2: EmulationDeclaration = {
     "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
   sources: MKL_SOURCES,
+  gemvPlan: (s) => (s.M === 1 && s.N > 1 && !s.transB && (s.lda ?? 1) > 1 ? avx2GemvStridedX : mklAvx2.plan(s)),
   plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
-    : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpy : avx2N1Dot)
-    : s.K === 1 ? fusedIntoC : avx2Blocked(s)),
+    : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpyRow : avx2N1Dot)
+    : s.K === 1 ? fusedIntoC(s) : avx2Blocked(s)),
 };

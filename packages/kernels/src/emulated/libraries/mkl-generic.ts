@@ -1,7 +1,7 @@
 import type { EmulationDeclaration, GemmPlan, LibraryShape } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest } from "./mkl-shared.js";
+import { MKL_SOURCES, axpyAlphaOnA, fmaChain, quadsThenRest, quadColumnsThenRest } from "./mkl-shared.js";
 
 // ---------------------------------------------------------------------------------------------------
 // The generic path (libmkl_def), what MKL runs on a non-Intel CPU such as this AMD Zen 5.
@@ -49,6 +49,8 @@ export const genM1Axpy: GemmPlan = {
   meetC: { kind: "accumulate-into-c" },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "chain", fused: false })),
 };
+/** genM1Axpy over C_lib's one row (row-major n = 1 with transA = true): α on A_lib, the vector. */
+export const genN1Axpy: GemmPlan = { ...genM1Axpy, path: "libmkl_def, n = 1, transA = true: axpy form, C first", meetC: axpyAlphaOnA };
 
 const genDot: GemmPlan = {
   path: "libmkl_def, small m > 1: per op(A) row, SSE dot products peeled to 16-byte alignment",
@@ -66,7 +68,7 @@ const genBlocked: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 192, align: 1 },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
 };
 
@@ -82,7 +84,7 @@ const genN1Dot = (s: LibraryShape): GemmPlan => ({
  * 64x11x64 are dot paths, 4x12x64 and 4x128x64 blocked); the dot path otherwise. */
 export function genericPlan(s: LibraryShape): GemmPlan {
   if (s.N === 1) return s.transA || s.M === 1 ? genM1(s) : genM1Axpy;
-  if (s.M === 1) return s.transB ? genM1Axpy : genN1Dot(s);
+  if (s.M === 1) return s.transB ? genN1Axpy : genN1Dot(s);
   if (s.N >= 4 && s.M >= 12) return genBlocked;
   return genDot;
 }

@@ -1,5 +1,5 @@
 import type { Accumulation } from "../accumulation.js";
-import type { GemmPlan, Tile } from "../declaration.js";
+import type { GemmPlan, LibraryShape, MeetC, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 /*
  * Intel MKL 2020.4 (Debian libmkl-rt, libmkl_rt.so with MKL_THREADING_LAYER=SEQUENTIAL). MKL is closed
@@ -52,10 +52,23 @@ export function* pairedColumns(M: number, N: number, first: Accumulation, second
 /**
  * K = 1 with more than one row (library N > 1) on the avx2 and avx512 paths: the library computes
  * fma(a, b, β·C), the product fused into C (probe: 3x37x1 and 64x37x1, --trans-b or not, --beta 1 give
- * (*0 1); 1x37x1 gives (0 1), the m = 1 route). Modelled as a fused chain that starts from β·C; α ≠ 1
- * and β ∉ {0, 1} unverified.
+ * (*0 1); 1x37x1 gives (0 1), the m = 1 route). Modelled as a fused chain that starts from β·C, α on
+ * B_lib: fma(fl(α·b), a, C) (β = 1, α = 0.1: 3x37x1 NT and 64x37x1 TN padded, every element). With β ∉ {0, 1}
+ * the kernel rounds the product and fuses β instead: fma(β, C, fl(fl(α·b)·a)) (α = 2.55, β = −0.3: every
+ * element; fma(fl(α·b), a, fl(β·C)) 66-68%): fusedIntoC picks that plan by β.
  */
-export const fusedIntoC: GemmPlan = {
+export function fusedIntoC(s: LibraryShape): GemmPlan {
+  return s.beta === 0 || s.beta === 1 ? fusedIntoCAxpy : fusedBetaK1;
+}
+const fusedBetaK1: GemmPlan = {
+  path: "k = 1, β ∉ {0, 1}: C := fma(β, C, fl(fl(α·b)·a)) (measured)",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "fma-beta-first-block", alphaOnB: true },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
+};
+const fusedIntoCAxpy: GemmPlan = {
   path: "k = 1: C := fma(a, b, β·C) (measured)",
   nc: { kind: "whole" },
   kc: { kind: "whole" },
@@ -63,6 +76,15 @@ export const fusedIntoC: GemmPlan = {
   meetC: { kind: "accumulate-into-c" },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "chain", fused: true })),
 };
+
+/**
+ * Every axpy form (C_lib one row or one column, summed from β·C) multiplies α into the vector, never
+ * into the matrix: each product is fl(α·x)·a (measured against the library with α = 0.1, β = 0.25 on
+ * row-major 59x1x244 --trans-a --trans-b, whole outputs: generic, avx2 and avx512's chain rows 100%, α on
+ * the matrix 10-25%). The accumulate-into-c default scales B_lib, the vector when C_lib is one column
+ * (row-major m = 1); with C_lib one row (row-major n = 1) the vector is A_lib: this MeetC.
+ */
+export const axpyAlphaOnA: MeetC = { kind: "accumulate-into-c", alphaOnA: true };
 
 /** m = 1 with transB = false: one FMA chain per element starting from β·C (the profile of 1x8x12 and
  * 1x784x12 --beta 1 marks every product fused, C first). */
@@ -74,3 +96,5 @@ export const fmaAxpy: GemmPlan = {
   meetC: { kind: "accumulate-into-c" },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
 };
+/** fmaAxpy over C_lib's one row (row-major n = 1 with transA = true): α on A_lib, the vector. */
+export const fmaAxpyRow: GemmPlan = { ...fmaAxpy, path: "n = 1, transA = true: axpy form, one FMA chain from C", meetC: axpyAlphaOnA };

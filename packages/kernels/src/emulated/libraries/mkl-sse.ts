@@ -2,7 +2,7 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { genericPlan, genM1Axpy } from "./mkl-generic.js";
+import { genericPlan, genM1Axpy, genN1Axpy } from "./mkl-generic.js";
 import { MKL_SOURCES, mulAddChain, quadsThenRest, pairedColumns } from "./mkl-shared.js";
 
 /** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
@@ -20,7 +20,7 @@ const sse42Blocked: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 256, align: 4 },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
   tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
 };
 
@@ -91,7 +91,7 @@ const avx1M1 = (s: LibraryShape): GemmPlan => ({
 /** Row-major n = 1 (C_lib one row): transA = false the m = 1 kernels over C_lib's columns, the quad head
  * read from op(B_lib)'s leading dimension (probe: 7x1x40 --beta 1: rows 0..3 and 5 eight lanes after a head
  * of 8, rows 4 and 6 sixteen); transA = true the multiply-then-add chain from C (7x1x40 --trans-a). */
-const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genM1Axpy : {
+const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genN1Axpy : {
   ...avx1M1(s),
   path: "libmkl_avx, n = 1: 8-lane dot kernels over C's rows, in fours aligned on the fourth, then pairs",
   tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true),
@@ -134,7 +134,7 @@ const avx1Blocked: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 256, align: 4 },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
   tiles: (ctx) => eightsThenRest(ctx.mBlock, ctx.nBlock),
 };
 
