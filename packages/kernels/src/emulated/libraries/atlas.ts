@@ -30,6 +30,8 @@ const CE_K = 2688;
 /** SSE2 4-lane dot product over k (lane t mod 4), folded (L0+L2)+(L1+L3), multiply then add. */
 const lanes4: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
 const chain: Accumulation = { kind: "chain", fused: false };
+/** The level-1/2 dot kernels' 4 lanes: folded adjacent, (L0+L1)+(L2+L3), the n mod 4 rest a chain after. */
+const dotLanes: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "adjacent", tail: "mul-add-chain" };
 
 /**
  * A full NB×NB tile: 48-term blocks of four lanes, the running value (C or the work block) loaded into
@@ -87,15 +89,17 @@ function cleanup(kind: CleanupKind, row: number): Accumulation {
 }
 const blocks = { kind: "fixed", size: NB } as const;
 
-/** The copy driver: tiles computed into a work block from +0, C := β·C, then C += α·W (C is the last leaf
- *  of every probed tree). K beyond the CacheEdge is cut in chunks of CE_K, each chunk's work block added
- *  to C in turn (ATL_gemmXX.c's Kp loop with bet = ONE after the first). */
-function copyPlan(K: number): GemmPlan {
-  const full = fullTile(K);
+/** The copy driver: tiles computed into a work block from +0, C := β·C, then C += W (C is the last leaf
+ *  of every probed tree), α multiplied into the operand it copies (alphaCopied). K beyond the CacheEdge is
+ *  cut in chunks of CE_K (ATL_gemmXX.c's Kp loop, bet = ONE after the first); a chunk of fewer than 12 KB
+ *  blocks (ATL_mmJIK.c: nKb < 12, putblk = NULL) runs its kernels on C itself (measured: 1020x287x3046,
+ *  565x516x2695 β = 1, 666x293x2868: the 358-, 7- and 180-long last chunks start from C). */
+function copyPlan(s: LibraryShape): GemmPlan {
+  const full = fullTile(s.K);
   return {
     path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
-    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: alphaCopied(s), inPlaceBelow: COPY_MIN_K },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
   };
 }
@@ -115,9 +119,18 @@ function noCopyPlan(s: LibraryShape): GemmPlan {
   return {
     path: "ATL_sgemm → kernels on C in place (K < 576 or no-copy ATL_NCmm*), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
-    meetC: { kind: "accumulate-into-c" },
+    meetC: { kind: "accumulate-into-c", alphaOnA: alphaCopied(s) === "A" },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
   };
+}
+
+/**
+ * Which operand the copy driver scales by α as it copies it (col2blk_aX / row2blkT_aX): ATL_gemmXX.c runs
+ * ATL_mmJIK (A_lib copied once, with α) when N ≥ M or (K ≤ 2·KB, M > MB, N > NB), else ATL_mmIJK (B_lib
+ * copied with α). Measured: 64x128x700 and 60x60x100 scale A_lib, 53x10x660 (M > N) B_lib.
+ */
+function alphaCopied(s: LibraryShape): "A" | "B" {
+  return s.N >= s.M || (s.K <= 2 * NB && s.M > NB && s.N > NB) ? "A" : "B";
 }
 
 function copies(s: LibraryShape): boolean {
@@ -142,14 +155,92 @@ function doCopy(s: LibraryShape): boolean {
   return s.M * s.N >= Math.floor(X / s.K);
 }
 
-/** The no-copy driver with α ≠ 1: the same tile kernels from +0, then C := α·s + β·C. */
+/** ATL_NCmmJIK.c's ATL_MaxMMalpha: with K ≥ 3·KB the no-copy driver handles α ≠ 1 through a temporary C. */
+const MAX_MM_ALPHA = 3;
+
+/**
+ * The no-copy driver with α ≠ 1 (ATL_NCmmJIK.c / ATL_NCmmIJK.c): when ⌊K/KB⌋ ≥ ATL_MaxMMalpha or
+ * |α| < max(|β|, 1), ATL_NCmm*_c: the tile kernels from +0 into a temporary, then C := α·s + β·C; otherwise
+ * the aX_bX kernels on C, one call per KB block of k, each C := α·(its sum started from (β'/α)·C)
+ * (measured on 43x44x14 with α = 1.3: β ∈ {1, 0.7, -1} the kernels, β = 2 the temporary).
+ */
 function noCopyScaledPlan(s: LibraryShape): GemmPlan {
-  return { ...noCopyPlan(s), path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: C after the scaled sum), NB = 48", meetC: { kind: "sum-then-epilogue" } };
+  const inKernels = Math.floor(s.K / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
+  const base = noCopyPlan(s);
+  if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block), NB = 48", kc: blocks, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
+  return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48", meetC: { kind: "sum-then-epilogue" } };
 }
 
 function plan(s: LibraryShape): GemmPlan {
-  if (copies(s)) return copyPlan(s.K);
+  if (copies(s)) return copyPlan(s);
   return s.alpha !== 1 && !doCopy(s) ? noCopyScaledPlan(s) : noCopyPlan(s);
+}
+
+/** ATL_mvtk_Mlt16 / ATL_mvnk_Mlt16 unroll up to 14 (x86-64: `if (M > 14)` hands 15 to the smallN code). */
+const GEMV_UNROLLED_MAX = 14;
+/** The gemvT kernel's row unroll, rows mod 4 going to the smallN (dot) code (measured, every variant probed). */
+const GEMV_T_NU = 4;
+/** The in-L1 gemvT kernel's chunk of x, mb = (CacheElts − 2·nu)/(2·(nu + 1)) (measured: k = 800 at 5 rows is
+ *  chain[0..719] + chain[720..799]); it runs while (M·N + M + N)·4 bytes ≤ ATL_L1elts·4 = 32768 (measured
+ *  between 32036 and 33620). */
+const GEMV_T_L1 = { bytes: 32768, mb: 720 } as const;
+/** The in-L2 gemvT kernel's chunk (measured: 4 rows, k = 12000: chain[0..6551] + chain[6552..11999]); it runs up
+ *  to MY_CE = CacheEdge = 1 MiB of operands (the gemm's CacheEdge cut, CE_K, implies 1 MiB). The out-of-cache
+ *  kernel beyond it showed no chunk up to k = 1024 (260 rows). */
+const GEMV_T_L2 = { bytes: 1 << 20, mb: 6552 } as const;
+
+/**
+ * How ATL_gemvT.c / ATL_gemvN.c (3.10) treat x, y and α, in ATLAS's terms (M = the kernel's inner length:
+ * x for gemvT, y for gemvN): x is copied when incx ≠ 1, y when incy ≠ 1; when only one is copied α goes
+ * into it; when neither is and α ≠ 1, the shorter one is copied (x when M < N) and takes α. A copied y is
+ * a work vector from 0 that ends as y := α·t + β·y (axpby); otherwise y := β·y first (scal) and α is in x.
+ */
+function gemvWorkY(s: LibraryShape, atlasM: number, atlasN: number): boolean {
+  const copyX = s.lda !== 1, copyY = s.ldc !== 1;
+  if (copyX || copyY) return copyY;
+  return s.alpha !== 1 && !(atlasM < atlasN);
+}
+
+/**
+ * cblas_sgemv (row-major; library shape M = 1, N = len(y), K = len(x), lda = incx, ldc = incy). Without
+ * transA it is ATLAS's gemvT: each y a dot over x, rows in fours one chain each, the rows mod 4 by the dot
+ * kernel; x in chunks of mb when the call fits L1. With transA it is gemvN: each y one chain over x (axpy
+ * form). Lengths below 16 take the unrolled Mlt16 code or the dot/axpy-based smallN code.
+ */
+function gemvPlan(s: LibraryShape): GemmPlan {
+  const whole = { kind: "whole" } as const;
+  const one = (accumulation: Accumulation, meetC: GemmPlan["meetC"], path: string, kc: GemmPlan["kc"] = whole): GemmPlan =>
+    ({ path, nc: whole, kc, mc: whole, meetC, tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation }] });
+  const fromBetaY = { kind: "accumulate-into-c", alphaOnA: true } as const, epilogue = { kind: "sum-then-epilogue" } as const;
+  if (s.transB) {
+    // gemvN: ATLAS's M = len(y), N = len(x).
+    if (s.N <= GEMV_UNROLLED_MAX) return one(chain, epilogue, "ATL_mvnk_Mlt16: y_i from 0, then y := y_i·α + β·y");
+    if (s.N === GEMV_UNROLLED_MAX + 1 || s.K < 4) return one(chain, fromBetaY, "ATL_mvnk_smallN: axpys of α·x_j into β·y");
+    const work = gemvWorkY(s, s.N, s.K);
+    return one(chain, work ? epilogue : fromBetaY, work ? "ATL_gemvN: work y, then axpby" : "ATL_gemvN: β·y, then the kernel's axpys with α·x");
+  }
+  // gemvT: ATLAS's M = len(x), N = len(y).
+  if (s.K <= GEMV_UNROLLED_MAX) {
+    const meetC = s.beta === 1 ? { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" } as const : fromBetaY;
+    return one(chain, meetC, "ATL_mvtk_Mlt16: y := β·y + Σ a·(α·x), left to right");
+  }
+  if (s.K === GEMV_UNROLLED_MAX + 1 || s.N < GEMV_T_NU) {
+    return one(s.lda === 1 ? dotLanes : chain, epilogue, "ATL_mvtk_smallN: y := β·y + α·dot(a, x)");
+  }
+  const work = gemvWorkY(s, s.K, s.N);
+  const bytes = (s.K * s.N + s.K + s.N) * 4;
+  const variant = bytes <= GEMV_T_L1.bytes ? GEMV_T_L1 : bytes <= GEMV_T_L2.bytes ? GEMV_T_L2 : undefined;
+  return {
+    path: `ATL_gemvT${variant === GEMV_T_L1 ? "_L1" : variant === GEMV_T_L2 ? "_L2" : ""}: rows in fours (one chain each), rows mod 4 by the dot kernel; ${work ? "work y, then axpby" : "β·y, then += with α·x"}`,
+    nc: whole, kc: variant ? { kind: "fixed", size: variant.mb } : whole, mc: whole,
+    meetC: work ? epilogue : { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
+    tiles: (ctx) => {
+      const fours = ctx.nBlock - (ctx.nBlock % GEMV_T_NU);
+      const out: Tile[] = [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: fours, accumulation: chain }];
+      if (fours < ctx.nBlock) out.push({ r0: 0, r1: ctx.mBlock, s0: fours, s1: ctx.nBlock, accumulation: dotLanes });
+      return out;
+    },
+  };
 }
 
 export const atlas: EmulationDeclaration = {
@@ -157,11 +248,17 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails; with alpha != 1 then C is added after the scaled sum); multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the default fidelity suite but one call (random 0, 413x76x303 with beta -1.5), and 79 of 80 calls (99.93% of elements) of a random sweep over all transposes, alpha in {1, 0.5}, beta in {0, 1, -1.5}; the one miss class: the 14-row cleanup kernel (tiles of 14, 28, 42 rows) with beta other than 0 or 1. NB, crossovers, CacheEdge cut and the cleanup table are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) and the out-of-cache gemvT's x chunk (none up to k = 1024) unverified",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
+    "ATLAS src/blas/gemm/ATL_mmJIK.c, ATL_mmIJK.c, ATL_NCmmJIK.c @ 3.10 (alpha in the copy, nKb < 12 on C, ATL_MaxMMalpha)",
+    "ATLAS src/blas/level2/ATL_gemv.c, ATL_gemvT.c, ATL_gemvN.c, kernel/ATL_mv{t,n}k_{Mlt16,smallN}.c @ 3.10 (vector copies, alpha, small cases)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
   ],
   plan,
+  gemvPlan,
+  // cblas_sdot: unit strides run a 4-lane SSE dot kernel (lanes folded (L0+L1)+(L2+L3), the n mod 4 rest
+  // a chain after); any other stride the scalar loop (probed at n = 8..49, every x/y offset 0..3, incx, incy ≤ 3).
+  dot: (_n, strided) => (strided ? { path: "ATL_sdot, strided: scalar loop", accumulation: chain } : { path: "ATL_sdot, unit stride: 4 SSE lanes", accumulation: dotLanes }),
 };
