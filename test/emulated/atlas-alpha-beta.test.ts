@@ -20,6 +20,10 @@ const gemms: Gemm[] = [
   { name: "copy on C, NN", transA: false, transB: false, m: 90, n: 83, k: 300, alpha: -2.5, beta: 1, pad: 3 },
   // CacheEdge cut: 2688 in a work block, the 212-long last chunk on C
   { name: "CacheEdge chunks", transA: true, transB: false, m: 100, n: 100, k: 2900, alpha: 1.3, beta: 1 },
+  // ATL_mmJITcp (K >= 2320 with M or N <= 48): kernels on C from beta*C, alpha into B_lib (nn.Linear at batch 1)
+  { name: "JITcp, batch 1 with bias", transA: false, transB: true, m: 1, n: 128, k: 3000, alpha: 1, beta: 1 },
+  { name: "JITcp, M > N", transA: false, transB: false, m: 100, n: 30, k: 2500, alpha: 1.3, beta: 1.5 },
+  { name: "JITcp, N > M", transA: true, transB: false, m: 30, n: 290, k: 2726, alpha: -0.7, beta: 1, pad: 1 },
   // no-copy driver, α ≠ 1: ATL_NCmm*_c (K >= 144, or |α| < max(|β|, 1)) and the aX_bX kernels
   { name: "no-copy _c, K >= 144", transA: false, transB: false, m: 4, n: 5, k: 300, alpha: 1.3, beta: 0.7 },
   { name: "no-copy _c, |alpha| < |beta|", transA: false, transB: true, m: 44, n: 43, k: 14, alpha: 1.3, beta: 2, pad: 2 },

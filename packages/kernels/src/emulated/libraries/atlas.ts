@@ -95,12 +95,33 @@ const blocks = { kind: "fixed", size: NB } as const;
  *  blocks (ATL_mmJIK.c: nKb < 12, putblk = NULL) runs its kernels on C itself (measured: 1020x287x3046,
  *  565x516x2695 β = 1, 666x293x2868: the 358-, 7- and 180-long last chunks start from C). */
 function copyPlan(s: LibraryShape): GemmPlan {
+  if (jitCopies(s)) return jitPlan(s);
   const full = fullTile(s.K);
   return {
     path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: alphaCopied(s), inPlaceBelow: COPY_MIN_K },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
+  };
+}
+
+/**
+ * ATL_gemmXX.c runs ATL_mmJITcp when M ≤ MB or N ≤ NB and K/16 > 3·NB (K ≥ 2320), unless both M ≤ MB and
+ * N ≤ NB and not both = NB (ATL_mmBPP, not modelled): it copies A_lib and B_lib block by block just in time and runs the
+ * kernels on C itself, from β·C (each CacheEdge chunk continuing), α going into B_lib's copy (measured:
+ * 1x128x3000, 100x30x2500, 40x128x2400, 200x40x3000 with α ∈ {1, 1.3, −0.7}, β ∈ {0, 1, 1.5}).
+ */
+function jitCopies(s: LibraryShape): boolean {
+  return (s.M <= NB || s.N <= NB) && s.K >> 4 > 3 * NB && !(s.M <= NB && s.N <= NB && (s.M !== NB || s.N !== NB));
+}
+
+function jitPlan(s: LibraryShape): GemmPlan {
+  return {
+    path: "ATL_sgemm → ATL_mmJITcp (just-in-time copies, kernels on C), NB = 48",
+    nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
+    meetC: { kind: "accumulate-into-c" },
+    // Not modelled: its K cleanup (KR = KB when the K mod 48 rest is at least 44: a zero-padded block).
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
   };
 }
 
@@ -248,8 +269,8 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) and the out-of-cache gemvT's x chunk (none up to k = 1024) unverified",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself; for K >= 2320 with M or N <= 48 the same kernels on C from beta*C), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) and the out-of-cache gemvT's x chunk (none up to k = 1024) unverified; known misses at K ≥ 2320: ATL_mmJITcp's zero-padded K cleanup (K mod 48 ≥ 44: 1x128x2445 37.5%) and ATL_mmBPP (M, N ≤ 48 but not both 48: 20x20x3000 7.8%)",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "ATLAS src/blas/gemm/ATL_mmJIK.c, ATL_mmIJK.c, ATL_NCmmJIK.c @ 3.10 (alpha in the copy, nKb < 12 on C, ATL_MaxMMalpha)",
