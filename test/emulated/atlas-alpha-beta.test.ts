@@ -24,6 +24,11 @@ const gemms: Gemm[] = [
   { name: "JITcp, batch 1 with bias", transA: false, transB: true, m: 1, n: 128, k: 3000, alpha: 1, beta: 1 },
   { name: "JITcp, M > N", transA: false, transB: false, m: 100, n: 30, k: 2500, alpha: 1.3, beta: 1.5 },
   { name: "JITcp, N > M", transA: true, transB: false, m: 30, n: 290, k: 2726, alpha: -0.7, beta: 1, pad: 1 },
+  // ATL_mmBPP (K >= 2320, M and N <= 48 not both 48): padded tiles into a work block, then geadd
+  { name: "BPP", transA: true, transB: false, m: 20, n: 20, k: 3000, alpha: 1.3, beta: 1.5 },
+  { name: "BPP, rows padded to 48", transA: false, transB: false, m: 20, n: 44, k: 2400, alpha: -0.7, beta: 1 },
+  // no-copy driver, α ≠ 1, K cut by the CacheEdge (nn.Linear 4000 -> 10 at batch 1)
+  { name: "no-copy _c, CacheEdge chunks", transA: false, transB: true, m: 1, n: 10, k: 4000, alpha: 1.3, beta: 0 },
   // no-copy driver, α ≠ 1: ATL_NCmm*_c (K >= 144, or |α| < max(|β|, 1)) and the aX_bX kernels
   { name: "no-copy _c, K >= 144", transA: false, transB: false, m: 4, n: 5, k: 300, alpha: 1.3, beta: 0.7 },
   { name: "no-copy _c, |alpha| < |beta|", transA: false, transB: true, m: 44, n: 43, k: 14, alpha: 1.3, beta: 2, pad: 2 },

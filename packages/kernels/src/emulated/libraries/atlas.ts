@@ -96,6 +96,7 @@ const blocks = { kind: "fixed", size: NB } as const;
  *  565x516x2695 β = 1, 666x293x2868: the 358-, 7- and 180-long last chunks start from C). */
 function copyPlan(s: LibraryShape): GemmPlan {
   if (jitCopies(s)) return jitPlan(s);
+  if (bppCopies(s)) return bppPlan(s);
   const full = fullTile(s.K);
   return {
     path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
@@ -112,7 +113,36 @@ function copyPlan(s: LibraryShape): GemmPlan {
  * 1x128x3000, 100x30x2500, 40x128x2400, 200x40x3000 with α ∈ {1, 1.3, −0.7}, β ∈ {0, 1, 1.5}).
  */
 function jitCopies(s: LibraryShape): boolean {
-  return (s.M <= NB || s.N <= NB) && s.K >> 4 > 3 * NB && !(s.M <= NB && s.N <= NB && (s.M !== NB || s.N !== NB));
+  return (s.M <= NB || s.N <= NB) && s.K >> 4 > 3 * NB && !bppCopies(s);
+}
+
+/** ATL_mmJITcp hands M, N ≤ 48 (not both 48) to ATL_mmBPP. */
+function bppCopies(s: LibraryShape): boolean {
+  return s.M <= NB && s.N <= NB && (s.M !== NB || s.N !== NB) && s.K >> 4 > 3 * NB;
+}
+
+/** ATL_mmBPP pads M to MB when M + ATL_mmMU ≥ MB, N to NB when N + ATL_mmNU ≥ NB (zeros), so that the
+ *  full or one-sided cleanup kernel runs: MU = 6, NU = 1 here (measured: 20 x {36..47} and {42..47} x 20
+ *  at K = 2400, the pads switching at 42 rows and 47 columns). */
+const BPP_MU = 6, BPP_NU = 1;
+
+/**
+ * ATL_mmBPP.c: the (padded) tile computed into a work block from 0 per CacheEdge chunk, then geadd,
+ * C := α·W + β·C (β = 1 after the first chunk). Measured: 20x20x3000, 30x40x2500, 48x20 and 20x48 at 2400,
+ * 10x10x2400 with α ∈ {1, 1.3, −0.7}, β ∈ {0, 1, 1.5}. Its zero-padded K cleanup (K mod 48 ≥ 44) is not modelled.
+ */
+function bppPlan(s: LibraryShape): GemmPlan {
+  const full = fullTile(s.K);
+  const padded = (len: number, u: number) => (len < NB && len + u >= NB ? NB : len);
+  return {
+    path: "ATL_sgemm → ATL_mmJITcp → ATL_mmBPP (work block, then geadd), NB = 48",
+    nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    tiles: (ctx) => {
+      const tiles = atlasTiles(padded(ctx.mBlock, BPP_MU), padded(ctx.nBlock, BPP_NU), full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile);
+      return [...tiles].filter((t) => t.r0 < ctx.mBlock).map((t) => ({ ...t, r1: Math.min(t.r1, ctx.mBlock), s1: Math.min(t.s1, ctx.nBlock) }));
+    },
+  };
 }
 
 function jitPlan(s: LibraryShape): GemmPlan {
@@ -189,7 +219,11 @@ function noCopyScaledPlan(s: LibraryShape): GemmPlan {
   const inKernels = Math.floor(s.K / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
   const base = noCopyPlan(s);
   if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block), NB = 48", kc: blocks, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
-  return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48", meetC: { kind: "sum-then-epilogue" } };
+  const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48";
+  // ATL_gemmXX.c's CacheEdge loop cuts K for the no-copy driver too: each chunk C := α·s + β'·C, β' = 1 after
+  // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum).
+  if (s.K > CE_K) return { ...base, path, kc: { kind: "fixed", size: CE_K }, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false } };
+  return { ...base, path, meetC: { kind: "sum-then-epilogue" } };
 }
 
 function plan(s: LibraryShape): GemmPlan {
@@ -269,8 +303,8 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself; for K >= 2320 with M or N <= 48 the same kernels on C from beta*C), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) and the out-of-cache gemvT's x chunk (none up to k = 1024) unverified; known misses at K ≥ 2320: ATL_mmJITcp's zero-padded K cleanup (K mod 48 ≥ 44: 1x128x2445 37.5%) and ATL_mmBPP (M, N ≤ 48 but not both 48: 20x20x3000 7.8%)",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself; for K >= 2320 with M or N <= 48 the same kernels on C from beta*C, with both <= 48 a zero-padded work tile added by geadd), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) and the out-of-cache gemvT's x chunk (none up to k = 1024) unverified; known misses at K ≥ 2320: ATL_mmJITcp's and ATL_mmBPP's zero-padded K cleanup (K mod 48 ≥ 44: 1x128x2445 37.5%), and the no-copy driver with alpha != 1 when K > 2688 leaves a last CacheEdge chunk under 144 (its aX kernels: 3x1x2700 alpha 1.3 0%)",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "ATLAS src/blas/gemm/ATL_mmJIK.c, ATL_mmIJK.c, ATL_NCmmJIK.c @ 3.10 (alpha in the copy, nKb < 12 on C, ATL_MaxMMalpha)",
