@@ -27,10 +27,9 @@ const GEMV_T_NU = 4;
  *  chain[0..719] + chain[720..799]); it runs while (M·N + M + N)·4 bytes ≤ ATL_L1elts·4 = 32768 (measured
  *  between 32036 and 33620). */
 const GEMV_T_L1 = { bytes: 32768, mb: 720 } as const;
-/** The in-L2 gemvT kernel's chunk (measured: 4 rows, k = 12000: chain[0..6551] + chain[6552..11999]); it runs up
- *  to MY_CE = CacheEdge = 1 MiB of operands (the gemm's CacheEdge cut, CE_K, implies 1 MiB). The out-of-cache
- *  kernel beyond it showed no chunk up to k = 1024 (260 rows). */
-const GEMV_T_L2 = { bytes: 1 << 20, mb: 6552 } as const;
+/** The in-L2 and out-of-cache gemvT kernels' chunk (measured: 4 rows, k = 12000: chain[0..6551] +
+ *  chain[6552..11999]; 4 rows, k = 66000, past CacheEdge = 1 MiB of operands: chunks of 6552 too). */
+const GEMV_T_MB = 6552;
 
 /**
  * How ATL_gemvT.c / ATL_gemvN.c (3.10) treat x, y and α, in ATLAS's terms (M = the kernel's inner length:
@@ -72,10 +71,10 @@ export function atlasGemvPlan(s: LibraryShape): GemmPlan {
   }
   const work = gemvWorkY(s, s.K, s.N);
   const bytes = (s.K * s.N + s.K + s.N) * 4;
-  const variant = bytes <= GEMV_T_L1.bytes ? GEMV_T_L1 : bytes <= GEMV_T_L2.bytes ? GEMV_T_L2 : undefined;
+  const inL1 = bytes <= GEMV_T_L1.bytes;
   return {
-    path: `ATL_gemvT${variant === GEMV_T_L1 ? "_L1" : variant === GEMV_T_L2 ? "_L2" : ""}: rows in fours (one chain each), rows mod 4 by the dot kernel; ${work ? "work y, then axpby" : "β·y, then += with α·x"}`,
-    nc: whole, kc: variant ? { kind: "fixed", size: variant.mb } : whole, mc: whole,
+    path: `ATL_gemvT${inL1 ? "_L1" : ""}: rows in fours (one chain each), rows mod 4 by the dot kernel; ${work ? "work y, then axpby" : "β·y, then += with α·x"}`,
+    nc: whole, kc: { kind: "fixed", size: inL1 ? GEMV_T_L1.mb : GEMV_T_MB }, mc: whole,
     meetC: work ? epilogue : { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
     tiles: (ctx) => {
       const fours = ctx.nBlock - (ctx.nBlock % GEMV_T_NU);
