@@ -29,11 +29,12 @@ export interface LibraryShape {
  *   each k-block adds in: C := α·blk + C, one FMA when `fusedAlpha`, else fl(C + fl(α·blk)).
  *   (OpenBLAS's sgemm_beta then the micro-kernel SAVE; BLIS's micro-kernel with β for the first block.)
  *   With `alphaFirstBelow`, a k-block shorter than it multiplies α into A_lib first and adds its sum
- *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha). With
- *   `alphaOnB`, every block multiplies α into B_lib first and adds its sum unscaled: C := fl(C + blk(α·b))
- *   (Eigen's one-output gemv, (α·A).row(0).dot(x)).
- *   With `alphaOnA`, every block does so with A_lib: α is packed into A_lib, every product is fl(α·a)·b and
- *   C := fl(C + blk) (MKL's blocked paths, measured: α multiplied into the packed copy of A_lib).
+ *   unscaled: C := fl(C + blk(α·a)) (OpenBLAS sgemv_t's len mod 4 rest, xtemp = x·alpha).
+ *   With `alphaInPack`, every block does so, α multiplied into the operand it names (A_lib or B_lib) as it
+ *   is packed: C := fl(C + blk) over fl(α·a)·b or a·fl(α·b) (ATLAS's copy drivers: col2blk_aX / row2blkT_aX;
+ *   MKL's blocked paths, measured: "A"; Eigen's one-output gemv, (α·A).row(0).dot(x): "B").
+ *   With `inPlaceBelow`, a k-block shorter than it runs its kernels on C itself, its sum started from C
+ *   (ATLAS's copy driver writes C directly when its K chunk has fewer than 12 KB blocks).
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
  *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
@@ -42,7 +43,10 @@ export interface LibraryShape {
  *   (netlib's axpy-form loops: TEMP = ALPHA*B(L,J); C(I,J) = C(I,J) + TEMP*A(I,L)); with
  *   `alphaOnA` α scales A_lib instead, fl(fl(α·a)·b): the axpy loops of a gemv whose vector is A_lib
  *   (M = 1, e.g. BLIS's bla_gemm turning M = 1 into a gemv on B); with `alphaInOrder` neither operand
- *   is scaled: the accumulation applies α itself (OpenBLAS's sgemv_n kernels, `openblas-gemv-n`).
+ *   is scaled: the accumulation applies α itself (OpenBLAS's sgemv_n kernels, `openblas-gemv-n`); with
+ *   `alphaPerBlock` (α ≠ 1) neither is scaled and every k-block (kc) is one kernel call that computes
+ *   C := fl(α·blk), its sum started from fl(fl(β'/α)·C), β' = β for the first block (β = 0: +0) and 1 after
+ *   (ATLAS's no-copy aX_bX kernels, which scale C by β/α, accumulate, and multiply by α on the way out).
  * - `fma-beta-first-block`: the first k-block gives C := fma(β, C, fl(α·blk)) (β = 0: fl(α·blk),
  *   C unread), every later one C := fl(C + fl(α·blk)) (BLIS's x86 asm micro-kernels: vmulps by α,
  *   then vfmadd231ps with β from memory; the k loop passes β for the first block, 1 afterwards).
@@ -51,14 +55,14 @@ export interface LibraryShape {
  *   tiles (the macro-kernel runs the micro-kernel with β = 0 into a temporary tile and adds it with
  *   xpbys_mxn, frame code without FMA), and the gemv or reference kernel that finishes a sup
  *   problem's odd last column (β·y first, then α·ρ added).
- *   With `alphaOnB`, α is packed into B_lib instead and the block adds unscaled: C := fma(β, C, blk(a·fl(α·b)))
- *   (MKL's k = 1 kernel with β ∉ {0, 1}).
+ *   With `alphaInPack`, α is packed into that operand instead and the block adds unscaled, e.g. "B":
+ *   C := fma(β, C, blk(a·fl(α·b))) (MKL's k = 1 kernel with β ∉ {0, 1}).
  */
 export type MeetC =
-  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaOnA?: boolean; readonly alphaOnB?: boolean }
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaInPack?: "A" | "B"; readonly inPlaceBelow?: number }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
-  | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean }
-  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number }; readonly alphaOnB?: boolean };
+  | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean; readonly alphaPerBlock?: boolean }
+  | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number }; readonly alphaInPack?: "A" | "B" };
 
 /** A rectangle of C_lib (rows r0 ≤ r < r1 in M, columns s0 ≤ s < s1 in N) handled by one micro-kernel. */
 export interface Tile {

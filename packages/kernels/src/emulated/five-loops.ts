@@ -28,10 +28,13 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const shape = libraryShape(call);
   const plan = decl.plan(shape);
   const meet = plan.meetC;
-  const alphaOnA = (meet.kind === "accumulate-into-c" || meet.kind === "scale-then-add-blocks") && meet.alphaOnA === true;
+  // α multiplied into an operand as it is packed (accumulate-into-c: B_lib unless alphaOnA, alphaInOrder or
+  // alphaPerBlock; scale-then-add-blocks and fma-beta-first-block with alphaInPack: the operand it names).
+  const alphaInPack = meet.kind === "scale-then-add-blocks" || meet.kind === "fma-beta-first-block" ? meet.alphaInPack : undefined;
+  const alphaOnA = (meet.kind === "accumulate-into-c" && meet.alphaOnA === true) || alphaInPack === "A";
+  const alphaPerBlock = meet.kind === "accumulate-into-c" && meet.alphaPerBlock === true && alpha !== 1;
+  const alphaOnB = (meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true && !alphaPerBlock) || alphaInPack === "B";
   const pa = scalePanel(packedA ?? packLibraryA(call), n, k, alphaOnA ? alpha : 1);
-  const alphaOnB = (meet.kind === "accumulate-into-c" && !alphaOnA && meet.alphaInOrder !== true) ||
-    ((meet.kind === "scale-then-add-blocks" || meet.kind === "fma-beta-first-block") && meet.alphaOnB === true);
   const pb = packLibraryB(call, alphaOnB ? alpha : 1);
   const cOff = call.cOffset ?? 0;
   const M = n, N = m, K = k, size = M * N;
@@ -53,12 +56,13 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const fmaBetaFirst = meetKind === "fma-beta-first-block";
   const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
   const alphaFirstBelow = meet.kind === "scale-then-add-blocks" ? meet.alphaFirstBelow ?? 0 : 0;
+  const inPlaceBelow = meet.kind === "scale-then-add-blocks" ? meet.inPlaceBelow ?? 0 : 0;
   const scaledA = alphaFirstBelow > 0 && alpha !== 1 ? scalePanel(pa, n, k, alpha) : pa;
   let axpyA: Panel | undefined; // A_lib·α for axpyIntoC tiles, made on first use
   if (!sumThenEpilogue) {
     if (beta === 0) acc.fill(0, 0, size);
     // fma-beta-first-block keeps C itself: β meets it inside the first block's FMA.
-    else loadC(acc, c, cOff, ldc, M, N, beta === 1 || fmaBetaFirst ? 1 : beta);
+    else loadC(acc, c, cOff, ldc, M, N, beta === 1 || fmaBetaFirst || alphaPerBlock ? 1 : beta);
   }
   // Tiles whose elements meet C their own way (see Tile.meetC): meetBuffer[e] = 1 + index in overrides.
   const overrides: MeetC[] = [];
@@ -69,6 +73,9 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
       const kBlock = kBlocks[kb]!;
       // A short block that takes α into A_lib first (MeetC alphaFirstBelow), then adds unscaled.
       const alphaFirst = kBlock < alphaFirstBelow, aData = alphaFirst ? scaledA.data : ap, aOff = alphaFirst ? scaledA.offset : aBase, aLd = alphaFirst ? scaledA.ld : lda;
+      // alphaPerBlock: the block's sum starts from fl(fl(β'/α)·C), β' = β for the first block, 1 after.
+      const inPlace = kBlock < inPlaceBelow; // this k-block's kernels run on C itself (MeetC inPlaceBelow)
+      const cScale = alphaPerBlock ? (pc === 0 ? (beta === 0 ? 0 : fround(beta / alpha)) : fround(1 / alpha)) : 1;
       for (let ib = 0, ic = 0; ib < mBlocks.length; ic += mBlocks[ib++]!) {
         const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
         for (const t of plan.tiles(ctx)) {
@@ -78,7 +85,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
             continue;
           }
           const init = t.init ?? 0;
-          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = accumulate ? acc[e]! : init;
+          for (let s = s0; s < s1; s++) for (let r = r0, e = s * M + r0; r < r1; r++, e++) v[e] = !accumulate && !inPlace ? init : cScale === 1 ? acc[e]! : cScale === 0 ? 0 : fround(cScale * acc[e]!);
           tileSums(t.accumulation, aData, aOff + pc, aLd, bp, bBase + pc, ldb, r0, r1, s0, s1, kBlock, v, M);
           if (t.fmaAlphaStore === true) {
             if (!fmaBetaFirst) throw new Error(`${plan.path}: fmaAlphaStore tiles need a fma-beta-first-block plan`);
@@ -92,16 +99,16 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
             for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
               const blk = v[e]!;
               // Each Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
-              if (accumulate) acc[e] = blk;
+              if (accumulate || inPlace) acc[e] = alphaPerBlock ? alpha * blk : blk;
               else if (sumThenEpilogue) acc[e] = pc === 0 ? blk : acc[e]! + blk;
               else if (fmaBetaFirst) {
-                const t = alpha === 1 || alphaOnB ? blk : fround(alpha * blk);
+                const t = alpha === 1 || alphaInPack !== undefined ? blk : fround(alpha * blk);
                 if (pc !== 0 || beta === 1) acc[e] = acc[e]! + t;
                 else if (beta === 0) acc[e] = t;
                 else if (betaUnfused || (edge !== undefined && onEdge(r, s, M, N, edge))) acc[e] = t + fround(beta * acc[e]!);
                 else acc[e] = fma32(beta, acc[e]!, t);
               }
-              else if (alpha === 1 || alphaFirst || alphaOnA || alphaOnB) acc[e] = acc[e]! + blk;
+              else if (alpha === 1 || alphaFirst || alphaInPack !== undefined) acc[e] = acc[e]! + blk;
               else acc[e] = fusedAlpha ? fma32(alpha, blk, acc[e]!) : acc[e]! + fround(alpha * blk);
             }
           }

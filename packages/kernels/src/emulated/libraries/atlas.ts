@@ -1,5 +1,6 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
+import { atlasDot, atlasGemvPlan } from "./atlas-level12.js";
 
 /**
  * ATLAS 3.10.3 as Debian's libatlas3-base ships it (atlas/libblas.so.3.10.3, the generic x86-64 build:
@@ -87,16 +88,69 @@ function cleanup(kind: CleanupKind, row: number): Accumulation {
 }
 const blocks = { kind: "fixed", size: NB } as const;
 
-/** The copy driver: tiles computed into a work block from +0, C := β·C, then C += α·W (C is the last leaf
- *  of every probed tree). K beyond the CacheEdge is cut in chunks of CE_K, each chunk's work block added
- *  to C in turn (ATL_gemmXX.c's Kp loop with bet = ONE after the first). */
-function copyPlan(K: number): GemmPlan {
-  const full = fullTile(K);
+/** The copy driver: tiles computed into a work block from +0, C := β·C, then C += W (C is the last leaf
+ *  of every probed tree), α multiplied into the operand it copies (alphaCopied). K beyond the CacheEdge is
+ *  cut in chunks of CE_K (ATL_gemmXX.c's Kp loop, bet = ONE after the first); a chunk of fewer than 12 KB
+ *  blocks (ATL_mmJIK.c: nKb < 12, putblk = NULL) runs its kernels on C itself (measured: 1020x287x3046,
+ *  565x516x2695 β = 1, 666x293x2868: the 358-, 7- and 180-long last chunks start from C). */
+function copyPlan(s: LibraryShape): GemmPlan {
+  if (jitCopies(s)) return jitPlan(s);
+  if (bppCopies(s)) return bppPlan(s);
+  const full = fullTile(s.K);
   return {
     path: "ATL_sgemm → copy driver (ATL_mmJIK/IJK/JITcp), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
-    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: alphaCopied(s), inPlaceBelow: COPY_MIN_K },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
+  };
+}
+
+/**
+ * ATL_gemmXX.c runs ATL_mmJITcp when M ≤ MB or N ≤ NB and K/16 > 3·NB (K ≥ 2320), unless both M ≤ MB and
+ * N ≤ NB and not both = NB (ATL_mmBPP, not modelled): it copies A_lib and B_lib block by block just in time and runs the
+ * kernels on C itself, from β·C (each CacheEdge chunk continuing), α going into B_lib's copy (measured:
+ * 1x128x3000, 100x30x2500, 40x128x2400, 200x40x3000 with α ∈ {1, 1.3, −0.7}, β ∈ {0, 1, 1.5}).
+ */
+function jitCopies(s: LibraryShape): boolean {
+  return (s.M <= NB || s.N <= NB) && s.K >> 4 > 3 * NB && !bppCopies(s);
+}
+
+/** ATL_mmJITcp hands M, N ≤ 48 (not both 48) to ATL_mmBPP. */
+function bppCopies(s: LibraryShape): boolean {
+  return s.M <= NB && s.N <= NB && (s.M !== NB || s.N !== NB) && s.K >> 4 > 3 * NB;
+}
+
+/** ATL_mmBPP pads M to MB when M + ATL_mmMU ≥ MB, N to NB when N + ATL_mmNU ≥ NB (zeros), so that the
+ *  full or one-sided cleanup kernel runs: MU = 6, NU = 1 here (measured: 20 x {36..47} and {42..47} x 20
+ *  at K = 2400, the pads switching at 42 rows and 47 columns). */
+const BPP_MU = 6, BPP_NU = 1;
+
+/**
+ * ATL_mmBPP.c: the (padded) tile computed into a work block from 0 per CacheEdge chunk, then geadd,
+ * C := α·W + β·C (β = 1 after the first chunk). Measured: 20x20x3000, 30x40x2500, 48x20 and 20x48 at 2400,
+ * 10x10x2400 with α ∈ {1, 1.3, −0.7}, β ∈ {0, 1, 1.5}. Its zero-padded K cleanup (K mod 48 ≥ 44) is not modelled.
+ */
+function bppPlan(s: LibraryShape): GemmPlan {
+  const full = fullTile(s.K);
+  const padded = (len: number, u: number) => (len < NB && len + u >= NB ? NB : len);
+  return {
+    path: "ATL_sgemm → ATL_mmJITcp → ATL_mmBPP (work block, then geadd), NB = 48",
+    nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
+    meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
+    tiles: (ctx) => {
+      const tiles = atlasTiles(padded(ctx.mBlock, BPP_MU), padded(ctx.nBlock, BPP_NU), full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile);
+      return [...tiles].filter((t) => t.r0 < ctx.mBlock).map((t) => ({ ...t, r1: Math.min(t.r1, ctx.mBlock), s1: Math.min(t.s1, ctx.nBlock) }));
+    },
+  };
+}
+
+function jitPlan(s: LibraryShape): GemmPlan {
+  return {
+    path: "ATL_sgemm → ATL_mmJITcp (just-in-time copies, kernels on C), NB = 48",
+    nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
+    meetC: { kind: "accumulate-into-c" },
+    // Not modelled: its K cleanup (KR = KB when the K mod 48 rest is at least 44: a zero-padded block).
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
   };
 }
 
@@ -115,9 +169,18 @@ function noCopyPlan(s: LibraryShape): GemmPlan {
   return {
     path: "ATL_sgemm → kernels on C in place (K < 576 or no-copy ATL_NCmm*), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
-    meetC: { kind: "accumulate-into-c" },
+    meetC: { kind: "accumulate-into-c", alphaOnA: alphaCopied(s) === "A" },
     tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
   };
+}
+
+/**
+ * Which operand the copy driver scales by α as it copies it (col2blk_aX / row2blkT_aX): ATL_gemmXX.c runs
+ * ATL_mmJIK (A_lib copied once, with α) when N ≥ M or (K ≤ 2·KB, M > MB, N > NB), else ATL_mmIJK (B_lib
+ * copied with α). Measured: 64x128x700 and 60x60x100 scale A_lib, 53x10x660 (M > N) B_lib.
+ */
+function alphaCopied(s: LibraryShape): "A" | "B" {
+  return s.N >= s.M || (s.K <= 2 * NB && s.M > NB && s.N > NB) ? "A" : "B";
 }
 
 function copies(s: LibraryShape): boolean {
@@ -142,13 +205,28 @@ function doCopy(s: LibraryShape): boolean {
   return s.M * s.N >= Math.floor(X / s.K);
 }
 
-/** The no-copy driver with α ≠ 1: the same tile kernels from +0, then C := α·s + β·C. */
+/** ATL_NCmmJIK.c's ATL_MaxMMalpha: with K ≥ 3·KB the no-copy driver handles α ≠ 1 through a temporary C. */
+const MAX_MM_ALPHA = 3;
+
+/**
+ * The no-copy driver with α ≠ 1 (ATL_NCmmJIK.c / ATL_NCmmIJK.c): when ⌊K/KB⌋ ≥ ATL_MaxMMalpha or
+ * |α| < max(|β|, 1), ATL_NCmm*_c: the tile kernels from +0 into a temporary, then C := α·s + β·C; otherwise
+ * the aX_bX kernels on C, one call per KB block of k, each C := α·(its sum started from (β'/α)·C)
+ * (measured on 43x44x14 with α = 1.3: β ∈ {1, 0.7, -1} the kernels, β = 2 the temporary).
+ */
 function noCopyScaledPlan(s: LibraryShape): GemmPlan {
-  return { ...noCopyPlan(s), path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: C after the scaled sum), NB = 48", meetC: { kind: "sum-then-epilogue" } };
+  const inKernels = Math.floor(s.K / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
+  const base = noCopyPlan(s);
+  if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block), NB = 48", kc: blocks, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
+  const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48";
+  // ATL_gemmXX.c's CacheEdge loop cuts K for the no-copy driver too: each chunk C := α·s + β'·C, β' = 1 after
+  // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum).
+  if (s.K > CE_K) return { ...base, path, kc: { kind: "fixed", size: CE_K }, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false } };
+  return { ...base, path, meetC: { kind: "sum-then-epilogue" } };
 }
 
 function plan(s: LibraryShape): GemmPlan {
-  if (copies(s)) return copyPlan(s.K);
+  if (copies(s)) return copyPlan(s);
   return s.alpha !== 1 && !doCopy(s) ? noCopyScaledPlan(s) : noCopyPlan(s);
 }
 
@@ -157,11 +235,15 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails; with alpha != 1 then C is added after the scaled sum); multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the default fidelity suite but one call (random 0, 413x76x303 with beta -1.5), and 79 of 80 calls (99.93% of elements) of a random sweep over all transposes, alpha in {1, 0.5}, beta in {0, 1, -1.5}; the one miss class: the 14-row cleanup kernel (tiles of 14, 28, 42 rows) with beta other than 0 or 1. NB, crossovers, CacheEdge cut and the cleanup table are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself; for K >= 2320 with M or N <= 48 the same kernels on C from beta*C, with both <= 48 a zero-padded work tile added by geadd), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified; known misses at K ≥ 2320: ATL_mmJITcp's and ATL_mmBPP's zero-padded K cleanup (K mod 48 ≥ 44: 1x128x2445 37.5%), and the no-copy driver with alpha != 1 when K > 2688 leaves a last CacheEdge chunk under 144 (its aX kernels: 3x1x2700 alpha 1.3 0%)",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
+    "ATLAS src/blas/gemm/ATL_mmJIK.c, ATL_mmIJK.c, ATL_NCmmJIK.c @ 3.10 (alpha in the copy, nKb < 12 on C, ATL_MaxMMalpha)",
+    "ATLAS src/blas/level2/ATL_gemv.c, ATL_gemvT.c, ATL_gemvN.c, kernel/ATL_mv{t,n}k_{Mlt16,smallN}.c @ 3.10 (vector copies, alpha, small cases)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
   ],
   plan,
+  gemvPlan: atlasGemvPlan,
+  dot: atlasDot,
 };

@@ -165,7 +165,7 @@ function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" |
       : { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { foldLeft: fold, lead: 1 } };
     return {
       path: `generic_product_impl (1×1) → dot → redux (${contiguous ? "vectorised, two accumulators" : "scalar"})`,
-      nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaOnB: true },
+      nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaInPack: "B" },
       tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation, init: -0 }],
     };
   };
@@ -193,7 +193,7 @@ function plans(t: EigenTarget): Pick<EmulationDeclaration, "plan" | "gemvPlan" |
     const accumulation: Accumulation = fused && !s.transB ? { kind: "packet-cascade", fused, packets: [], reduce: "halving", tail: { foldLeft: 4, lead: 1 } } : scalarRedux;
     return {
       path: `generic_product_impl<…, GemvProduct>::scaleAndAddTo (1×1) → (α·A).row(0).dot(x) → redux (${s.transB ? "scalar" : "fold-left 4"})`,
-      nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaOnB: true },
+      nc: whole, kc: whole, mc: whole, meetC: { ...meetC, alphaInPack: "B" },
       tiles: (ctx) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation, init: -0 }],
     };
   };

@@ -123,7 +123,7 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
     // the first block (16x236x207, 48x240x50: fma(β, C, blk) on every element). α: the large calls pack it
     // into A_lib (TT 88x82x360 with α = 0.1: 100% against 11% for fl(α·blk)), the others multiply each
     // block's sum by it (the fused store fma(β, C, fl(α·blk)) matched every sweep call).
-    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true } : { kind: "fma-beta-first-block" },
+    meetC: big ? { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" } : { kind: "fma-beta-first-block" },
     tiles: (ctx) => avx2Tiles(ctx.mBlock, ctx.nBlock, big),
   };
 }

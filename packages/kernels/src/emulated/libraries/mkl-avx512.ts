@@ -47,7 +47,7 @@ function avx512Blocked(s: LibraryShape): GemmPlan {
     nc: { kind: "whole" },
     kc: { kind: "mkl-halve-ceil", size: 384 },
     mc: { kind: "whole" },
-    meetC: fusedBeta ? { kind: "fma-beta-first-block" } : { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
+    meetC: fusedBeta ? { kind: "fma-beta-first-block" } : { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
     tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
   };
 }

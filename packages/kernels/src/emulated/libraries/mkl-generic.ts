@@ -68,7 +68,7 @@ const genBlocked: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 192, align: 1 },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
 };
 

@@ -65,7 +65,7 @@ const fusedBetaK1: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "whole" },
   mc: { kind: "whole" },
-  meetC: { kind: "fma-beta-first-block", alphaOnB: true },
+  meetC: { kind: "fma-beta-first-block", alphaInPack: "B" },
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => fmaChain),
 };
 const fusedIntoCAxpy: GemmPlan = {

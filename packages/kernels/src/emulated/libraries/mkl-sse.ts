@@ -20,7 +20,7 @@ const sse42Blocked: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 256, align: 4 },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
   tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
 };
 
@@ -134,7 +134,7 @@ const avx1Blocked: GemmPlan = {
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 256, align: 4 },
   mc: { kind: "whole" },
-  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaOnA: true },
+  meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
   tiles: (ctx) => eightsThenRest(ctx.mBlock, ctx.nBlock),
 };
 
