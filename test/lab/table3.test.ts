@@ -39,4 +39,24 @@ describe("experiment table3", () => {
       rmSync(out, { recursive: true, force: true });
     }
   });
+
+  it("runs a CNN: --model fmnist-vgg with --conv pinned in the folder (another --conv cannot resume it)", async function () {
+    this.timeout(300000);
+    const out = mkdtempSync(join(tmpdir(), "chimera-table3-vgg-"));
+    try {
+      let text = "";
+      const io: CommandIO = { out: (t) => void (text += t), err: () => undefined, isTTY: false };
+      const flags = { samples: "1", warmup: "5", iterations: "5", model: "fmnist-vgg", conv: "blas", out, json: true as const };
+      expect(await table3Experiment.run(parsed(flags), io)).to.equal(0);
+      const s = JSON.parse(text) as { model: string; conv: string; n: number };
+      expect([s.model, s.conv, s.n]).to.deep.equal(["fmnist-vgg", "blas", 1]);
+      expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).conv).to.equal("blas");
+      expect(readFileSync(join(out, "table3.md"), "utf8")).to.contain("fmnist-vgg (--conv blas)");
+      let message = "";
+      try { await table3Experiment.run(parsed({ ...flags, conv: "shared" }), io); } catch (e) { message = (e as Error).message; }
+      expect(message).to.contain(`holds results made with conv = "blas", but this run has conv = "shared"`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });

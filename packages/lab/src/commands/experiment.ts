@@ -79,7 +79,7 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --iterations N   Algorithm 1's joint iterations (default 3000)
   --fixture        the committed first 200 test images
   --data-dir DIR   the Fashion-MNIST test set in DIR (default: the installed one, else the fixture)
-  --model NAME     ${zoo.map((z) => z.name).join(", ")} (default fmnist-mlp; table3 runs fmnist-mlp only)
+  --model NAME     ${zoo.map((z) => z.name).join(", ")} (default fmnist-mlp)
 ${convHelp}
   --weights PATH   safetensors weights (default: the committed ones)
   --perturbations N  fig6: draws per distance (default 100)

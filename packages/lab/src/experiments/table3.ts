@@ -5,7 +5,9 @@ import { isChimera, uint8ImageDomain, verdicts, type AttackModel } from "@chimer
 import { KeyedNoise } from "@chimera/defense";
 import type { Experiment } from "./experiment.js";
 import type { CommandIO, ParsedArgs } from "../cli/command.js";
-import { getNumber, maybeList, maybeNumber, maybeString, UsageError } from "../cli/args.js";
+import { getNumber, getString, maybeList, maybeNumber, maybeString, UsageError } from "../cli/args.js";
+import { convFlag, type ConvMode } from "../conv-mode.js";
+import { zoo } from "../model-zoo.js";
 import { dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { appendJsonl } from "../checkpoint.js";
@@ -66,7 +68,8 @@ export function runDefendedSample(setup: AttackSetup, index: number, settings: S
  * on f(x + ζ_d(x, s')) with its own key s' (a different key per image), and succeeds only if the
  * image it finds is a Chimera for the defender, i.e. under s. Keys are derived from --seed (the
  * defender's) and --seed plus the image (the attacker's) so a killed run resumes with the same keys.
- * Default backends: the emulated OpenBLAS Haswell and SkylakeX kernels (the demo's pair).
+ * Default backends: the emulated OpenBLAS Haswell and SkylakeX kernels (the demo's pair). --model (default fmnist-mlp),
+ * --weights and --conv as in the other experiments; a CNN's folder pins its --conv.
  * Results: OUT/plain.jsonl and OUT/defended.jsonl (one line per image), OUT/summary.json, OUT/table3.md.
  */
 export const experiment: Experiment = {
@@ -76,6 +79,7 @@ export const experiment: Experiment = {
     d: { type: "int", min: 0, max: 2 ** 31 - 1, default: 1000 },
     warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
     ...dataFlags,
+    model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" }, weights: { type: "path" }, conv: convFlag,
   },
   async run(args, io) {
     const backendIds = maybeList(args, "backends") ?? ["openblas-0.3.21-haswell", "openblas-0.3.21-skylakex"];
@@ -87,7 +91,9 @@ export const experiment: Experiment = {
       warmup: getNumber(args, "warmup"),
       iterations: getNumber(args, "iterations"),
     };
-    const setup = setupAttack("fmnist-mlp", backendIds, { fixture: !dataDir, ...(dataDir ? { dataDir } : {}) });
+    const model = getString(args, "model"), weights = maybeString(args, "weights"), conv = getString(args, "conv") as ConvMode;
+    const spec: SetupSpec = { model, backends: backendIds, fixture: !dataDir, conv, ...(dataDir ? { dataDir } : {}), ...(weights ? { weights } : {}) };
+    const setup = setupAttack(model, backendIds, spec);
     const samples = maybeNumber(args, "samples") ?? 20;
     if (samples > setup.data.n) throw new UsageError(`--samples ${samples} exceeds the ${setup.data.n} images of ${setup.data.source}`);
     const out = maybeString(args, "out") ?? join(resultsDir(), "experiments", "table3");
@@ -98,7 +104,7 @@ export const experiment: Experiment = {
     const pins = { ...setupPins(setup), experiment: "table3", d, settings, ...(shard ? { shard: shard.pin(plan) } : {}) };
     const folder = openResultsFolder(out, pins, (line) => io.err(`${line}\n`));
     try {
-      return await table3In(out, setup, settings, backendIds, d, seed, images, dataDir, args, io);
+      return await table3In(out, setup, spec, settings, backendIds, d, seed, images, args, io);
     } finally {
       folder.release();
     }
@@ -107,12 +113,11 @@ export const experiment: Experiment = {
 
 /** Table 3 in a results folder this process holds. */
 async function table3In(
-  out: string, setup: AttackSetup, settings: SampleSettings, backendIds: string[], d: number, seed: number, images: readonly number[],
-  dataDir: string | undefined, args: ParsedArgs, io: CommandIO,
+  out: string, setup: AttackSetup, spec: SetupSpec, settings: SampleSettings, backendIds: string[], d: number, seed: number, images: readonly number[],
+  args: ParsedArgs, io: CommandIO,
 ): Promise<number> {
   const plainLog = join(out, "plain.jsonl"), defendedLog = join(out, "defended.jsonl");
   const plainDone = finishedSamples(plainLog, setup.weightsSha256), defendedDone = finishedSamples(defendedLog, setup.weightsSha256) as Map<number, DefendedRecord>;
-  const spec: SetupSpec = { model: "fmnist-mlp", backends: backendIds, fixture: !dataDir, ...(dataDir ? { dataDir } : {}) };
   const jobs: SampleJob[] = [];
   const samples = images.length;
   for (const i of images) {
@@ -138,13 +143,13 @@ async function table3In(
   const attackerFound = defendedRows.filter((r) => r.found).length;
   const defendedSuccess = defendedRows.filter((r) => r.success).length;
   const summary = {
-    experiment: "table3", backends: backendIds, d, samples, n: samples, data: setup.data.source,
+    experiment: "table3", model: setup.entry.name, ...(setup.entry.convolutions ? { conv: setup.conv } : {}), backends: backendIds, d, samples, n: samples, data: setup.data.source,
     withoutDefense: plainFound / samples, withDefense: defendedSuccess / samples,
     plainFound, attackerFound, defendedSuccess, out,
   };
   const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
   const md = `# Table 3: attack success with and without keyed noise\n\n` +
-    `FMNIST MLP, ${backendIds.join(" vs ")}, d = ${d} ULP, ${samples} images of ${setup.data.source}, ` +
+    `${setup.entry.name}${setup.entry.convolutions ? ` (--conv ${setup.conv})` : ""}, ${backendIds.join(" vs ")}, d = ${d} ULP, ${samples} images of ${setup.data.source}, ` +
     `warm-up ${settings.warmup}, iterations ${settings.iterations}.\n\n` +
     `|             | FMNIST |\n|-------------|--------|\n| w/o defense | ${pct(summary.withoutDefense)} |\n` +
     `| w/ defense  | ${pct(summary.withDefense)} |\n\n` +
