@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { eigenCacheSizes } from "@chimera/kernels";
 import {
   addonStatus, cpuFeatureParents, cpuFromProcCpuinfo, cpuInfo, discoverNativeBackends, parseCpuFeatureOverride, sysfsCaches,
@@ -19,14 +19,25 @@ describe("CPU detection (cpuid through the addon, CHIMERA_CPU_FEATURES)", () => 
     ctx.skip();
   };
 
-  it("reads the same features as /proc/cpuinfo, and the same caches as sysfs", function () {
+  it("reads the same features as /proc/cpuinfo", function () {
     noAddon(this);
     const cpu = cpuInfo({});
     expect(cpu.source).to.equal("cpuid");
     const flags = procFlags();
     expect([...cpu.detected].sort()).to.deep.equal(Object.keys(cpuFeatureParents).filter((f) => flags.has(f)).sort());
     expect(cpu.detected).to.include("sse2");
+  });
+
+  it("reads the same caches as sysfs", function () {
+    noAddon(this);
+    const cpu = cpuInfo({});
     const dir = "/sys/devices/system/cpu/cpu0/cache";
+    if (!existsSync(dir)) {
+      // Seen on a virtual machine (AMD Zen 5, 2026-12-07) whose hypervisor reports no cache topology: sysfs has no
+      // cache folder, lscpu lists no caches, and CPUID's cache leaves are empty too (cpuInfo's caches: []).
+      console.log(`      skipped: ${dir} does not exist (this kernel exposes no cache topology; CPUID found ${cpu.caches.length} caches)`);
+      return this.skip();
+    }
     const sysfs = readdirSync(dir).filter((e) => /^index\d+$/.test(e)).map((e) => {
       const read = (f: string): string => readFileSync(`${dir}/${e}/${f}`, "utf8").trim();
       return `L${read("level")} ${read("type")} ${read("size")}`;
