@@ -1,7 +1,6 @@
-import { expect } from "chai";
-import { emulatedKernels, regionValues, type GemvCall } from "@chimera/kernels";
+import { regionValues } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
-import { requireOrSkip } from "../native/require-native.js";
+import { expectGemvLikeReal, type GemvCase } from "./gemv-vs-real.js";
 
 /**
  * OpenBLAS 0.3.21's SkylakeX / Cooperlake sgemv kernels (libraries/openblas-avx512-gemv.ts) against the
@@ -14,8 +13,8 @@ import { requireOrSkip } from "../native/require-native.js";
  */
 const ALPHA_BETA = [[1, 0], [0.7, 0.3], [-1.3, 1]].map(([a, b]) => [Math.fround(a!), Math.fround(b!)] as const);
 
-function gemvCases(): { what: string; call: () => GemvCall }[] {
-  const out: { what: string; call: () => GemvCall }[] = [];
+function gemvCases(): GemvCase[] {
+  const out: GemvCase[] = [];
   let seed = 31000;
   const add = (transA: boolean, m: number, n: number, pad: number, i: number) => {
     const [alpha, beta] = ALPHA_BETA[i % ALPHA_BETA.length]!, incx = 1 + (i % 2), incy = 1 + ((i >> 1) % 3), s = seed++;
@@ -40,37 +39,13 @@ function gemvCases(): { what: string; call: () => GemvCall }[] {
   return out;
 }
 
-/** The rows of y where two results differ (NaNs equal whatever their payload). */
-function differing(a: Float32Array, b: Float32Array): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < a.length; r++) if (!Object.is(a[r], b[r]) && !(Number.isNaN(a[r]!) && Number.isNaN(b[r]!))) out.push(r);
-  return out;
-}
-
 describe("OpenBLAS SkylakeX / Cooperlake sgemv kernels vs the real library", function () {
   this.timeout(120_000);
   const natives = discoverNativeBackends();
   const cases = gemvCases();
   for (const variant of ["skylakex", "cooperlake"]) {
     it(`openblas-0.3.21-${variant} gemv equals openblas-0.3.21-${variant}-serial on ${cases.length} calls (small sgemv_t kernels, n_128, n_64, contracted C)`, function () {
-      const backend = natives.find((b) => b.id === `openblas-0.3.21-${variant}-serial`);
-      expect(backend, `openblas-0.3.21-${variant}-serial is in the native catalog`).to.not.equal(undefined);
-      requireOrSkip(this, backend!);
-      const emulated = emulatedKernels.find((k) => k.info.id === `openblas-0.3.21-${variant}`)!;
-      const real = backend!.create();
-      try {
-        const failing: string[] = [];
-        for (const c of cases) {
-          const mine = c.call(), theirs = c.call();
-          emulated.gemv(mine);
-          real.gemv(theirs);
-          const rows = differing(mine.y, theirs.y);
-          if (rows.length > 0) failing.push(`${c.what}: y[${rows.slice(0, 8).join(", ")}${rows.length > 8 ? ", …" : ""}] differ`);
-        }
-        expect(failing, failing.join("\n")).to.deep.equal([]);
-      } finally {
-        real.dispose();
-      }
+      expectGemvLikeReal(this, natives, `openblas-0.3.21-${variant}`, `openblas-0.3.21-${variant}-serial`, cases);
     });
   }
 });

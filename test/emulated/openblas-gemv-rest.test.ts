@@ -1,7 +1,6 @@
-import { expect } from "chai";
-import { emulatedKernels, regionValues, type GemvCall } from "@chimera/kernels";
+import { regionValues } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
-import { requireOrSkip } from "../native/require-native.js";
+import { expectGemvLikeReal, type GemvCase } from "./gemv-vs-real.js";
 
 /**
  * OpenBLAS 0.3.21's sgemv_n_4.c (the row-major gemv with transA) ends with the y rows mod 4 in C; when lda
@@ -12,8 +11,8 @@ import { requireOrSkip } from "../native/require-native.js";
  */
 const cores = ["haswell", "zen", "sandybridge", "nehalem", "skylakex", "cooperlake"];
 
-function restCalls(): { what: string; call: () => GemvCall }[] {
-  const out: { what: string; call: () => GemvCall }[] = [];
+function restCalls(): GemvCase[] {
+  const out: GemvCase[] = [];
   let seed = 47000;
   for (const rows of [1, 2, 3]) for (const len of [52, 53, 56, 64, 66, 101]) for (const incy of [1, 2]) {
     const s = seed++, alpha = Math.fround(incy === 1 ? 1 : 0.7), beta = Math.fround(incy === 1 ? 0 : -0.3);
@@ -32,24 +31,7 @@ describe("OpenBLAS sgemv_n's unrolled rest rows (rows mod 4 with lda = rows) vs 
   const calls = restCalls();
   for (const core of cores) {
     it(`openblas-0.3.21-${core} gemv equals openblas-0.3.21-${core}-serial on ${calls.length} calls`, function () {
-      const backend = natives.find((b) => b.id === `openblas-0.3.21-${core}-serial`);
-      expect(backend, `openblas-0.3.21-${core}-serial is in the native catalog`).to.not.equal(undefined);
-      requireOrSkip(this, backend!);
-      const emulated = emulatedKernels.find((k) => k.info.id === `openblas-0.3.21-${core}`)!;
-      const real = backend!.create();
-      try {
-        const failing: string[] = [];
-        for (const c of calls) {
-          const mine = c.call(), theirs = c.call();
-          emulated.gemv(mine);
-          real.gemv(theirs);
-          const rows = [...mine.y.keys()].filter((i) => !Object.is(mine.y[i], theirs.y[i]));
-          if (rows.length > 0) failing.push(`${c.what}: y[${rows.join(", ")}] differ`);
-        }
-        expect(failing, failing.join("\n")).to.deep.equal([]);
-      } finally {
-        real.dispose();
-      }
+      expectGemvLikeReal(this, natives, `openblas-0.3.21-${core}`, `openblas-0.3.21-${core}-serial`, calls);
     });
   }
 });
