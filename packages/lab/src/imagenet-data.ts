@@ -26,7 +26,6 @@ export function loadImagenet(dir: string | undefined, sampleShape: readonly numb
   const paths = { images: join(dir, IMAGENET_FILES.images), labels: join(dir, IMAGENET_FILES.labels) };
   for (const p of Object.values(paths)) if (!existsSync(p)) throw new Error(`ImageNet folder ${dir}: ${p} is missing; ${howTo}`);
   const images = readNpyFile(paths.images), labels = readNpyFile(paths.labels);
-  const want = [-1, ...sampleShape];
   if (images.dtype !== "uint8" || images.shape.length !== 4 || images.shape.slice(1).some((s, i) => s !== sampleShape[i])) {
     throw new Error(`${paths.images}: expected uint8 images of shape [N, ${sampleShape.join(", ")}], got ${images.dtype} [${images.shape.join(", ")}]; ${howTo}`);
   }
@@ -35,7 +34,7 @@ export function loadImagenet(dir: string | undefined, sampleShape: readonly numb
     throw new Error(`${paths.labels}: expected shape [${n}] (one label per image of ${paths.images}), got [${labels.shape.join(", ")}]`);
   }
   if (!/^u?int(8|16|32|64)$/.test(labels.dtype)) throw new Error(`${paths.labels}: expected an integer type, got ${labels.dtype}`);
-  const take = Math.min(n, limit ?? n), size = want.slice(1).reduce((a, b) => a * b, 1);
+  const take = Math.min(n, limit ?? n), size = sampleShape.reduce((a, b) => a * b, 1);
   if (take * size > MAX_VALUES) {
     throw new Error(`${paths.images}: ${take} images of ${size} values are ${((take * size * 4) / 2 ** 30).toFixed(1)} GiB as float32, over the 4 GiB one run holds; ` +
       `pass --limit ${Math.floor(MAX_VALUES / size)} or less, or split the folder (scripts/imagenet-to-npy.py --start/--count)`);
