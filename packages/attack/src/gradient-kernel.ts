@@ -1,11 +1,13 @@
 import { gemmLayout, gemvLayout, validateDot, validateGemm, validateGemv, type DotCall, type GemmCall, type GemvCall, type Kernel, type KernelInfo } from "@chimera/kernels";
+import { wasmSums } from "./gradient-wasm.js";
 
 /**
  * A fast kernel for the search's gradients, not for its verdicts. Issue #6: "the gradient need not be
  * bit-faithful, the Chimera test must be". It accumulates every dot product in binary64 and rounds
  * once to binary32 (so it is a different kernel from every fp32 library, never a stand-in for one),
  * and walks memory contiguously: row-accumulator form when op(B) rows are contiguous, dot form
- * otherwise. α and β are applied in binary64 too: c := fl(α·Σ + β·c).
+ * otherwise. α and β are applied in binary64 too: c := fl(α·Σ + β·c). Larger products run the same
+ * arithmetic in WebAssembly SIMD (gradient-wasm.ts), bit for bit.
  */
 export const float64GradientInfo: KernelInfo = {
   id: "chimera-1-f64acc",
@@ -20,8 +22,23 @@ export const float64GradientInfo: KernelInfo = {
 function gemm(call: GemmCall): void {
   validateGemm(float64GradientInfo.id, call);
   const { m, n, k, alpha, a, b, beta, c, ldc } = call;
-  const { aOff, sai, sap, bOff, sbp, sbj, cOff } = gemmLayout(call);
+  const layout = gemmLayout(call);
+  const { aOff, sai, sap, bOff, sbp, sbj, cOff } = layout;
   if (m === 0 || n === 0) return;
+  if (alpha !== 0 && k > 0) {
+    const sums = wasmSums(call, layout);
+    if (sums !== undefined) {
+      const { v, ld } = sums;
+      for (let i = 0; i < m; i++) {
+        const row = cOff + i * ldc;
+        for (let j = 0; j < n; j++) {
+          const t = alpha * v[i * ld + j]!;
+          c[row + j] = beta === 0 ? t : t + beta * c[row + j]!;
+        }
+      }
+      return;
+    }
+  }
   const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const ai = aOff + i * sai, row = cOff + i * ldc;

@@ -4,6 +4,7 @@ export { chooseTargets, type IntSource } from "./targets.js";
 export { moduleAttackModel, crossEntropySeed, meanCrossEntropy, type AttackModel, type ConvOptions } from "./attack-model.js";
 export { verdicts, isChimera, argmaxOf, topTwoMargin, type BackendVerdicts } from "./chimera-check.js";
 export { float64GradientKernel, float64GradientInfo } from "./gradient-kernel.js";
+export { gradientWasmCounters } from "./gradient-wasm.js";
 export { AdaptiveStepSize, type StepSizeOptions } from "./step-size.js";
 export { findChimera, type ChimeraSearchOptions } from "./chimera-search.js";
 export { chimeraResult, type ChimeraResult } from "./chimera-result.js";

@@ -13,7 +13,8 @@ export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulat
 export { fmaStep } from "./emulated/accumulation.js";
 export { fusedKernels, mulAddKernels } from "./emulated/fused-kernels.js";
 export { compileFusedLoop, compileFusedLoopReference, fusedLoopSource, type FusedLoopSpec, type FusedStep } from "./emulated/fused-loop.js";
-export { wasmAvailable, wasmEnabled, setWasmEnabled, reserveArena, arenaF32 } from "./emulated/wasm/arena.js";
+export { wasmAvailable, wasmEnabled, setWasmEnabled, reserveArena, arenaF32, wasmApi, optimisedModule, type WasmMemory } from "./emulated/wasm/arena.js";
+export { FunctionWriter, ModuleBuilder, Op, Simd, I32, F32, F64, V128, type ValType } from "./emulated/wasm/module-builder.js";
 export { wasmChainTile, wasmPairTile, chainWasmKernel, wasmCounters, BLOCK as WASM_BLOCK } from "./emulated/wasm/dispatch.js";
 export { chainKernelModule } from "./emulated/wasm/chain-kernel.js";
 export { leastExponent, productsOnGrid } from "./emulated/wasm/grid-scan.js";

@@ -95,7 +95,7 @@ export const Op = {
   f32DemoteF64: 0xb6,
 } as const;
 export const Simd = {
-  load: 0x00, load32Splat: 0x09, store: 0x0b, const: 0x0c, shuffle: 0x0d,
+  load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b, const: 0x0c, shuffle: 0x0d,
   i32x4Splat: 0x11, i32x4ExtractLane: 0x1b, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21, f64x2ReplaceLane: 0x22,
   i32x4Eq: 0x37, f64x2Ne: 0x48, and: 0x4e, or: 0x50, anyTrue: 0x53,
   f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
