@@ -33,6 +33,13 @@ export interface ConvOptions {
    * a convolution is im2col + the given kernel's gemm, as PyTorch does with oneDNN off.
    */
   convKernel?: Kernel;
+  /**
+   * PyTorch's own dispatch with oneDNN on (ForwardContext.onednn): each backend's logits run the
+   * convolutions PyTorch sends to oneDNN on the emulation of oneDNN's (computed once per input for all
+   * backends) and the others on the backend's gemm. Gradients run every convolution on the gradient
+   * kernel (they need not be faithful). Not with convKernel.
+   */
+  onednn?: "avx2";
 }
 
 /**
@@ -47,7 +54,9 @@ export function moduleAttackModel(module: nn.Module, sampleShape: readonly numbe
   const inputSize = sampleShape.reduce((a, b) => a * b, 1);
   // Shared convolutions: every pass runs them on opts.convKernel, and the cache computes them once per
   // input for all kernels (the search asks each backend for the logits of the same candidate).
+  if (opts.convKernel && opts.onednn) throw new RangeError("moduleAttackModel: give convKernel (shared convolutions) or onednn (PyTorch's dispatch), not both");
   const shared = opts.convKernel ? { convKernel: opts.convKernel, convCache: new nn.ConvCache() } : {};
+  const forLogits = opts.onednn ? { onednn: opts.onednn, convCache: new nn.ConvCache() } : shared;
   const params = module.parameters();
   const check = (x: Float32Array) => {
     if (x.length !== inputSize) throw new RangeError(`moduleAttackModel: expected an input of ${inputSize} values (shape [${sampleShape.join(", ")}]), got ${x.length}`);
@@ -73,7 +82,7 @@ export function moduleAttackModel(module: nn.Module, sampleShape: readonly numbe
     classes,
     logits(x, kernel) {
       check(x);
-      return noGrad(() => module.forward(new Tensor(Float32Array.from(x), [1, ...sampleShape]), { kernel, training: false, ...shared }).values());
+      return noGrad(() => module.forward(new Tensor(Float32Array.from(x), [1, ...sampleShape]), { kernel, training: false, ...forLogits }).values());
     },
     lossGradient: (x, targets, kernel) => logitsGradient(x, (logits) => crossEntropySeed(logits, targets), kernel),
     logitsGradient,

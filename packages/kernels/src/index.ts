@@ -12,6 +12,7 @@ export type { EmulationDeclaration, GemmPlan, LibraryShape, MeetC, Tile, BlockCo
 export type { Accumulation, LaneReduction, LaneTail } from "./emulated/accumulation.js";
 export { fmaStep } from "./emulated/accumulation.js";
 export { fusedKernels, mulAddKernels } from "./emulated/fused-kernels.js";
+export { chainTileFma } from "./emulated/orders/chain.js";
 export { compileFusedLoop, compileFusedLoopReference, fusedLoopSource, type FusedLoopSpec, type FusedStep } from "./emulated/fused-loop.js";
 export { wasmAvailable, wasmEnabled, setWasmEnabled, reserveArena, arenaF32, wasmApi, optimisedModule, type WasmMemory } from "./emulated/wasm/arena.js";
 export { FunctionWriter, ModuleBuilder, Op, Simd, I32, F32, F64, V128, type ValType } from "./emulated/wasm/module-builder.js";

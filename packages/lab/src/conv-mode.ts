@@ -8,20 +8,25 @@ import type { FlagSpec } from "./cli/flag-spec.js";
  *   layers go to the backend's gemm. The shared kernel is `sharedConvKernel` below.
  * - `blas`: a convolution is im2col + the backend's gemm, the call PyTorch makes with
  *   torch.backends.mkldnn.enabled = False (see packages/tensor/README.md, "The gemm each layer makes").
+ * - `torch`: PyTorch 1.13's own choice with oneDNN on (its default), bit for bit: oneDNN only where
+ *   PyTorch calls it (at batch 1, inputs over 20,480 values; tensor/src/ops/conv2d-onednn.ts), there
+ *   oneDNN 2.6's avx2 direct convolution emulated, the same for every backend; every other convolution
+ *   im2col + the backend's gemm. Checked against PyTorch run with ONEDNN_MAX_CPU_ISA=AVX2.
  * A model without convolutions (fmnist-mlp) computes the same in both modes.
  */
-export type ConvMode = "shared" | "blas";
+export type ConvMode = "shared" | "blas" | "torch";
 
 /** The modes, in the order help lists them. */
-export const convModes: readonly ConvMode[] = ["shared", "blas"];
+export const convModes: readonly ConvMode[] = ["shared", "blas", "torch"];
 
-/** --conv shared|blas. */
+/** --conv shared|blas|torch. */
 export const convFlag: FlagSpec = { type: "enum", values: convModes, default: "shared" };
 
 /** The help line every command with --conv prints. */
 export const convHelp = `  --conv MODE      CNN convolutions: shared (default; one kernel for every backend, PyTorch's oneDNN
                    behaviour, only Linear layers on the backend) or blas (im2col + the backend's gemm,
-                   PyTorch with mkldnn disabled); no effect on fmnist-mlp`;
+                   PyTorch with mkldnn disabled) or torch (PyTorch 1.13's default: oneDNN's convolution,
+                   emulated, where PyTorch calls oneDNN, the backend's gemm elsewhere); no effect on fmnist-mlp`;
 
 /**
  * The kernel shared convolutions run on: binary64 accumulation, one rounding per output (the attack's
@@ -33,5 +38,5 @@ export const sharedConvKernel = float64GradientKernel;
 
 /** The attack model's convolution options for `mode`. */
 export function convOptions(mode: ConvMode): ConvOptions {
-  return mode === "shared" ? { convKernel: sharedConvKernel } : {};
+  return mode === "shared" ? { convKernel: sharedConvKernel } : mode === "torch" ? { onednn: "avx2" } : {};
 }

@@ -46,17 +46,21 @@ export interface TorchAnswer {
 /**
  * The model's logits in real PyTorch on `lib`, one image per forward call (batch 1): each image is
  * `shape` uint8 bytes, fed as bytes / 255 in float32. Convolutions run with oneDNN off (im2col + sgemm_,
- * the lab's --conv blas) unless `mkldnn` (PyTorch's default, the lab's --conv shared). Throws when PyTorch is missing (with how to get it),
+ * the lab's --conv blas) unless `mkldnn` (PyTorch's default, the lab's --conv shared and torch); `onednnIsa`
+ * caps oneDNN's ISA (ONEDNN_MAX_CPU_ISA, for --conv torch, whose oneDNN emulation is of the AVX2 kernel). Throws when PyTorch is missing (with how to get it),
  * when the process fails (with its stderr), or when PyTorch did not run on the library asked for.
  */
 export async function torchLogits(
-  lib: TorchLibrary, req: { model: string; weights: string; shape: readonly number[]; images: readonly Uint8Array[]; mkldnn?: boolean },
+  lib: TorchLibrary, req: { model: string; weights: string; shape: readonly number[]; images: readonly Uint8Array[]; mkldnn?: boolean; onednnIsa?: "AVX2" },
 ): Promise<TorchAnswer> {
   const status = torchStatus();
   if (!status.python) throw new Error(`real PyTorch is not available: ${status.reason}`);
   const bytes = Buffer.concat(req.images.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
   const input = JSON.stringify({ model: req.model, weights: req.weights, shape: req.shape, images: bytes.toString("base64"), mkldnn: req.mkldnn === true });
-  const r = await runPython(status.python, input, torchProcessEnv(lib));
+  const env = torchProcessEnv(lib);
+  // oneDNN's kernel depends on the ISA it may use: the lab models its AVX2 convolution (any x86-64 with AVX2).
+  if (req.onednnIsa !== undefined) env.ONEDNN_MAX_CPU_ISA = req.onednnIsa;
+  const r = await runPython(status.python, input, env);
   if (r.status !== 0) {
     throw new Error(`PyTorch on ${lib.backendId} (LD_LIBRARY_PATH=${lib.folder}) failed with ${r.status ?? "a signal"}: ${r.stderr.trim().slice(-800)}`);
   }

@@ -61,7 +61,7 @@ export async function compareWithTorch(runs: readonly LabRun[], model: { name: s
     const { lib, reason } = torchLibraryOfBackend(backend);
     if (!lib) return { backend, torchLibrary: null, reason: reason!, images: idx.length, logitsEqual: 0, labelsEqual: 0 };
     const answer = await torchLogits(lib, {
-      model: model.name, weights: model.weights, shape: model.shape, images: idx.map((i) => runs[i]!.image), mkldnn: model.conv === "shared",
+      model: model.name, weights: model.weights, shape: model.shape, images: idx.map((i) => runs[i]!.image), mkldnn: model.conv === "shared" || model.conv === "torch", ...(model.conv === "torch" ? { onednnIsa: "AVX2" as const } : {}),
     });
     version = answer.torch;
     let logitsEqual = 0, labelsEqual = 0;

@@ -16,6 +16,12 @@ export interface ForwardContext {
   kernel: Kernel;
   convKernel?: Kernel;
   convCache?: ConvCache;
+  /**
+   * PyTorch 1.13's CPU dispatch with oneDNN on (its default), bit for bit: a convolution PyTorch sends to
+   * oneDNN runs on the emulation of oneDNN's convolution for this ISA (ops/conv2d-onednn.ts), every other
+   * one on `kernel` (PyTorch's im2col + BLAS sgemm); convKernel, if also given, is not used.
+   */
+  onednn?: "avx2";
   training?: boolean;
   rng?: Rng;
 }

@@ -47,7 +47,7 @@ Example: chimera eval fmnist-mlp --backend reference --json`,
     const kernel = getKernel(getString(args, "backend"));
     const weights = weightsFor(entry, maybeString(args, "weights"));
     const conv = getString(args, "conv") as ConvMode;
-    const convs = conv === "shared" && entry.convolutions ? { convKernel: sharedConvKernel } : {};
+    const convs = !entry.convolutions ? {} : conv === "shared" ? { convKernel: sharedConvKernel } : conv === "torch" ? { onednn: "avx2" as const } : {};
 
     const model = entry.create().eval();
     loadModule(weights, model);

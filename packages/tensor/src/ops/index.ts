@@ -5,6 +5,7 @@ export { sum, mean, max, argmax } from "./reduce.js";
 export { reshape, flatten, permute, transpose, contiguous, slice, indexSelect } from "./movement.js";
 export { matmul, linear, kernelOf, type KernelSource } from "./matmul.js";
 export { conv2d, type Conv2dOptions } from "./conv2d.js";
+export { onednnConv2d, torchUsesOnednn, onednnUnsupported } from "./conv2d-onednn.js";
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from "./pool.js";
 export { softmax, logSoftmax, silu, crossEntropy } from "./softmax.js";
 export { dropout } from "./dropout.js";
