@@ -55,6 +55,26 @@ describe("chimera attack --method local and the experiments' --method", () => {
     expect(ab.err).to.match(/ablation is of Algorithm 1/);
   });
 
+  it("--step-min: Algorithm 1 only, in range, pinned in the folder, and it changes the walk", async () => {
+    const l = await runCli("attack", "--method", "local", "--step-min", "0.05", "--backends", backends, "--images", "0", "--fixture", "--out", join(dir, "s0"));
+    expect(l.code).to.not.equal(0);
+    expect(l.err).to.match(/--step-min applies to --method algorithm1 only/);
+    const z = await runCli("attack", "--step-min", "0", "--backends", backends, "--images", "0", "--fixture", "--out", join(dir, "s1"));
+    expect(z.code).to.not.equal(0);
+    expect(z.err).to.match(/--step-min/);
+    const run = async (out: string, ...extra: string[]) => {
+      const r = await runCli("attack", "--model", "fmnist-mlp", "--warmup", "40", "--iterations", "5", "--backends", backends, "--images", "2", "--fixture", "--workers", "1", "--out", join(dir, out), ...extra);
+      expect(r.code, r.err).to.equal(0);
+      return JSON.parse(readFileSync(join(dir, out, "results.jsonl"), "utf8").trim()) as { image: string };
+    };
+    const plain = await run("s2"), floored = await run("s3", "--step-min", "0.2");
+    expect(floored.image, "a floor of 0.2 takes another path than the default").to.not.equal(plain.image);
+    expect(JSON.parse(readFileSync(join(dir, "s3", "config.json"), "utf8")).settings.stepMin).to.equal(0.2);
+    const again = await runCli("attack", "--model", "fmnist-mlp", "--warmup", "40", "--iterations", "5", "--backends", backends, "--images", "2", "--fixture", "--workers", "1", "--out", join(dir, "s3"), "--step-min", "0.1");
+    expect(again.code).to.not.equal(0);
+    expect(again.err).to.match(/stepMin/);
+  });
+
   it("fig5 --method local pins the method: a rerun with Algorithm 1 into the same folder is refused", async () => {
     const out = join(dir, "f5");
     const r = await runCli("experiment", "fig5", "--method", "local", "--samples", "2", "--fixture", "--workers", "1", "--backends", backends, "--out", out, "--json");

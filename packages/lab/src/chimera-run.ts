@@ -60,6 +60,12 @@ export interface SampleSettings {
   iterations: number;
   gradientAt: "quantized" | "unquantized";
   screenMargin?: number;
+  /**
+   * Algorithm 1's smallest step α (AdaptiveStepSize's min; absent: its default 1e-4). It starts at
+   * max(0.05, stepMin). A larger floor keeps the walk moving on a CNN, where the quantized loss rises often
+   * and the default rule shrinks α until a step changes a pixel or two (docs/experiments, 2026-12-08).
+   */
+  stepMin?: number;
   /** The local search's L∞ bound to the source in 8-bit levels (absent: unconstrained). */
   maxLinf?: number;
   /** The local search's verdict-query budget (absent: its default, 200). */
@@ -113,6 +119,7 @@ export function runSample(setup: AttackSetup, index: number, settings: SampleSet
     : findChimera(setup.model, sourceOf(setup, index), {
     backends: setup.backends, targets, warmup: settings.warmup, iterations: settings.iterations,
     gradientAt: settings.gradientAt, ...(settings.screenMargin === undefined ? {} : { screenMargin: settings.screenMargin }), ...(onStep ? { onStep } : {}),
+    ...(settings.stepMin === undefined ? {} : { step: { min: settings.stepMin, initial: Math.max(0.05, settings.stepMin) } }),
   });
   const { distances, queries } = attackRecord(index, uint8ImageDomain.encode(sourceOf(setup, index)), r);
   const record: SampleRecord = {

@@ -25,7 +25,7 @@ export const command: Command = {
   summary: "search for Chimera examples (Algorithm 1) on several test images; resumable",
   help: `Usage: chimera attack --backends A,B[,...] [--model NAME] [--conv shared|blas] [--images 0-9 | --samples N]
                       [--seed S] [--targets random|runner-up] [--warmup W] [--iterations N]
-                      [--method M] [--max-linf E] [--max-queries Q] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--shard I/N] [--json]
+                      [--method M] [--max-linf E] [--max-queries Q] [--step-min A] [--ablation] [--screen GAP] [--fixture | --data-dir DIR] [--out DIR] [--workers N] [--shard I/N] [--json]
 
 Runs the paper's Algorithm 1 on each test image: backend 1 aims at the true class, every other
 backend at a different class; gradients at the quantized (8-bit) input on a fast float64 kernel; each
@@ -58,6 +58,8 @@ ${convHelp}
                    tested once on the backends)
   --max-linf E     local: keep every pixel within E 8-bit levels of the image (1-255; default 255)
   --max-queries Q  local: verdict queries at most, each one forward per backend (default 200)
+  --step-min A     algorithm1: the adaptive step's floor (default 1e-4; it starts at max(0.05, A));
+                   e.g. 0.05 on fmnist-vgg, where the default rule stalls short of the boundary
   --ablation       gradients at the unquantized input (the paper's §4.4 ablation)
   --screen GAP     skip the bit-faithful test while the gradient kernel's top-two logit gap exceeds
                    GAP (default: test every new quantized input)
@@ -83,13 +85,14 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
     warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
     method: { type: "enum", values: sampleMethods, default: "algorithm1" }, ablation: { type: "boolean" },
     "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
-    screen: { type: "number", min: 0, max: 1e30 }, ...dataFlags, weights: { type: "path" }, out: { type: "path" }, workers: workersSpec, shard: shardSpec,
+    screen: { type: "number", min: 0, max: 1e30 }, "step-min": { type: "number", min: 1e-6, max: 1 }, ...dataFlags, weights: { type: "path" }, out: { type: "path" }, workers: workersSpec, shard: shardSpec,
   },
   exclusive: [["images", "samples"], ["data-dir", "fixture"]],
   async run(args, io) {
     const backendIds = getList(args, "backends");
     const dataDir = maybeString(args, "data-dir");
-    const screen = maybeNumber(args, "screen");
+    const screen = maybeNumber(args, "screen"), stepMin = maybeNumber(args, "step-min");
+    if (stepMin !== undefined && getString(args, "method") !== "algorithm1") throw new UsageError("--step-min applies to --method algorithm1 only");
     const settings: SampleSettings = {
       method: getString(args, "method") as SampleMethod,
       seed: getNumber(args, "seed"),
@@ -98,6 +101,7 @@ Example: chimera attack --backends openblas-0.3.21-haswell,openblas-0.3.21-skyla
       iterations: getNumber(args, "iterations"),
       gradientAt: getBoolean(args, "ablation") ? "unquantized" : "quantized",
       ...(screen === undefined ? {} : { screenMargin: screen }),
+      ...(stepMin === undefined ? {} : { stepMin }),
       ...localFlags(args, getString(args, "method")),
     };
     const weights = maybeString(args, "weights");

@@ -48,7 +48,7 @@ export const command: Command = {
   name: "experiment",
   summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
   help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--shard I/N] [--json]
-                          [--method algorithm1|local] [--max-linf E] [--max-queries Q]
+                          [--method algorithm1|local] [--max-linf E] [--max-queries Q] [--step-min A]
                           [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
 Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
@@ -75,6 +75,7 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
                    search, see chimera attack --help): fig5, fig6; table2 runs both
   --max-linf E     local: every pixel within E 8-bit levels of the image (default unconstrained)
   --max-queries Q  local: verdict queries per image at most (default 200)
+  --step-min A     Algorithm 1's adaptive step floor (default 1e-4; starts at max(0.05, A))
   --warmup W       Algorithm 1's warm-up steps (default 2000)
   --iterations N   Algorithm 1's joint iterations (default 3000)
   --fixture        the committed first 200 test images

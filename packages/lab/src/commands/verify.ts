@@ -15,7 +15,7 @@ export const command: Command = {
   name: "verify",
   summary: "re-run Chimeras and a model's logits in real PyTorch on each real library, bit for bit",
   help: `Usage: chimera verify --from DIR [--weights PATH] [--json]
-       chimera verify --backends ID,ID… [--model NAME] [--conv shared|blas] [--images 0-9 | --samples N]
+       chimera verify --backends ID,ID… [--model NAME] [--conv shared|blas|torch] [--images 0-9 | --samples N]
                       [--fixture | --data-dir DIR] [--weights PATH] [--json]
 
 Real PyTorch is the oracle: Debian's python3-torch (1.13) calls the Fortran sgemm_ of libblas.so.3,
@@ -84,7 +84,8 @@ Example: chimera verify --from docs/experiments/fig5-50-native`,
     if (args.json) {
       io.out(JSON.stringify({ model: entry.name, ...(entry.convolutions ? { conv, logitsBitsExpected: bitsExpected } : {}), weights, torch: cmp.torch ?? status.version, backends: cmp.perBackend, ...(verdict ? { records: verdict } : {}), agree }, null, 2) + "\n");
     } else {
-      const how = entry.convolutions ? (bitsExpected ? ", --conv blas (oneDNN off)" : ", --conv shared (PyTorch on oneDNN; logits not expected bit-equal, labels are checked)") : "";
+      const how = !entry.convolutions ? "" : conv === "blas" ? ", --conv blas (oneDNN off)" : conv === "torch" ? ", --conv torch (PyTorch's default, oneDNN on, capped at AVX2)"
+        : ", --conv shared (PyTorch on oneDNN; logits not expected bit-equal, labels are checked)";
       io.out(report(cmp.perBackend, verdict, `PyTorch ${cmp.torch ?? status.version}, ${entry.name}${how}, weights ${weights}`));
     }
     return agree ? 0 : 1;

@@ -18,7 +18,7 @@ export const commonFlags: FlagSpecs = {
 export const searchFlags: FlagSpecs = {
   model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" },
   method: { type: "enum", values: ["algorithm1", "local"], default: "algorithm1" },
-  "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
+  "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 }, "step-min": { type: "number", min: 1e-6, max: 1 },
   warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
   ...dataFlags, weights: { type: "path" }, conv: convFlag,
 };
@@ -39,6 +39,8 @@ export interface ExperimentOptions {
   /** The local search's L∞ bound in 8-bit levels and verdict budget (absent: its defaults). */
   maxLinf?: number;
   maxQueries?: number;
+  /** Algorithm 1's step floor (--step-min; absent: the default). */
+  stepMin?: number;
   warmup: number;
   iterations: number;
   /** The test set: --data-dir, else the committed fixture with --fixture, else the installed test set. */
@@ -65,7 +67,8 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
   for (const f of ["max-linf", "max-queries"]) {
     if (isGiven(args, f) && method !== "local" && !opts.everyMethod) throw new UsageError(`experiment ${name}: --${f} applies to --method local only`);
   }
-  const maxLinf = maybeNumber(args, "max-linf"), maxQueries = maybeNumber(args, "max-queries");
+  const maxLinf = maybeNumber(args, "max-linf"), maxQueries = maybeNumber(args, "max-queries"), stepMin = maybeNumber(args, "step-min");
+  if (stepMin !== undefined && method === "local" && !opts.everyMethod) throw new UsageError(`experiment ${name}: --step-min applies to Algorithm 1 only`);
   return {
     name,
     samples: maybeNumber(args, "samples") ?? paperSamples,
@@ -76,6 +79,7 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
     method,
     ...(maxLinf === undefined ? {} : { maxLinf }),
     ...(maxQueries === undefined ? {} : { maxQueries }),
+    ...(stepMin === undefined ? {} : { stepMin }),
     warmup: getNumber(args, "warmup"),
     iterations: getNumber(args, "iterations"),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },

@@ -37,7 +37,7 @@ export interface ArmOutcome {
 export function searchSettings(o: ExperimentOptions, overrides: Partial<SampleSettings> = {}): SampleSettings {
   return {
     method: o.method, seed: o.seed, targets: "random", warmup: o.warmup, iterations: o.iterations, gradientAt: "quantized",
-    ...(o.method === "local" ? localSettings(o) : {}), ...overrides,
+    ...(o.method === "local" ? localSettings(o) : o.stepMin === undefined ? {} : { stepMin: o.stepMin }), ...overrides,
   };
 }
 
@@ -45,7 +45,7 @@ export function searchSettings(o: ExperimentOptions, overrides: Partial<SampleSe
 export function searchLine(o: ExperimentOptions): string {
   return o.method === "local"
     ? `the boundary-then-local search with at most ${o.maxQueries ?? 200} verdict queries${o.maxLinf === undefined ? "" : ` and L∞ ≤ ${o.maxLinf}/255`}`
-    : `Algorithm 1 with ${o.warmup} warm-up steps and ${o.iterations} joint iterations`;
+    : `Algorithm 1 with ${o.warmup} warm-up steps and ${o.iterations} joint iterations${o.stepMin === undefined ? "" : `, step floor ${o.stepMin}`}`;
 }
 
 /** The local search's bounds as the options give them (only those set). */
