@@ -12,11 +12,12 @@ import { FunctionWriter, I32, ModuleBuilder, Op, Simd, V128, optimisedModule, wa
  * op(B) holds a non-finite value stays in JavaScript (the packing below sees every value of op(B)).
  *
  * Layout in the kernel's own memory (not the emulations' arena): op(A) as panels of 4 rows, each k×4
- * binary64 values p-major; op(B) as strips of 4 columns, each k×4 binary64 p-major; both zero-padded to
- * whole panels and strips. The kernel walks strips outer, panels inner (a strip, 32·k bytes, stays in L1
+ * binary64 values p-major, zero-padded to whole panels; op(B) as its k rows of binary32 values (copied
+ * row by row; calls whose op(B) rows are not contiguous stay in JavaScript), each padded with zeros to a
+ * multiple of 4 columns. The kernel walks 4-column strips outer, panels inner (a strip stays in cache
  * while every panel passes), and keeps a 4×4 tile in 8 f64x2 registers over the whole k: no spills
- * (8 accumulators, 2 B vectors, 1 broadcast A value). The binary64 tile sums go to V (M×4·nb); α and β
- * are then applied in JavaScript exactly as the JavaScript form does.
+ * (8 accumulators, 2 B vectors promoted from binary32, 1 broadcast A value). The binary64 tile sums go to
+ * V (M×4·nb); α and β are then applied in JavaScript exactly as the JavaScript form does.
  */
 
 /** Below this many multiply-adds the JavaScript form runs (packing and the call cost more than they save). */
@@ -111,27 +112,21 @@ function instance(): Instance {
  */
 export function wasmSums(call: { m: number; n: number; k: number; a: Float32Array; b: Float32Array }, l: GemmLayout): { v: Float64Array; ld: number } | undefined {
   const { m, n, k, a, b } = call;
-  if (wasmApi === undefined || !wasmEnabled() || m * n * k < WASM_MIN_WORK) return undefined;
+  // Where it pays (measured, bench/cnn-gradient.ts and the MLP's batch-1 layers): rows of op(B) contiguous
+  // (a transposing copy of op(B) cost more than the JavaScript dot form saves) and at least one full panel.
+  if (wasmApi === undefined || !wasmEnabled() || m * n * k < WASM_MIN_WORK || m < 4 || l.sbj !== 1) return undefined;
   const mb = Math.ceil(m / 4), nb = Math.ceil(n / 4), w = 4 * nb;
   const aBytes = 32 * mb * k, bBytes = 4 * w * k, ldv = 8 * w;
   const need = aBytes + bBytes + 4 * mb * ldv;
   const { memory, tiles, nonFinite } = instance();
   if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-  const { aOff, sai, sap, bOff, sbp, sbj } = l;
+  const { aOff, sai, sap, bOff, sbp } = l;
   // op(B): k rows of w binary32 values (n, then zeros), scanned for ±Inf and NaN before any other work.
   const f32 = new Float32Array(memory.buffer, aBytes, w * k);
-  if (sbj === 1) {
-    for (let p = 0; p < k; p++) {
-      const src = bOff + p * sbp;
-      f32.set(b.subarray(src, src + n), p * w);
-      for (let j = n; j < w; j++) f32[p * w + j] = 0;
-    }
-  } else {
-    for (let j = 0; j < n; j++) {
-      const src = bOff + j * sbj;
-      for (let p = 0, o = j; p < k; p++, o += w) f32[o] = b[src + p * sbp]!;
-    }
-    for (let p = 0; p < k; p++) for (let j = n; j < w; j++) f32[p * w + j] = 0;
+  for (let p = 0; p < k; p++) {
+    const src = bOff + p * sbp;
+    f32.set(b.subarray(src, src + n), p * w);
+    for (let j = n; j < w; j++) f32[p * w + j] = 0;
   }
   if (nonFinite(aBytes, w * k) !== 0) return undefined;
   // op(A): panels of 4 rows, k×4 binary64 each, rows past m zero.
