@@ -1,4 +1,4 @@
-import { chainTileFma, fma32 } from "@chimera/kernels";
+import { arenaF32, chainTileFma, fma32, leastExponent, productsOnGrid, reserveArena, wasmChainTile, wasmEnabled } from "@chimera/kernels";
 import { Tensor } from "../tensor.js";
 import { formatShape } from "../shape.js";
 import { record } from "../autograd/primitives.js";
@@ -70,7 +70,12 @@ export function onednnConv2d(x: Tensor, weight: Tensor, bias: Tensor | null, gra
   // A skipped tap and an FMA by 0 agree unless a weight is not finite (0·Inf) or the chain's value is −0
   // (a bias of −0 before its first tap): those go through the tap-by-tap definition.
   const exact = wv.some((w) => !Number.isFinite(w)) || (bv !== null && bv.some((b) => Object.is(b, -0)));
-  const out = new Float32Array(N * O * P), cols = new Float32Array(P * T), v = new Float64Array(P * O);
+  // With WebAssembly on, the chains run in the emulations' kernel memory (free between gemm calls), on the
+  // generated fused `chain` kernel (kernels/src/emulated/wasm/chain-kernel.ts, exact); else in JavaScript.
+  const wasm = !exact && wasmEnabled();
+  const bAt = O * T + 4, vByte = Math.ceil((4 * (bAt + P * T)) / 16) * 16;
+  const out = new Float32Array(N * O * P);
+  const cols = wasm || exact ? undefined : new Float32Array(P * T), v = wasm || exact ? undefined : new Float64Array(P * O);
   for (let n = 0; n < N; n++) {
     const xo = n * C * H * W, oo = n * O * P;
     if (exact) {
@@ -88,23 +93,34 @@ export function onednnConv2d(x: Tensor, weight: Tensor, bias: Tensor | null, gra
       }
       continue;
     }
-    cols.fill(0);
+    if (wasm) reserveArena(vByte + 8 * P * O);
+    const mem = wasm ? arenaF32() : undefined;
+    if (mem) mem.set(a, 0);
+    const B = mem ?? cols!, bOff = mem ? bAt : 0;
+    B.fill(0, bOff, bOff + P * T);
     for (let oh = 0; oh < g.oh; oh++) for (let ow = 0; ow < g.ow; ow++) {
-      const row = (oh * g.ow + ow) * T;
+      const row = bOff + (oh * g.ow + ow) * T;
       for (let i = 0; i < g.kh; i++) {
         const ih = oh + i - padding[0];
         if (ih < 0 || ih >= H) continue;
         for (let j = 0; j < g.kw; j++) {
           const iw = ow + j - padding[1];
           if (iw < 0 || iw >= W) continue;
-          for (let ci = 0; ci < C; ci++) cols[row + tap(Math.floor(ci / BLOCK), i, j, ci % BLOCK)] = xv[xo + (ci * H + ih) * W + iw]!;
+          for (let ci = 0; ci < C; ci++) B[row + tap(Math.floor(ci / BLOCK), i, j, ci % BLOCK)] = xv[xo + (ci * H + ih) * W + iw]!;
         }
       }
     }
-    for (let p = 0; p < P; p++) for (let o = 0; o < O; o++) v[p * O + o] = bv ? bv[o]! : 0;
-    // Element (o, p) := RN32(a·b + s) over t = 0 … T−1 from its start in v (column p of v holds pixel p).
-    chainTileFma(a, 0, T, cols, 0, T, 0, O, 0, P, T, v, O);
-    for (let o = 0; o < O; o++) for (let p = 0; p < P; p++) out[oo + o * P + p] = v[p * O + o]!;
+    const V = mem ? new Float64Array(mem.buffer, vByte, P * O) : v!;
+    for (let p = 0; p < P; p++) for (let o = 0; o < O; o++) V[p * O + o] = bv ? bv[o]! : 0;
+    // Element (o, p) := RN32(a·b + s) over t = 0 … T−1 from its start in V (column p of V holds pixel p).
+    if (mem) {
+      // The cheaper midpoint test where every product is on the 2^-179 grid (see grid-scan.ts).
+      const grid = productsOnGrid(leastExponent(mem, 0, O * T), leastExponent(mem, bOff, P * T));
+      wasmChainTile(true, mem, 0, T, mem, bOff, T, 0, O, 0, P, T, V, O, grid);
+    } else {
+      chainTileFma(a, 0, T, B, 0, T, 0, O, 0, P, T, V, O);
+    }
+    for (let o = 0; o < O; o++) for (let p = 0; p < P; p++) out[oo + o * P + p] = V[p * O + o]!;
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record("conv2d", inputs, { kernel, stride, padding, groups: 1 }, new Tensor(out, [N, O, g.oh, g.ow]));
