@@ -92,6 +92,14 @@ describe("fmnist-vgg: convolutions shared or on the backend's BLAS", () => {
     expect(r.conv).to.equal("blas");
     expect(r.n).to.equal(20);
     expect(r.accuracy).to.be.greaterThan(0.8);
+    const t = await runCli("eval", "fmnist-vgg", "--fixture", "--limit", "20", "--conv", "torch", "--json");
+    expect(t.code, t.err).to.equal(0);
+    const rt = JSON.parse(t.out) as { accuracy: number; conv: string };
+    expect(rt.conv).to.equal("torch");
+    expect(rt.accuracy).to.be.greaterThan(0.8);
+    const bad = await runCli("eval", "fmnist-vgg", "--fixture", "--limit", "2", "--conv", "onednn");
+    expect(bad.code).to.not.equal(0);
+    expect(bad.err).to.match(/shared.*blas.*torch/);
     const c = await runCli("eval", "cifar-vgg", "--fixture");
     expect(c.code).to.not.equal(0);
     expect(c.err).to.match(/cifar-vgg has no committed weights.*chimera train cifar-vgg --data-dir/);
