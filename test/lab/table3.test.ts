@@ -40,6 +40,33 @@ describe("experiment table3", () => {
     }
   });
 
+  it("--method local runs the local search in both arms (pinned; --max-queries only with it)", async function () {
+    this.timeout(120000);
+    const out = mkdtempSync(join(tmpdir(), "chimera-table3-local-"));
+    try {
+      let text = "";
+      const io: CommandIO = { out: (t) => void (text += t), err: () => undefined, isTTY: false };
+      const flags = { samples: "2", method: "local", "max-queries": "30", d: "1000", out, json: true as const };
+      expect(await table3Experiment.run(parsed(flags), io)).to.equal(0);
+      const s = JSON.parse(text) as { n: number; defendedSuccess: number; attackerFound: number };
+      expect(s.n).to.equal(2);
+      expect(s.defendedSuccess).to.be.at.most(s.attackerFound);
+      const plain = readFileSync(join(out, "plain.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { queries: number; warmupIterations: number });
+      for (const r of plain) expect(r.queries, "the local search's verdict budget").to.be.at.most(30);
+      expect(JSON.parse(readFileSync(join(out, "config.json"), "utf8")).settings.method).to.equal("local");
+      expect(readFileSync(join(out, "table3.md"), "utf8")).to.contain("the boundary-then-local search, at most 30 verdict queries");
+      let message = "";
+      try { await table3Experiment.run(parsed({ samples: "1", "max-queries": "30", out: join(out, "x") }), io); } catch (e) { message = (e as Error).message; }
+      expect(message).to.contain("--max-queries applies to --method local only");
+      message = "";
+      const { "max-queries": _budget, ...withoutBudget } = flags;
+      try { await table3Experiment.run(parsed({ ...withoutBudget, method: "algorithm1" }), io); } catch (e) { message = (e as Error).message; }
+      expect(message).to.match(/holds results made with/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it("runs a CNN: --model fmnist-vgg with --conv pinned in the folder (another --conv cannot resume it)", async function () {
     this.timeout(300000);
     const out = mkdtempSync(join(tmpdir(), "chimera-table3-vgg-"));

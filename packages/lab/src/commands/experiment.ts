@@ -72,7 +72,7 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
                    folders into the folder, summary and figure the unsharded run writes
   --json           print the summary as one JSON document
   --method M       the search: algorithm1 (the paper's, default) or local (the boundary-then-local
-                   search, see chimera attack --help): fig5, fig6; table2 runs both
+                   search, see chimera attack --help): fig5, fig6, table3; table2 runs both
   --max-linf E     local: every pixel within E 8-bit levels of the image (default unconstrained)
   --max-queries Q  local: verdict queries per image at most (default 200)
   --step-min A     Algorithm 1's adaptive step floor (default 1e-4; starts at max(0.05, A))
