@@ -68,3 +68,25 @@ export const CLEANUP: Record<number, CleanupKind> = {
 export function cleanup(kind: CleanupKind, row: number): Accumulation {
   return kind === "14" ? (ADJACENT_14.has(row % 14) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
 }
+
+/** ATL_mmK (ATL_mmJITcp's and ATL_mmBPP's K loop) pads a K mod KB rest kr with kr + 4 ≥ KB to a whole KB block of zeros. */
+export function padsK(K: number): boolean {
+  const kr = K % NB;
+  return kr !== 0 && kr + 4 >= NB;
+}
+const paddedKernels = new Map<Accumulation, Accumulation>();
+/**
+ * A tile's kernel when ATL_mmK pads the K rest (padsK): the rest runs through the tile's own KB-long
+ * kernel, zeros after it, so its products go into that kernel's lanes (lane t mod 4) and it meets the
+ * running value as the full blocks do; a kernel that is one chain is unchanged (+0 products add nothing).
+ * Measured: 1x128x2445 and its neighbours (K mod 48 = 44..47) on the N-partial and corner tiles.
+ */
+export function paddedK(acc: Accumulation): Accumulation {
+  if (acc.kind !== "k-blocked" || acc.inner.kind !== "lanes") return acc;
+  let out = paddedKernels.get(acc);
+  if (out === undefined) {
+    out = { ...acc, rest: { ...acc.inner, tail: "in-lanes" }, restCarry: acc.carry };
+    paddedKernels.set(acc, out);
+  }
+  return out;
+}

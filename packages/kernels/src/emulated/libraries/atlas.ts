@@ -1,7 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
-import type { EmulationDeclaration, GemmPlan, LibraryShape } from "../declaration.js";
+import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { atlasDot, atlasGemvPlan } from "./atlas-level12.js";
-import { atlasTiles, chain, cleanup, CLEANUP, fullTile, NB, partialTile } from "./atlas-tiles.js";
+import { atlasTiles, chain, cleanup, CLEANUP, fullTile, NB, paddedK, padsK, partialTile } from "./atlas-tiles.js";
 
 /**
  * ATLAS 3.10.3 as Debian's libatlas3-base ships it (atlas/libblas.so.3.10.3, the generic x86-64 build:
@@ -79,7 +79,7 @@ function bppPlan(s: LibraryShape): GemmPlan {
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
     tiles: (ctx) => {
       const tiles = atlasTiles(padded(ctx.mBlock, BPP_MU), padded(ctx.nBlock, BPP_NU), full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile);
-      return [...tiles].filter((t) => t.r0 < ctx.mBlock).map((t) => ({ ...t, r1: Math.min(t.r1, ctx.mBlock), s1: Math.min(t.s1, ctx.nBlock) }));
+      return [...kPadded(tiles, ctx.kBlock)].filter((t) => t.r0 < ctx.mBlock).map((t) => ({ ...t, r1: Math.min(t.r1, ctx.mBlock), s1: Math.min(t.s1, ctx.nBlock) }));
     },
   };
 }
@@ -89,9 +89,16 @@ function jitPlan(s: LibraryShape): GemmPlan {
     path: "ATL_sgemm → ATL_mmJITcp (just-in-time copies, kernels on C), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
     meetC: { kind: "accumulate-into-c" },
-    // Not modelled: its K cleanup (KR = KB when the K mod 48 rest is at least 44: a zero-padded block).
-    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
+    tiles: (ctx) => kPadded(atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile), ctx.kBlock),
   };
+}
+
+/** ATL_mmK's K cleanup in ATL_mmJITcp and ATL_mmBPP: a CacheEdge chunk whose K mod 48 rest kr has
+ *  kr + 4 ≥ 48 runs it as one more zero-padded 48-long block through each tile's own kernel (paddedK);
+ *  a shorter rest goes to the K-cleanup kernels, as in the other drivers. */
+function* kPadded(tiles: Iterable<Tile>, kBlock: number): Iterable<Tile> {
+  const pad = padsK(kBlock);
+  for (const t of tiles) yield pad ? { ...t, accumulation: paddedK(t.accumulation) } : t;
 }
 
 /** K < 576, or DOCOPY false: the kernels run on C in place, every element starting from β·C (its trees
