@@ -167,8 +167,14 @@ function noCopyScaledPlan(s: LibraryShape): GemmPlan {
   if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block), NB = 48", kc: blocks, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
   const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48";
   // ATL_gemmXX.c's CacheEdge loop cuts K for the no-copy driver too: each chunk C := α·s + β'·C, β' = 1 after
-  // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum).
-  if (s.K > CE_K) return { ...base, path, kc: { kind: "fixed", size: CE_K }, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false } };
+  // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum). The driver's test is made per
+  // chunk: a last chunk of fewer than 3 KB blocks with |α| ≥ 1 = max(|β'|, 1) goes to the aX_bX kernels, KB
+  // block by KB block (measured: 3x1x2700 and its neighbours, last chunks of 1..143, α ∈ {1.3, −2, 0.7}).
+  if (s.K > CE_K) {
+    const last = s.K % CE_K, aX = last > 0 && Math.floor(last / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= 1;
+    const kc = aX ? { kind: "fixed-then", size: CE_K, then: NB } as const : { kind: "fixed", size: CE_K } as const;
+    return { ...base, path, kc, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaPerBlockBelow: aX ? NB + 1 : 0 } };
+  }
   return { ...base, path, meetC: { kind: "sum-then-epilogue" } };
 }
 
