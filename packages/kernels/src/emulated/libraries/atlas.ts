@@ -101,23 +101,18 @@ function* kPadded(tiles: Iterable<Tile>, kBlock: number): Iterable<Tile> {
   for (const t of tiles) yield pad ? { ...t, accumulation: paddedK(t.accumulation) } : t;
 }
 
-/** K < 576, or DOCOPY false: the kernels run on C in place, every element starting from β·C (its trees
- *  read chain[0, C, 1..] or (block + C): the first term then C, the same bits as C first). Full tiles as
- *  in the copy driver; a tile partial in M runs the cleanup kernel of its row count (CLEANUP), one partial
- *  in N the blocked cleanup; with DOCOPY false both are one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
- *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
+/** K < 576 with DOCOPY true: the copy driver's kernels run on C in place, every element starting from β·C
+ *  (its trees read chain[0, C, 1..] or (block + C): the first term then C, the same bits as C first). Full
+ *  tiles as in the copy driver; a tile partial in M runs the cleanup kernel of its row count (CLEANUP), one
+ *  partial in N the blocked cleanup (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does,
+ *  for all four pairs; and 64x10x128, 48x52x128, 48x84x231, 21x100x103, 52x52x128, row-major shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
-  // With DOCOPY false (the true no-copy driver) every partial tile is one chain; with DOCOPY true but
-  // K < 576 the tiles partial in N get the blocked cleanup and those partial in M the kernel of their
-  // row count (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does, for all four pairs).
-  const copyTest = doCopy(s);
-  const full = fullTile(s.K), nPartial = copyTest ? partialTile : chain;
-  const mPartial = (rows: number, row: number): Accumulation => cleanup(copyTest ? CLEANUP[rows] ?? "chain" : "chain", row);
+  const full = fullTile(s.K), mPartial = (rows: number, row: number): Accumulation => cleanup(CLEANUP[rows] ?? "chain", row);
   return {
-    path: "ATL_sgemm → kernels on C in place (K < 576 or no-copy ATL_NCmm*), NB = 48",
+    path: "ATL_sgemm → copy driver's kernels on C in place (K < 576), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
     meetC: { kind: "accumulate-into-c", alphaOnA: alphaCopied(s) === "A" },
-    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, partialTile),
   };
 }
 
@@ -152,35 +147,43 @@ function doCopy(s: LibraryShape): boolean {
   return s.M * s.N >= Math.floor(X / s.K);
 }
 
-/** ATL_NCmmJIK.c's ATL_MaxMMalpha: with K ≥ 3·KB the no-copy driver handles α ≠ 1 through a temporary C. */
+/** The no-copy kernels' KB (this build's NCNB): the aX_bX kernels run K in blocks of 36 (measured: α = 1.5
+ *  on 30x1xK, K = 37..107 and 20x30x80, 47x47x40, every transpose pair: chain blocks 36, 36, …, the rest). */
+const NC_KB = 36;
+/** ATL_NCmmJIK.c's ATL_MaxMMalpha: with ⌊K/KB⌋ ≥ 3 the no-copy driver handles α ≠ 1 through a temporary C
+ *  (measured: 30x1x107 the aX kernels, 30x1x108 one sum). */
 const MAX_MM_ALPHA = 3;
 
 /**
- * The no-copy driver with α ≠ 1 (ATL_NCmmJIK.c / ATL_NCmmIJK.c): when ⌊K/KB⌋ ≥ ATL_MaxMMalpha or
- * |α| < max(|β|, 1), ATL_NCmm*_c: the tile kernels from +0 into a temporary, then C := α·s + β·C; otherwise
- * the aX_bX kernels on C, one call per KB block of k, each C := α·(its sum started from (β'/α)·C)
+ * DOCOPY false: the no-copy driver ATL_NCmmJIK / ATL_NCmmIJK. Its kernels run on C in place, every element
+ * one chain over k from β·C, whatever its tile (measured at α = 1: 48x48xK for K = 4..56 and 80x80x20 read
+ * chain[0, C, 1..]; 48 x r x {60, 98, 100} partial tiles). With α ≠ 1, when ⌊K/NC_KB⌋ ≥ ATL_MaxMMalpha or
+ * |α| < max(|β|, 1), ATL_NCmm*_c: the kernels from +0 into a temporary, then C := α·s + β·C; otherwise the
+ * aX_bX kernels on C, one call per NC_KB block of k, each C := α·(its sum started from (β'/α)·C)
  * (measured on 43x44x14 with α = 1.3: β ∈ {1, 0.7, -1} the kernels, β = 2 the temporary).
  */
-function noCopyScaledPlan(s: LibraryShape): GemmPlan {
-  const inKernels = Math.floor(s.K / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
-  const base = noCopyPlan(s);
-  if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block), NB = 48", kc: blocks, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
-  const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48";
+function ncPlan(s: LibraryShape): GemmPlan {
+  const one = (accumulation: Accumulation) => (ctx: { mBlock: number; nBlock: number }) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation }];
+  const base = { nc: { kind: "whole" }, mc: { kind: "whole" }, tiles: one(chain) } as const;
+  if (s.alpha === 1) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*), kernels on C", kc: { kind: "whole" }, meetC: { kind: "accumulate-into-c" } };
+  const inKernels = Math.floor(s.K / NC_KB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
+  if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block of 36)", kc: { kind: "fixed", size: NC_KB }, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
+  const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum)";
   // ATL_gemmXX.c's CacheEdge loop cuts K for the no-copy driver too: each chunk C := α·s + β'·C, β' = 1 after
   // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum). The driver's test is made per
-  // chunk: a last chunk of fewer than 3 KB blocks with |α| ≥ 1 = max(|β'|, 1) goes to the aX_bX kernels, KB
-  // block by KB block (measured: 3x1x2700 and its neighbours, last chunks of 1..143, α ∈ {1.3, −2, 0.7}).
+  // chunk: a last chunk of fewer than 3 blocks with |α| ≥ 1 = max(|β'|, 1) goes to the aX_bX kernels, block
+  // by block (measured: 3x1x2700 and its neighbours, last chunks of 1..400, α ∈ {1.3, −2, 0.7}).
   if (s.K > CE_K) {
-    const last = s.K % CE_K, aX = last > 0 && Math.floor(last / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= 1;
-    const kc = aX ? { kind: "fixed-then", size: CE_K, then: NB } as const : { kind: "fixed", size: CE_K } as const;
-    return { ...base, path, kc, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaPerBlockBelow: aX ? NB + 1 : 0 } };
+    const last = s.K % CE_K, aX = last > 0 && Math.floor(last / NC_KB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= 1;
+    const kc = aX ? { kind: "fixed-then", size: CE_K, then: NC_KB } as const : { kind: "fixed", size: CE_K } as const;
+    return { ...base, path, kc, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaPerBlockBelow: aX ? NC_KB + 1 : 0 } };
   }
-  return { ...base, path, meetC: { kind: "sum-then-epilogue" } };
+  return { ...base, path, kc: { kind: "whole" }, meetC: { kind: "sum-then-epilogue" } };
 }
 
 function plan(s: LibraryShape): GemmPlan {
   if (copies(s)) return copyPlan(s);
-  return s.alpha !== 1 && !doCopy(s) ? noCopyScaledPlan(s) : noCopyPlan(s);
+  return doCopy(s) ? noCopyPlan(s) : ncPlan(s);
 }
 
 export const atlas: EmulationDeclaration = {
