@@ -166,6 +166,10 @@ function ncPlan(s: LibraryShape): GemmPlan {
   const one = (accumulation: Accumulation) => (ctx: { mBlock: number; nBlock: number }) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation }];
   const base = { nc: { kind: "whole" }, mc: { kind: "whole" }, tiles: one(chain) } as const;
   if (s.alpha === 1) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*), kernels on C", kc: { kind: "whole" }, meetC: { kind: "accumulate-into-c" } };
+  // ATL_gemmXX.c: K ≤ 4 with M > 40 goes to ATL_mmJKI, axpys into β·C: α·B_lib's element per axpy
+  // (ATL_mm_axpy), or with TRANSA = 'T' A_lib copied with α (ATL_cpsc) first (measured: NN and NT, K = 1..4,
+  // M = 41..120, α ∈ {1.3, −3.91}, β ∈ {0, 1, 1.5, −0.3}).
+  if (s.K <= 4 && s.M > 40) return { ...base, path: "ATL_sgemm → ATL_mmJKI (axpys into β·C)", kc: { kind: "whole" }, meetC: { kind: "accumulate-into-c", alphaOnA: s.transA } };
   const inKernels = Math.floor(s.K / NC_KB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
   if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block of 36)", kc: { kind: "fixed", size: NC_KB }, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
   const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum)";
