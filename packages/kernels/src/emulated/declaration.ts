@@ -104,6 +104,9 @@ export interface BlockContext {
   readonly nBlock: number;
   readonly kBlock: number;
   readonly firstIc: boolean;
+  /** Where the k-block starts in K (0 for the first pc iteration): ATLAS's kernels treat β on the first
+   *  CacheEdge chunk only. */
+  readonly pc: number;
 }
 
 /** The path a call takes: the numbers the five loops need. */

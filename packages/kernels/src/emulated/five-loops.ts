@@ -80,7 +80,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
       const inPlace = kBlock < inPlaceBelow || scaledBlock; // this k-block's kernels run on C itself (MeetC inPlaceBelow)
       const cScale = alphaPerBlock ? (pc === 0 ? (beta === 0 ? 0 : fround(beta / alpha)) : fround(1 / alpha)) : scaledBlock ? fround(1 / alpha) : 1;
       for (let ib = 0, ic = 0; ib < mBlocks.length; ic += mBlocks[ib++]!) {
-        const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
+        const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0, pc };
         for (const t of plan.tiles(ctx)) {
           const r0 = ic + t.r0, r1 = ic + t.r1, s0 = jc + t.s0, s1 = jc + t.s1;
           if (t.axpyIntoC === true) {
@@ -145,7 +145,7 @@ function libraryShape(call: GemmCall): LibraryShape {
  * element gets its order's bits).
  */
 function planUsesWasm(plan: GemmPlan, shape: LibraryShape): boolean {
-  const ctx: BlockContext = { shape, mBlock: splitLength(shape.M, plan.mc)[0]!, nBlock: splitLength(shape.N, plan.nc)[0]!, kBlock: splitLength(shape.K, plan.kc)[0]!, firstIc: true };
+  const ctx: BlockContext = { shape, mBlock: splitLength(shape.M, plan.mc)[0]!, nBlock: splitLength(shape.N, plan.nc)[0]!, kBlock: splitLength(shape.K, plan.kc)[0]!, firstIc: true, pc: 0 };
   for (const t of plan.tiles(ctx)) if (wasmCovers(t.accumulation)) return true;
   return false;
 }

@@ -65,8 +65,18 @@ export const CLEANUP: Record<number, CleanupKind> = {
   4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "14", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
   28: "14", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 42: "14", 44: "added",
 };
-export function cleanup(kind: CleanupKind, row: number): Accumulation {
-  return kind === "14" ? (ADJACENT_14.has(row % 14) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
+/** The 14-row kernel's β ∉ {0, 1} form (its _bX kernel): the first 48-term block summed from +0 and β·C
+ *  added after it, later blocks continuing in lane 0 (measured with β = 2 on a halved C: 48x28x101 reads
+ *  ((block 0) + C) + 48 + 52 …; 48 x {14, 28, 42} x K, K = 101..200, β ∈ {0.25, −1}, and the same rows
+ *  under ATL_mmJITcp at K = 2400). */
+const betaX14 = new Map<Accumulation, Accumulation>([shortM, shortMAdjacent].map((a) => [a, { ...a, firstCarry: "add" } as Accumulation]));
+/** The cleanup kernel of `kind` for a row (offset in its tile); `betaX`: the kernel that meets β ∉ {0, 1}. */
+export function cleanup(kind: CleanupKind, row: number, betaX = false): Accumulation {
+  if (kind === "14") {
+    const acc = ADJACENT_14.has(row % 14) ? shortMAdjacent : shortM;
+    return betaX ? betaX14.get(acc)! : acc;
+  }
+  return kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
 }
 
 /** ATL_mmK (ATL_mmJITcp's and ATL_mmBPP's K loop) pads a K mod KB rest kr with kr + 4 ≥ KB to a whole KB block of zeros. */

@@ -89,7 +89,8 @@ function jitPlan(s: LibraryShape): GemmPlan {
     path: "ATL_sgemm → ATL_mmJITcp (just-in-time copies, kernels on C), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
     meetC: { kind: "accumulate-into-c" },
-    tiles: (ctx) => kPadded(atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile), ctx.kBlock),
+    // β meets the kernels of the first CacheEdge chunk only (bet = ONE after it).
+    tiles: (ctx) => kPadded(atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row, ctx.pc === 0 && s.beta !== 0 && s.beta !== 1), partialTile), ctx.kBlock),
   };
 }
 
@@ -107,7 +108,8 @@ function* kPadded(tiles: Iterable<Tile>, kBlock: number): Iterable<Tile> {
  *  partial in N the blocked cleanup (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does,
  *  for all four pairs; and 64x10x128, 48x52x128, 48x84x231, 21x100x103, 52x52x128, row-major shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
-  const full = fullTile(s.K), mPartial = (rows: number, row: number): Accumulation => cleanup(CLEANUP[rows] ?? "chain", row);
+  const betaX = s.beta !== 0 && s.beta !== 1;
+  const full = fullTile(s.K), mPartial = (rows: number, row: number): Accumulation => cleanup(CLEANUP[rows] ?? "chain", row, betaX);
   return {
     path: "ATL_sgemm → copy driver's kernels on C in place (K < 576), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
