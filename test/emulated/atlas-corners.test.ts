@@ -33,6 +33,9 @@ const groups: Record<string, Gemm[]> = {
     "NN 48x28x200 b0.25", "NN 48x28x101 b-1", "NN 200x28x52 b0.25", "NN 125x76x303 b0.25 p9", "NT 83x42x477 a-1.9799422 b-0.3 p3",
     "NN 100x14x2400 b-0.3", "NN 100x42x3001 b1.5",
   ],
+  // ATL_gemmXX.c's DOCOPY crossover with N <= 144 < M and K > 144: library pairs NN, TN, TT copy from
+  // M*N >= floor(106000 / K), NT from floor(23040 / K); past K = 576 the copy driver itself.
+  "DOCOPY crossover, N <= 144 < M": ["TT 2x149x236 a0.5 p11", "NN 2x224x236", "NN 2x225x236", "NT 2x200x236 b1", "TN 2x200x236", "TT 1x175x600", "NN 1x176x600 a1.3 b0.5"],
 };
 
 function parse(g: Gemm, seed: number): RegionCase {

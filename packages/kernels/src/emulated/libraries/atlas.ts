@@ -128,23 +128,22 @@ function alphaCopied(s: LibraryShape): "A" | "B" {
 }
 
 function copies(s: LibraryShape): boolean {
-  const X = s.transA ? COPY_X.transA : COPY_X.noTransA;
-  return s.K >= COPY_MIN_K && s.M * s.N >= Math.floor(X / s.K);
+  return s.K >= COPY_MIN_K && doCopy(s);
 }
 
 /**
  * ATL_gemmXX.c's DOCOPY test, M·N ≥ ⌊X/K⌋, with X per regime and transpose pair, bisected on this build
  * with α = 0.5 (where a false DOCOPY shows: the no-copy driver then adds β·C after the scaled sum):
  * K ≤ 3·NB: NN [134460, 134880), TN [43100, 43320), NT [69100, 69360), TT [105900, 106100);
- * K > 3·NB with M, N ≤ 3·NB: COPY_X; with N ≤ 3·NB < M: NN, TN, TT in [60200, 120200), NT < 60200
- * (taken as 69120 and 23040); M > 3·NB: ≤ 150000 (taken as COPY_X).
+ * K > 3·NB with M, N ≤ 3·NB: COPY_X; with N ≤ 3·NB < M: NN, TN, TT [106000, 106080) (N = 1 and 2, K = 160,
+ * 200, 236, 600), NT < 23360 (taken as 23040); M > 3·NB: ≤ 150000 (taken as COPY_X).
  */
 function doCopy(s: LibraryShape): boolean {
   const pair = `${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`;
   const small = 3 * NB;
   let X: number;
   if (s.K <= small) X = ({ NN: 134640, TN: 43200, NT: 69180, TT: 106000 } as Record<string, number>)[pair]!;
-  else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : COPY_X.transA;
+  else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : 106000;
   else X = s.transA ? COPY_X.transA : COPY_X.noTransA;
   return s.M * s.N >= Math.floor(X / s.K);
 }
