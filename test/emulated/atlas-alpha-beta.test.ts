@@ -33,7 +33,9 @@ const gemms: Gemm[] = [
   { name: "no-copy _c, K >= 144", transA: false, transB: false, m: 4, n: 5, k: 300, alpha: 1.3, beta: 0.7 },
   { name: "no-copy _c, |alpha| < |beta|", transA: false, transB: true, m: 44, n: 43, k: 14, alpha: 1.3, beta: 2, pad: 2 },
   { name: "no-copy aX kernels", transA: false, transB: true, m: 44, n: 43, k: 14, alpha: 1.3, beta: 0.7, pad: 2 },
-  { name: "no-copy aX kernels, two k-blocks", transA: false, transB: false, m: 50, n: 70, k: 100, alpha: 1.3, beta: -1, pad: 1 },
+  { name: "no-copy aX kernels, two k-blocks", transA: false, transB: false, m: 50, n: 7, k: 100, alpha: 1.3, beta: -1, pad: 1 },
+  // DOCOPY true at K < 576 (M·N = 3500): the copy driver's kernels on C, α copied into A_lib
+  { name: "copy on C, two k-blocks", transA: false, transB: false, m: 50, n: 70, k: 100, alpha: 1.3, beta: -1, pad: 1 },
 ];
 type Gemv = { transA: boolean; m: number; n: number; alpha: number; beta: number; incx: number; incy: number };
 const gemvs: Gemv[] = [];

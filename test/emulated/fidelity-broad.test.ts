@@ -28,9 +28,6 @@ const narrowMisses: Record<string, { what: string; skip: (c: RegionCase) => bool
   "mkl-2020.4-generic": { what: "transA small products (m > 1, n > 1, not m >= 4 with n >= 12)", skip: (c) => c.op === "gemm" && c.transA && c.m > 1 && c.n > 1 && !(c.m >= 4 && c.n >= 12) },
   // libmkl_avx512's small-m long-k kernel (mkl-avx512-horner) beyond its probes (NT, m <= 7): TT, and NT with m >= 9 (NT 13x128x784 88%, NT 15x54x665 79%)
   "mkl-2020.4-avx512": { what: "transB, 2 <= m < 16, k >= 24m with transA or m >= 9", skip: (c) => c.op === "gemm" && c.transB && c.n > 1 && c.m >= 2 && c.m < 16 && 24 * c.m <= c.k && (c.transA || c.m >= 9) },
-  // ATLAS: beta not 0 or 1 on its 14-row cleanup kernel (tiles of 14, 28, 42 rows) or on the no-copy aX kernels'
-  // partial tiles (80-97% of such a call's elements); general alpha, gemv and dot are modelled
-  "atlas-3.10.3": { what: "beta not 0 or 1", skip: (c) => c.op === "gemm" && c.beta !== 0 && c.beta !== 1 },
 };
 
 /** The draw CI runs (passed here on 2026-12-02, as did 99 and 3729792623). */

@@ -126,6 +126,14 @@ describe("emulated kernels: properties against independent oracles", () => {
     expect(splitLength(640, q)).to.deep.equal([320, 320]);
   });
 
+  it("the ATLAS CacheEdge split into a short last chunk for the aX kernels: 2765 → 2688+36+36+5, 5412 → 2688+2688+36", () => {
+    const q = { kind: "fixed-then", size: 2688, then: 36 } as const;
+    expect(splitLength(2765, q)).to.deep.equal([2688, 36, 36, 5]);
+    expect(splitLength(5412, q)).to.deep.equal([2688, 2688, 36]);
+    expect(splitLength(2688, q)).to.deep.equal([2688]);
+    expect(splitLength(30, q)).to.deep.equal([30]);
+  });
+
   it("dot and gemv without routes of their own reuse the gemm order (dot = 1×1×n gemm); the description says so", () => {
     const k = emulatedKernels.find((x) => x.declaration.dot === undefined && x.declaration.gemvPlan === undefined);
     if (k === undefined) return; // every emulation states its own level-1/2 routes

@@ -35,6 +35,9 @@ export interface LibraryShape {
  *   MKL's blocked paths, measured: "A"; Eigen's one-output gemv, (α·A).row(0).dot(x): "B").
  *   With `inPlaceBelow`, a k-block shorter than it runs its kernels on C itself, its sum started from C
  *   (ATLAS's copy driver writes C directly when its K chunk has fewer than 12 KB blocks).
+ *   With `alphaPerBlockBelow` (α ≠ 1), a k-block after the first that is shorter than it runs on C
+ *   itself as alphaPerBlock's kernels do: C := fl(α·blk), its sum started from fl(fl(1/α)·C) (ATLAS's
+ *   no-copy driver handing a short last CacheEdge chunk, in KB blocks, to its aX_bX kernels).
  * - `sum-then-epilogue`: the blocks are summed left to right into s, then C := fl(α·s) (β = 0) or
  *   fl(fl(α·s) + fl(β·C)) (netlib's dot-product loops), or with `betaFused` fma(β, C, fl(α·s))
  *   (OpenBLAS's AVX-512 small kernels), or with `alphaFused` fma(α, s, fl(β·C)) (their scalar stores,
@@ -59,7 +62,7 @@ export interface LibraryShape {
  *   C := fma(β, C, blk(a·fl(α·b))) (MKL's k = 1 kernel with β ∉ {0, 1}).
  */
 export type MeetC =
-  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaInPack?: "A" | "B"; readonly inPlaceBelow?: number }
+  | { readonly kind: "scale-then-add-blocks"; readonly fusedAlpha: boolean; readonly alphaFirstBelow?: number; readonly alphaInPack?: "A" | "B"; readonly inPlaceBelow?: number; readonly alphaPerBlockBelow?: number }
   | { readonly kind: "sum-then-epilogue"; readonly betaFused?: boolean; readonly alphaFused?: boolean }
   | { readonly kind: "accumulate-into-c"; readonly alphaOnA?: boolean; readonly alphaInOrder?: boolean; readonly alphaPerBlock?: boolean }
   | { readonly kind: "fma-beta-first-block"; readonly edge?: { readonly rows: number; readonly cols: number }; readonly alphaInPack?: "A" | "B" };
@@ -101,6 +104,9 @@ export interface BlockContext {
   readonly nBlock: number;
   readonly kBlock: number;
   readonly firstIc: boolean;
+  /** Where the k-block starts in K (0 for the first pc iteration): ATLAS's kernels treat β on the first
+   *  CacheEdge chunk only. */
+  readonly pc: number;
 }
 
 /** The path a call takes: the numbers the five loops need. */

@@ -57,6 +57,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
   const fusedAlpha = meet.kind === "scale-then-add-blocks" && meet.fusedAlpha;
   const alphaFirstBelow = meet.kind === "scale-then-add-blocks" ? meet.alphaFirstBelow ?? 0 : 0;
   const inPlaceBelow = meet.kind === "scale-then-add-blocks" ? meet.inPlaceBelow ?? 0 : 0;
+  const alphaPerBlockBelow = meet.kind === "scale-then-add-blocks" && alpha !== 1 ? meet.alphaPerBlockBelow ?? 0 : 0;
   const scaledA = alphaFirstBelow > 0 && alpha !== 1 ? scalePanel(pa, n, k, alpha) : pa;
   let axpyA: Panel | undefined; // A_lib·α for axpyIntoC tiles, made on first use
   if (!sumThenEpilogue) {
@@ -74,10 +75,12 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
       // A short block that takes α into A_lib first (MeetC alphaFirstBelow), then adds unscaled.
       const alphaFirst = kBlock < alphaFirstBelow, aData = alphaFirst ? scaledA.data : ap, aOff = alphaFirst ? scaledA.offset : aBase, aLd = alphaFirst ? scaledA.ld : lda;
       // alphaPerBlock: the block's sum starts from fl(fl(β'/α)·C), β' = β for the first block, 1 after.
-      const inPlace = kBlock < inPlaceBelow; // this k-block's kernels run on C itself (MeetC inPlaceBelow)
-      const cScale = alphaPerBlock ? (pc === 0 ? (beta === 0 ? 0 : fround(beta / alpha)) : fround(1 / alpha)) : 1;
+      // A later k-block shorter than alphaPerBlockBelow: C := fl(α·blk), its sum started from fl(fl(1/α)·C).
+      const scaledBlock = pc > 0 && kBlock < alphaPerBlockBelow;
+      const inPlace = kBlock < inPlaceBelow || scaledBlock; // this k-block's kernels run on C itself (MeetC inPlaceBelow)
+      const cScale = alphaPerBlock ? (pc === 0 ? (beta === 0 ? 0 : fround(beta / alpha)) : fround(1 / alpha)) : scaledBlock ? fround(1 / alpha) : 1;
       for (let ib = 0, ic = 0; ib < mBlocks.length; ic += mBlocks[ib++]!) {
-        const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0 };
+        const ctx: BlockContext = { shape, mBlock: mBlocks[ib]!, nBlock, kBlock, firstIc: ic === 0, pc };
         for (const t of plan.tiles(ctx)) {
           const r0 = ic + t.r0, r1 = ic + t.r1, s0 = jc + t.s0, s1 = jc + t.s1;
           if (t.axpyIntoC === true) {
@@ -99,7 +102,7 @@ export function runFiveLoops(decl: EmulationDeclaration, call: GemmCall, packedA
             for (let r = r0, e = s * M + r0; r < r1; r++, e++) {
               const blk = v[e]!;
               // Each Float32Array store is the one rounding of an exact binary64 sum of two binary32 values.
-              if (accumulate || inPlace) acc[e] = alphaPerBlock ? alpha * blk : blk;
+              if (accumulate || inPlace) acc[e] = alphaPerBlock || scaledBlock ? alpha * blk : blk;
               else if (sumThenEpilogue) acc[e] = pc === 0 ? blk : acc[e]! + blk;
               else if (fmaBetaFirst) {
                 const t = alpha === 1 || alphaInPack !== undefined ? blk : fround(alpha * blk);
@@ -142,7 +145,7 @@ function libraryShape(call: GemmCall): LibraryShape {
  * element gets its order's bits).
  */
 function planUsesWasm(plan: GemmPlan, shape: LibraryShape): boolean {
-  const ctx: BlockContext = { shape, mBlock: splitLength(shape.M, plan.mc)[0]!, nBlock: splitLength(shape.N, plan.nc)[0]!, kBlock: splitLength(shape.K, plan.kc)[0]!, firstIc: true };
+  const ctx: BlockContext = { shape, mBlock: splitLength(shape.M, plan.mc)[0]!, nBlock: splitLength(shape.N, plan.nc)[0]!, kBlock: splitLength(shape.K, plan.kc)[0]!, firstIc: true, pc: 0 };
   for (const t of plan.tiles(ctx)) if (wasmCovers(t.accumulation)) return true;
   return false;
 }

@@ -10,6 +10,8 @@
  *   except that a rest of at most `max` is taken whole.
  * - `fixed-align-rest`: blocks of `size` while they fit, then the rest rounded down to `align`, then
  *   the rest mod `align` (OpenBLAS's sgemv_t_4.c: NB = 4096 blocks, then (len mod 4096) & −4, then len & 3).
+ * - `fixed-then`: blocks of `size` while they fit, then the rest in blocks of `then`, the last one shorter
+ *   (ATLAS's CacheEdge chunks of K whose last chunk its no-copy aX kernels run KB by KB).
  */
 export type Split =
   | { readonly kind: "whole" }
@@ -17,6 +19,7 @@ export type Split =
   | { readonly kind: "halve-rest"; readonly size: number; readonly align: number }
   | { readonly kind: "fixed-max"; readonly size: number; readonly max: number }
   | { readonly kind: "fixed-align-rest"; readonly size: number; readonly align: number }
+  | { readonly kind: "fixed-then"; readonly size: number; readonly then: number }
   | MklHalveOnceSplit;
 
 /** The block lengths `split` cuts `length` into, in loop order. */
@@ -31,6 +34,11 @@ export function splitLength(length: number, split: Split): number[] {
     const tail = rest % split.align;
     if (rest > tail) out.push(rest - tail);
     if (tail > 0) out.push(tail);
+    return out;
+  }
+  if (split.kind === "fixed-then") {
+    for (; rest >= split.size; rest -= split.size) out.push(split.size);
+    for (; rest > 0; rest -= split.then) out.push(Math.min(split.then, rest));
     return out;
   }
   while (rest > 0) {

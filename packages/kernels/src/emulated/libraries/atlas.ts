@@ -1,6 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { atlasDot, atlasGemvPlan } from "./atlas-level12.js";
+import { atlasTiles, chain, cleanup, CLEANUP, fullTile, NB, paddedK, padsK, partialTile } from "./atlas-tiles.js";
 
 /**
  * ATLAS 3.10.3 as Debian's libatlas3-base ships it (atlas/libblas.so.3.10.3, the generic x86-64 build:
@@ -12,9 +13,6 @@ import { atlasDot, atlasGemvPlan } from "./atlas-level12.js";
  * crossover divided by K (DOCOPY); and K may be cut by the CacheEdge.
  */
 
-/** MB = NB = KB = 48: the block edge every probed tree shows (4-lane dot products over 48-term blocks,
- *  full 48×48 tiles vs partial ones), e.g. `probe --backend atlas-3.10.3-base --shape 64x128x784 --trans-b`. */
-const NB = 48;
 /** The copy driver runs only for K ≥ 576 = 12·NB (measured: K = 575 no-copy, 576 copy, for 200×200,
  *  128×1 and every transpose pair). */
 const COPY_MIN_K = 576;
@@ -28,64 +26,6 @@ const COPY_X = { transA: 69120, noTransA: 23040 } as const;
  *  chain[2688..4094]; 128x64 and 200x200 copy calls first cut at K = 2689, every transpose pair). */
 const CE_K = 2688;
 
-/** SSE2 4-lane dot product over k (lane t mod 4), folded (L0+L2)+(L1+L3), multiply then add. */
-const lanes4: Accumulation = { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "blis-generic-4", tail: "mul-add-chain" };
-const chain: Accumulation = { kind: "chain", fused: false };
-
-/**
- * A full NB×NB tile: 48-term blocks of four lanes, the running value (C or the work block) loaded into
- * lane 0 of the next block; the K mod 48 rest, when a multiple of 4, as four lanes of its own added
- * after, otherwise one chain continuing the running value (the K-cleanup kernels).
- */
-function fullTile(K: number): Accumulation {
-  const rest4 = K % 4 === 0;
-  return { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: rest4 ? lanes4 : chain, restCarry: rest4 ? "add" : "init" };
-}
-/** A tile partial in M or in N: each 48-term block its own 4-lane sum added to the running
- *  value, the K mod 48 rest one chain continuing it. */
-const partialTile: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "add", rest: chain, restCarry: "init" };
-
-/** Which kernel a tile of the M×N grid of NB blocks gets: full, partial in M only, partial in N only, both;
- *  a partial-in-M kernel may differ row by row. */
-function* atlasTiles(mBlock: number, nBlock: number, full: Accumulation, mPartial: (rows: number, row: number) => Accumulation, nPartial: Accumulation): Iterable<Tile> {
-  if (mBlock < NB && nBlock === NB) {
-    for (let r = 0; r < mBlock;) {
-      const accumulation = mPartial(mBlock, r);
-      let r1 = r + 1;
-      while (r1 < mBlock && mPartial(mBlock, r1) === accumulation) r1++;
-      yield { r0: r, r1, s0: 0, s1: nBlock, accumulation };
-      r = r1;
-    }
-    return;
-  }
-  const accumulation = mBlock === NB ? (nBlock === NB ? full : nPartial) : chain;
-  yield { r0: 0, r1: mBlock, s0: 0, s1: nBlock, accumulation };
-}
-
-/** A no-copy tile partial in M with a multiple of 12 rows: the blocked kernel with the running value in
- *  lane 0, the K mod 48 rest one chain. */
-const shortM: Accumulation = { kind: "k-blocked", block: NB, inner: lanes4, carry: "init", rest: chain, restCarry: "init" };
-/** The 14-row cleanup kernel (run for 14, 28 and 42 rows): like shortM, but the rows at offsets 0, 1, 4,
- *  5, 8, 9 of every 14 fold their lanes (L0+L1)+(L2+L3) (measured on 48x28x128, 48x76x303 and
- *  48x90x100, independent of K and ldb). */
-const shortMAdjacent: Accumulation = {
-  kind: "k-blocked", block: NB, carry: "init", rest: chain, restCarry: "init",
-  inner: { kind: "lanes", fused: false, lanes: 4, minLength: 0, reduce: "adjacent", tail: "mul-add-chain" },
-};
-/** Row offsets, modulo 14, whose lanes fold adjacent in the 14-row cleanup kernel (rows 14, 28, 42). */
-const ADJACENT_14 = new Set([0, 1, 4, 5, 8, 9]);
-type CleanupKind = "lane0" | "added" | "chain" | "14";
-/** The cleanup kernel of a no-copy tile partial in M, by its row count (a table of generated kernels,
- *  measured row count by row count, 1..47, against the library on 48 x (48 + r) x {60, 98, 100} calls,
- *  padded and not, the same for all four transpose pairs): lane0 = shortM, added = partialTile,
- *  14 = the 14-row kernel (shortM, ADJACENT_14 rows folding adjacent); absent = one chain. */
-const CLEANUP: Record<number, CleanupKind> = {
-  4: "added", 6: "lane0", 8: "added", 12: "lane0", 14: "14", 16: "added", 18: "lane0", 20: "added", 24: "lane0",
-  28: "14", 30: "lane0", 32: "added", 36: "lane0", 40: "added", 42: "14", 44: "added",
-};
-function cleanup(kind: CleanupKind, row: number): Accumulation {
-  return kind === "14" ? (ADJACENT_14.has(row % 14) ? shortMAdjacent : shortM) : kind === "lane0" ? shortM : kind === "added" ? partialTile : chain;
-}
 const blocks = { kind: "fixed", size: NB } as const;
 
 /** The copy driver: tiles computed into a work block from +0, C := β·C, then C += W (C is the last leaf
@@ -139,7 +79,7 @@ function bppPlan(s: LibraryShape): GemmPlan {
     meetC: { kind: "scale-then-add-blocks", fusedAlpha: false },
     tiles: (ctx) => {
       const tiles = atlasTiles(padded(ctx.mBlock, BPP_MU), padded(ctx.nBlock, BPP_NU), full, (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile);
-      return [...tiles].filter((t) => t.r0 < ctx.mBlock).map((t) => ({ ...t, r1: Math.min(t.r1, ctx.mBlock), s1: Math.min(t.s1, ctx.nBlock) }));
+      return [...kPadded(tiles, ctx.kBlock)].filter((t) => t.r0 < ctx.mBlock).map((t) => ({ ...t, r1: Math.min(t.r1, ctx.mBlock), s1: Math.min(t.s1, ctx.nBlock) }));
     },
   };
 }
@@ -149,28 +89,32 @@ function jitPlan(s: LibraryShape): GemmPlan {
     path: "ATL_sgemm → ATL_mmJITcp (just-in-time copies, kernels on C), NB = 48",
     nc: blocks, kc: { kind: "fixed", size: CE_K }, mc: blocks,
     meetC: { kind: "accumulate-into-c" },
-    // Not modelled: its K cleanup (KR = KB when the K mod 48 rest is at least 44: a zero-padded block).
-    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row), partialTile),
+    // β meets the kernels of the first CacheEdge chunk only (bet = ONE after it).
+    tiles: (ctx) => kPadded(atlasTiles(ctx.mBlock, ctx.nBlock, fullTile(ctx.kBlock), (rows, row) => cleanup(CLEANUP[rows] ?? "chain", row, ctx.pc === 0 && s.beta !== 0 && s.beta !== 1), partialTile), ctx.kBlock),
   };
 }
 
-/** K < 576, or DOCOPY false: the kernels run on C in place, every element starting from β·C (its trees
- *  read chain[0, C, 1..] or (block + C): the first term then C, the same bits as C first). Full tiles as
- *  in the copy driver; a tile partial in M runs the cleanup kernel of its row count (CLEANUP), one partial
- *  in N the blocked cleanup; with DOCOPY false both are one chain. Measured on 64x10x128, 48x12x128, 48x52x128, 48x50x128,
- *  48x84x231, 21x100x103, 52x52x128 and 1x100x128 (row-major call shapes). */
+/** ATL_mmK's K cleanup in ATL_mmJITcp and ATL_mmBPP: a CacheEdge chunk whose K mod 48 rest kr has
+ *  kr + 4 ≥ 48 runs it as one more zero-padded 48-long block through each tile's own kernel (paddedK);
+ *  a shorter rest goes to the K-cleanup kernels, as in the other drivers. */
+function* kPadded(tiles: Iterable<Tile>, kBlock: number): Iterable<Tile> {
+  const pad = padsK(kBlock);
+  for (const t of tiles) yield pad ? { ...t, accumulation: paddedK(t.accumulation) } : t;
+}
+
+/** K < 576 with DOCOPY true: the copy driver's kernels run on C in place, every element starting from β·C
+ *  (its trees read chain[0, C, 1..] or (block + C): the first term then C, the same bits as C first). Full
+ *  tiles as in the copy driver; a tile partial in M runs the cleanup kernel of its row count (CLEANUP), one
+ *  partial in N the blocked cleanup (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does,
+ *  for all four pairs; and 64x10x128, 48x52x128, 48x84x231, 21x100x103, 52x52x128, row-major shapes). */
 function noCopyPlan(s: LibraryShape): GemmPlan {
-  // With DOCOPY false (the true no-copy driver) every partial tile is one chain; with DOCOPY true but
-  // K < 576 the tiles partial in N get the blocked cleanup and those partial in M the kernel of their
-  // row count (measured: 48 x r x {60, 98, 100} switches exactly where DOCOPY does, for all four pairs).
-  const copyTest = doCopy(s);
-  const full = fullTile(s.K), nPartial = copyTest ? partialTile : chain;
-  const mPartial = (rows: number, row: number): Accumulation => cleanup(copyTest ? CLEANUP[rows] ?? "chain" : "chain", row);
+  const betaX = s.beta !== 0 && s.beta !== 1;
+  const full = fullTile(s.K), mPartial = (rows: number, row: number): Accumulation => cleanup(CLEANUP[rows] ?? "chain", row, betaX);
   return {
-    path: "ATL_sgemm → kernels on C in place (K < 576 or no-copy ATL_NCmm*), NB = 48",
+    path: "ATL_sgemm → copy driver's kernels on C in place (K < 576), NB = 48",
     nc: blocks, kc: { kind: "whole" }, mc: blocks,
     meetC: { kind: "accumulate-into-c", alphaOnA: alphaCopied(s) === "A" },
-    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, nPartial),
+    tiles: (ctx) => atlasTiles(ctx.mBlock, ctx.nBlock, full, mPartial, partialTile),
   };
 }
 
@@ -184,50 +128,67 @@ function alphaCopied(s: LibraryShape): "A" | "B" {
 }
 
 function copies(s: LibraryShape): boolean {
-  const X = s.transA ? COPY_X.transA : COPY_X.noTransA;
-  return s.K >= COPY_MIN_K && s.M * s.N >= Math.floor(X / s.K);
+  return s.K >= COPY_MIN_K && doCopy(s);
 }
 
 /**
  * ATL_gemmXX.c's DOCOPY test, M·N ≥ ⌊X/K⌋, with X per regime and transpose pair, bisected on this build
  * with α = 0.5 (where a false DOCOPY shows: the no-copy driver then adds β·C after the scaled sum):
  * K ≤ 3·NB: NN [134460, 134880), TN [43100, 43320), NT [69100, 69360), TT [105900, 106100);
- * K > 3·NB with M, N ≤ 3·NB: COPY_X; with N ≤ 3·NB < M: NN, TN, TT in [60200, 120200), NT < 60200
- * (taken as 69120 and 23040); M > 3·NB: ≤ 150000 (taken as COPY_X).
+ * K > 3·NB with M, N ≤ 3·NB: COPY_X; with N ≤ 3·NB < M: NN, TN, TT [106000, 106080) (N = 1 and 2, K = 160,
+ * 200, 236, 600), NT < 23360 (taken as 23040); M > 3·NB: ≤ 150000 (taken as COPY_X).
  */
 function doCopy(s: LibraryShape): boolean {
   const pair = `${s.transA ? "T" : "N"}${s.transB ? "T" : "N"}`;
   const small = 3 * NB;
   let X: number;
   if (s.K <= small) X = ({ NN: 134640, TN: 43200, NT: 69180, TT: 106000 } as Record<string, number>)[pair]!;
-  else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : COPY_X.transA;
+  else if (s.N <= small && s.M > small) X = pair === "NT" ? COPY_X.noTransA : 106000;
   else X = s.transA ? COPY_X.transA : COPY_X.noTransA;
   return s.M * s.N >= Math.floor(X / s.K);
 }
 
-/** ATL_NCmmJIK.c's ATL_MaxMMalpha: with K ≥ 3·KB the no-copy driver handles α ≠ 1 through a temporary C. */
+/** The no-copy kernels' KB (this build's NCNB): the aX_bX kernels run K in blocks of 36 (measured: α = 1.5
+ *  on 30x1xK, K = 37..107 and 20x30x80, 47x47x40, every transpose pair: chain blocks 36, 36, …, the rest). */
+const NC_KB = 36;
+/** ATL_NCmmJIK.c's ATL_MaxMMalpha: with ⌊K/KB⌋ ≥ 3 the no-copy driver handles α ≠ 1 through a temporary C
+ *  (measured: 30x1x107 the aX kernels, 30x1x108 one sum). */
 const MAX_MM_ALPHA = 3;
 
 /**
- * The no-copy driver with α ≠ 1 (ATL_NCmmJIK.c / ATL_NCmmIJK.c): when ⌊K/KB⌋ ≥ ATL_MaxMMalpha or
- * |α| < max(|β|, 1), ATL_NCmm*_c: the tile kernels from +0 into a temporary, then C := α·s + β·C; otherwise
- * the aX_bX kernels on C, one call per KB block of k, each C := α·(its sum started from (β'/α)·C)
+ * DOCOPY false: the no-copy driver ATL_NCmmJIK / ATL_NCmmIJK. Its kernels run on C in place, every element
+ * one chain over k from β·C, whatever its tile (measured at α = 1: 48x48xK for K = 4..56 and 80x80x20 read
+ * chain[0, C, 1..]; 48 x r x {60, 98, 100} partial tiles). With α ≠ 1, when ⌊K/NC_KB⌋ ≥ ATL_MaxMMalpha or
+ * |α| < max(|β|, 1), ATL_NCmm*_c: the kernels from +0 into a temporary, then C := α·s + β·C; otherwise the
+ * aX_bX kernels on C, one call per NC_KB block of k, each C := α·(its sum started from (β'/α)·C)
  * (measured on 43x44x14 with α = 1.3: β ∈ {1, 0.7, -1} the kernels, β = 2 the temporary).
  */
-function noCopyScaledPlan(s: LibraryShape): GemmPlan {
-  const inKernels = Math.floor(s.K / NB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
-  const base = noCopyPlan(s);
-  if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block), NB = 48", kc: blocks, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
-  const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum), NB = 48";
+function ncPlan(s: LibraryShape): GemmPlan {
+  const one = (accumulation: Accumulation) => (ctx: { mBlock: number; nBlock: number }) => [{ r0: 0, r1: ctx.mBlock, s0: 0, s1: ctx.nBlock, accumulation }];
+  const base = { nc: { kind: "whole" }, mc: { kind: "whole" }, tiles: one(chain) } as const;
+  if (s.alpha === 1) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*), kernels on C", kc: { kind: "whole" }, meetC: { kind: "accumulate-into-c" } };
+  // ATL_gemmXX.c: K ≤ 4 with M > 40 goes to ATL_mmJKI, axpys into β·C: α·B_lib's element per axpy
+  // (ATL_mm_axpy), or with TRANSA = 'T' A_lib copied with α (ATL_cpsc) first (measured: NN and NT, K = 1..4,
+  // M = 41..120, α ∈ {1.3, −3.91}, β ∈ {0, 1, 1.5, −0.3}).
+  if (s.K <= 4 && s.M > 40) return { ...base, path: "ATL_sgemm → ATL_mmJKI (axpys into β·C)", kc: { kind: "whole" }, meetC: { kind: "accumulate-into-c", alphaOnA: s.transA } };
+  const inKernels = Math.floor(s.K / NC_KB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= Math.max(Math.abs(s.beta), 1);
+  if (inKernels) return { ...base, path: "ATL_sgemm → no-copy driver (ATL_NCmm*, α ≠ 1: aX_bX kernels per k-block of 36)", kc: { kind: "fixed", size: NC_KB }, meetC: { kind: "accumulate-into-c", alphaPerBlock: true } };
+  const path = "ATL_sgemm → no-copy driver (ATL_NCmm*_c, α ≠ 1: C after the scaled sum)";
   // ATL_gemmXX.c's CacheEdge loop cuts K for the no-copy driver too: each chunk C := α·s + β'·C, β' = 1 after
-  // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum).
-  if (s.K > CE_K) return { ...base, path, kc: { kind: "fixed", size: CE_K }, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false } };
-  return { ...base, path, meetC: { kind: "sum-then-epilogue" } };
+  // the first (measured: 1x10x4000 α = 1.3, every element missed as one sum). The driver's test is made per
+  // chunk: a last chunk of fewer than 3 blocks with |α| ≥ 1 = max(|β'|, 1) goes to the aX_bX kernels, block
+  // by block (measured: 3x1x2700 and its neighbours, last chunks of 1..400, α ∈ {1.3, −2, 0.7}).
+  if (s.K > CE_K) {
+    const last = s.K % CE_K, aX = last > 0 && Math.floor(last / NC_KB) < MAX_MM_ALPHA && Math.abs(s.alpha) >= 1;
+    const kc = aX ? { kind: "fixed-then", size: CE_K, then: NC_KB } as const : { kind: "fixed", size: CE_K } as const;
+    return { ...base, path, kc, meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaPerBlockBelow: aX ? NC_KB + 1 : 0 } };
+  }
+  return { ...base, path, kc: { kind: "whole" }, meetC: { kind: "sum-then-epilogue" } };
 }
 
 function plan(s: LibraryShape): GemmPlan {
   if (copies(s)) return copyPlan(s);
-  return s.alpha !== 1 && !doCopy(s) ? noCopyScaledPlan(s) : noCopyPlan(s);
+  return doCopy(s) ? noCopyPlan(s) : ncPlan(s);
 }
 
 export const atlas: EmulationDeclaration = {
@@ -235,11 +196,12 @@ export const atlas: EmulationDeclaration = {
   version: "3.10.3",
   variant: "",
   description:
-    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself; for K >= 2320 with M or N <= 48 the same kernels on C from beta*C, with both <= 48 a zero-padded work tile added by geadd), otherwise the same kernels starting from C (partial tiles one chain when ATLAS's DOCOPY test fails); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 144 and |alpha| >= max(|beta|, 1), per 48-long k-block as alpha*(sum from (beta/alpha)*C)); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
-  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite at full scale on seeds 4242, 20261202 and 7 (every region 100%, gemv and dot included), and on seeds 99, 123, 31337 every call but those with beta other than 0 or 1 on a 14-, 28- or 42-row cleanup tile or on the no-copy aX kernels with partial tiles (80-97% of their elements); the default fidelity suite but one call of that class. NB, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe; K ≤ 4 with M > 40 (axpy driver) unverified; known misses at K ≥ 2320: ATL_mmJITcp's and ATL_mmBPP's zero-padded K cleanup (K mod 48 ≥ 44: 1x128x2445 37.5%), and the no-copy driver with alpha != 1 when K > 2688 leaves a last CacheEdge chunk under 144 (its aX kernels: 3x1x2700 alpha 1.3 0%)",
+    "NB=48 tiles; for K ≥ 576 and M·N·K above a measured crossover the copy driver (full 48x48 tiles: four SSE lanes per 48-term block folded (L0+L2)+(L1+L3) with the running value in lane 0, tiles partial in N: each block summed then added, partial in M: a cleanup kernel chosen by the row count, corner tiles one chain; K cut at 2688, each chunk added to beta*C in turn, a last chunk under 576 run on C itself; for K >= 2320 with M or N <= 48 the same kernels on C from beta*C, with both <= 48 a zero-padded work tile added by geadd, and a K mod 48 rest of 44..47 run as one more zero-padded 48-block), for K < 576 with ATLAS's DOCOPY test passing the same kernels starting from C (the 14-row cleanup kernel adding beta*C after its first block when beta is not 0 or 1); when DOCOPY fails the no-copy driver: one chain per element from beta*C (K <= 4 with M > 40: axpys); alpha multiplied into the operand the copy driver copies (A_lib when N >= M, else B_lib), in the no-copy driver applied after the sum (or, for K < 108 and |alpha| >= max(|beta|, 1), per 36-long k-block as alpha*(sum from (beta/alpha)*C), per CacheEdge chunk); sgemv as ATLAS's gemvT/gemvN drivers (rows in fours, x chunks, which vector takes alpha), sdot four SSE lanes; multiply then add throughout",
+  verified: "verified bit-for-bit against Debian libatlas3-base 3.10.3 (atlas-3.10.3-base): the broad fidelity suite (general alpha and beta included, gemv and dot too) on seeds 1-3, 5-25, 99, 123, 4242, 31337, 20261202 and 20261208 (every region 100%) and at full scale on 20261208, 99, 17, 7, 31337 and 1; the whole default fidelity suite; 1,000+ random calls over every driver (K 1..3200, all four transpose pairs, alpha and beta from 13 pairs, all five value kinds) and the corners of test/emulated/atlas-corners.test.ts. NB, the no-copy KB of 36, crossovers, CacheEdge cut, the cleanup table and the gemv chunks are this build's, measured with the order probe",
   sources: [
     "ATLAS src/blas/gemm/ATL_gemmXX.c @ 3.10.3 (driver choice: no-copy vs copy, DOCOPY crossover, CacheEdge K cut)",
     "ATLAS src/blas/gemm/ATL_mmJIK.c, ATL_mmIJK.c, ATL_NCmmJIK.c @ 3.10 (alpha in the copy, nKb < 12 on C, ATL_MaxMMalpha)",
+    "ATLAS src/blas/gemm/ATL_mmJITcp.c, ATL_mmBPP.c, ATL_mmK.c, ATL_mmJKI.c @ 3.10 (JIT copies, the K cleanup padded to KB when kr + 4 >= KB, the axpy driver)",
     "ATLAS src/blas/level2/ATL_gemv.c, ATL_gemvT.c, ATL_gemvN.c, kernel/ATL_mv{t,n}k_{Mlt16,smallN}.c @ 3.10 (vector copies, alpha, small cases)",
     "Debian atlas 3.10.3-13 libatlas3-base (the generic x86-64 build whose NB and crossovers were measured)",
   ],

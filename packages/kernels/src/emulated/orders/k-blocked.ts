@@ -13,7 +13,9 @@ export type BlockCarry = "init" | "add";
 /**
  * `k-blocked`: the k range in blocks of `block` inside one micro-kernel call (ATLAS's copy path: its
  * KB-blocked kernel calls on one tile), each full block by `inner`, the len mod block rest by `rest`,
- * each meeting the running value (which starts at init) as its BlockCarry says.
+ * each meeting the running value (which starts at init) as its BlockCarry says; the first full block as
+ * `firstCarry` says when it is given (ATLAS's 14-row cleanup kernel with β ∉ {0, 1}: the first block
+ * summed from +0, β·C added after it; later blocks continue in lane 0).
  */
 export interface KBlockedAccumulation {
   readonly kind: "k-blocked";
@@ -22,6 +24,7 @@ export interface KBlockedAccumulation {
   readonly carry: BlockCarry;
   readonly rest: Accumulation;
   readonly restCarry: BlockCarry;
+  readonly firstCarry?: BlockCarry;
 }
 
 function kBlocked(a: Float32Array, ai: number, b: Float32Array, bi: number, len: number, acc: KBlockedAccumulation, init: number): number {
@@ -30,7 +33,7 @@ function kBlocked(a: Float32Array, ai: number, b: Float32Array, bi: number, len:
     s = carry === "init" ? blockSum(a, ai + t, b, bi + t, n, inner, s) : fround(s + blockSum(a, ai + t, b, bi + t, n, inner, 0));
     t += n;
   };
-  for (; t + acc.block <= len;) part(acc.block, acc.inner, acc.carry);
+  for (; t + acc.block <= len;) part(acc.block, acc.inner, t === 0 ? acc.firstCarry ?? acc.carry : acc.carry);
   if (t < len) part(len - t, acc.rest, acc.restCarry);
   return s;
 }
@@ -56,7 +59,7 @@ export const kBlockedOrder: Order<KBlockedAccumulation> = {
       }
       t += n;
     };
-    for (; t + acc.block <= len;) part(acc.block, acc.inner, acc.carry);
+    for (; t + acc.block <= len;) part(acc.block, acc.inner, t === 0 ? acc.firstCarry ?? acc.carry : acc.carry);
     if (t < len) part(len - t, acc.rest, acc.restCarry);
   },
 };
