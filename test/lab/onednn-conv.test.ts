@@ -23,7 +23,10 @@ function needTorchAvx2(ctx: Mocha.Context): string {
   const s = torchStatus();
   if (!s.python) skipOrFail(ctx, `real PyTorch: ${s.reason}`);
   const f = new Set(cpuInfo().features);
-  if (!f.has("avx2") || !f.has("fma")) ctx.skip(); // oneDNN's avx2 convolution cannot run here
+  if (!f.has("avx2") || !f.has("fma")) {
+    console.log("      skipped: this CPU lacks AVX2 or FMA, so oneDNN's AVX2 convolution (the one the lab models) cannot run here");
+    ctx.skip();
+  }
   return s.python!;
 }
 
