@@ -1,6 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import type { MklAvx2DotAccumulation } from "../mkl-accumulation.js";
+import { mklAvx2Dot } from "./mkl-sdot.js";
 import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest, fusedIntoC, fmaAxpy, fmaAxpyRow } from "./mkl-shared.js";
 
 const avx2Quad: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "quad" };
@@ -145,4 +146,5 @@ export const mklAvx2: EmulationDeclaration = {
   plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
     : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpyRow : avx2N1Dot)
     : s.K === 1 ? fusedIntoC(s) : avx2Blocked(s)),
+  dot: mklAvx2Dot,
 };

@@ -1,6 +1,7 @@
 import type { EmulationDeclaration, GemmPlan, LibraryShape } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
+import { mklGenericDot } from "./mkl-sdot.js";
 import { MKL_SOURCES, axpyAlphaOnA, fmaChain, quadsThenRest, quadColumnsThenRest } from "./mkl-shared.js";
 
 // ---------------------------------------------------------------------------------------------------
@@ -102,4 +103,5 @@ export const mklGeneric: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (100% of the default suite, all four layouts); small m > 1 with transB=false or transA=true off the suite's shapes, and m=1 with transA=true and padded strides, still miss",
   sources: MKL_SOURCES,
   plan: genericPlan,
+  dot: mklGenericDot,
 };

@@ -3,6 +3,7 @@ import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../decl
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
 import { genericPlan, genM1Axpy, genN1Axpy } from "./mkl-generic.js";
+import { mklSseDot } from "./mkl-sdot.js";
 import { MKL_SOURCES, mulAddChain, quadsThenRest, pairedColumns } from "./mkl-shared.js";
 
 /** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
@@ -53,6 +54,7 @@ export const mklSse42: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
   sources: MKL_SOURCES,
   plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
+  dot: mklSseDot("libmkl_mc3"),
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -152,4 +154,5 @@ export const mklAvx: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
   sources: MKL_SOURCES,
   plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? (s.M > 8 ? avx1SmallPairs : avx1SmallM) : avx1Blocked),
+  dot: mklSseDot("libmkl_avx"),
 };
