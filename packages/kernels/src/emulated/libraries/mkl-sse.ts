@@ -41,6 +41,31 @@ const sse42SmallM: GemmPlan = {
   tiles: (ctx) => pairedColumns(ctx.mBlock, ctx.nBlock, sse42PairFirst, sse42PairSecond, sse42Single),
 };
 
+/** Small m with op(A_lib) = A_lib (row-major transB = false: NN, TN): the axpy form, one multiply-then-add chain
+ * per element from β·C, α on B_lib (probe --beta 1: 2x8x20, 5x8x20, 7x30x20, 3x8x300, 3x8x600 with --trans-a or
+ * not, chain[0, C, 1..]; α = 0.1, 2.5 with β = −0.3, 0.7 on whole outputs of 4x115x784, 2x77x248, 3x37x40, 7x20x100). */
+const sse42SmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_mc3, small m, transB = false: axpy form, C first" };
+/** Small m, row-major TT: k in groups of four summed ((p0 + p1) + (p2 + p3)) and chained, the k mod 4 rest added
+ * after, C last (probe --trans-a --trans-b --beta 1: 3x8x20, 3x23x5..8, 3x11x8, 3x2x11). */
+const sse42SmallGroups: GemmPlan = {
+  ...sse42SmallM,
+  path: "libmkl_mc3, small m, TT: groups of four products, pairwise, chained",
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "group-tree", group: 4, tree: "c 0 1 + 2 3 + + +" })),
+};
+/** ... except that with row-major n ≤ 10, k ≤ 10 and α = β = 1 it is one multiply-then-add chain from C (probe
+ * 3x5x2..9, 3x10x10, 7x10x9 --beta 1: chain[0, C, 1..]; 3x11x8, 3x10x11 the groups). With other α, β those
+ * calls take the groups (α = 2.5, β = 0.7 on whole outputs of 7x7x8, 4x9x5, 5x3x9, 6x4x10: every element; one
+ * chain summed then α, β 73-97%). */
+const sse42Tiny = (s: LibraryShape): boolean => s.alpha === 1 && s.beta === 1 && s.M <= 10 && s.K <= 10;
+const sse42TinyChain: GemmPlan = { ...genM1Axpy, path: "libmkl_mc3, small m, n, k <= 10, alpha = beta = 1: one chain from C" };
+/** Row-major m < 8 on libmkl_mc3: NT the pairs kernel, NN and TN the axpy chain, TT the groups of four; NT and TT
+ * with n, k <= 10 and α = β = 1 the chain from C (NT 3x5x6, 7x10x9, 4x9x5, 7x7x8, 6x4x10 with β = 1 matched only so). */
+function sse42Small(s: LibraryShape): GemmPlan {
+  if (!s.transA) return sse42SmallAxpy;
+  if (sse42Tiny(s)) return sse42TinyChain;
+  return s.transB ? sse42SmallGroups : sse42SmallM;
+}
+
 /**
  * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
  * bits on the suite's batch-1 calls); small m (2..7) the pairs kernel above.
@@ -53,7 +78,7 @@ export const mklSse42: EmulationDeclaration = {
     "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 SSE dot products with op(A)'s rows in pairs (8 and 4 lanes); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
+  plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
   dot: mklSseDot("libmkl_mc3"),
 };
 
