@@ -4,7 +4,7 @@ import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
 import { genericPlan, genM1Axpy, genN1Axpy } from "./mkl-generic.js";
 import { mklSseDot } from "./mkl-sdot.js";
-import { MKL_SOURCES, mulAddChain, quadsThenRest, pairedColumns } from "./mkl-shared.js";
+import { MKL_SOURCES, mulAddChain, quadsThenRest, quadColumnsThenRest, pairedColumns } from "./mkl-shared.js";
 
 /** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
  * (probe: 16x13x301 --trans-b row 12: per block of 152 and 149, lanes over 4⌊len/4⌋ folded
@@ -125,7 +125,7 @@ const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genN1Axpy : {
 };
 
 /** Small m: eight lanes, no head, summed hadd-style, the rest after (probe: 3x8x40 --trans-b). */
-const avx1SmallLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, fold: "hadd" };
+const avx1SmallLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, fold: "hadd", rest: "lanes" };
 const avx1SmallM: GemmPlan = {
   path: "libmkl_avx, small m: 8-lane dot products",
   nc: { kind: "whole" },
@@ -165,6 +165,31 @@ const avx1Blocked: GemmPlan = {
   tiles: (ctx) => eightsThenRest(ctx.mBlock, ctx.nBlock),
 };
 
+const avx1EvenOdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, minLength: 0, reduce: "sequential", tail: "mul-add-chain" };
+/** Small m with op(A_lib) = A_lib (row-major NN, TN) and row-major n ≤ 50, k ≤ 128: dot products, C_lib's
+ * columns (the call's rows) in fours one multiply-then-add chain each, the rest two alternating accumulators
+ * (even, odd k) added, an odd last product after; C last (probe --beta 1, NN and TN: 5x8x20, 7x30x20, 7x48x20
+ * rows 0..3 chain[0..20], rows 4.. ((chain[0..18:2] chain[1..19:2]) 20); 3x49x20, 3x50x128, 3x40x41 pairs). */
+const avx1SmallDot: GemmPlan = {
+  ...avx1SmallM,
+  path: "libmkl_avx, small m, transB = false: rows in fours one chain, the rest even/odd pairs",
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => avx1EvenOdd),
+};
+/** ... with n > 50 or k > 128 the axpy form, one chain from β·C, α on B_lib (3x51x20, 3x64x128, 3x8x129, 7x30x129:
+ * chain[0, C, 1..]). α, β (0.1 and −0.3, 2.5 and 0.7) on whole outputs of random shapes, as SSE4.2's. */
+const avx1SmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_avx, small m, transB = false: axpy form, C first" };
+/** Small m, row-major TT: n ≤ 30 and k ≤ 128 one multiply-then-add chain, C last (3x30x20, 3x8x128, 7x25x20, 3x5x6);
+ * otherwise SSE4.2's groups of four (3x31x20, 3x40x20, 3x8x129, 3x40x41). */
+const avx1SmallTT = (s: LibraryShape): GemmPlan => s.M <= 30 && s.K <= 128
+  ? { ...avx1SmallM, path: "libmkl_avx, small m, TT: one chain", tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => mulAddChain) }
+  : sse42SmallGroups;
+/** Row-major m < 8 on libmkl_avx (k > 1). */
+function avx1Small(s: LibraryShape): GemmPlan {
+  if (!s.transA) return s.M <= 50 && s.K <= 128 ? avx1SmallDot : avx1SmallAxpy;
+  if (s.transB) return avx1SmallTT(s);
+  return s.M > 30 || s.K > 128 ? avx1SmallPairs : avx1SmallM;
+}
+
 /**
  * MKL 2020.4's AVX code path (libmkl_avx, no FMA). The small-m path's choice (m < 8) and the blocked
  * path's k-split are assumed to be SSE4.2's; m = 1 with transB = false is one multiply-then-add chain
@@ -178,6 +203,6 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? (s.M > 8 ? avx1SmallPairs : avx1SmallM) : avx1Blocked),
+  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? avx1Small(s) : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
 };

@@ -4,14 +4,18 @@ import { discoverNativeBackends } from "@chimera/native";
 import { requireOrSkip } from "../native/require-native.js";
 
 /**
- * libmkl_mc3's small-m products (row-major m < 8, libraries/mkl-sse.ts) in every layout against the real
- * library: NN and TN the axpy chain from β·C, TT the groups of four (a chain from C when n, k <= 10 and
- * α = β = 1), NT the pairs kernel; whole outputs on wide-exponent values, for α, β in {1, 0}, {1, 1},
- * {0.1, −0.3}, {2.5, 0.7}. Pending, with the reason, where MKL or the SSE4.2 path cannot run here.
+ * The small-m products (row-major m < 8, libraries/mkl-sse.ts) of libmkl_mc3 and libmkl_avx in every layout
+ * against the real library. mc3: NN and TN the axpy chain from β·C, TT the groups of four (a chain from C
+ * when n, k <= 10 and α = β = 1), NT the pairs kernel. avx: NN and TN dot products (rows in fours one chain,
+ * the rest even/odd pairs) for n <= 50 and k <= 128, else the axpy chain; TT one chain for n <= 30 and
+ * k <= 128, else the groups of four; NT eight lanes with the rest in the lanes for n <= 30 and k <= 128, else
+ * the pairs kernel. Whole outputs on wide-exponent values, for α, β in {1, 0}, {1, 1}, {0.1, −0.3}, {2.5, 0.7},
+ * on shapes either side of each threshold. Pending, with the reason, where MKL or the path cannot run here.
  */
 const shapes: ReadonlyArray<readonly [number, number, number]> = [
   [4, 115, 784], [2, 77, 248], [3, 37, 40], [7, 20, 100], [4, 8, 64], [2, 8, 16], [5, 3, 2000],
   [3, 5, 6], [7, 10, 9], [4, 9, 5], [7, 7, 8], [3, 11, 8], [6, 4, 10], [3, 10, 11],
+  [3, 50, 128], [3, 51, 20], [3, 48, 129], [5, 30, 128], [5, 31, 20], [4, 19, 125], [3, 9, 200], [4, 12, 57], [3, 4, 7],
 ];
 const scalars: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0.1, -0.3], [2.5, 0.7]];
 
@@ -23,14 +27,14 @@ function call(transA: boolean, transB: boolean, m: number, n: number, k: number,
   };
 }
 
-describe("MKL 2020.4 sse42 small-m gemm (every layout) vs the real library", function () {
+describe("MKL 2020.4 sse42 and avx small-m gemm (every layout) vs the real library", function () {
   this.timeout(120_000);
   const natives = discoverNativeBackends();
-  it(`mkl-2020.4-sse42 equals mkl-2020.4-sse42-sequential on ${shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta)`, function () {
-    const backend = natives.find((b) => b.id === "mkl-2020.4-sse42-sequential");
-    expect(backend, "mkl-2020.4-sse42-sequential is in the native catalog").to.not.equal(undefined);
+  for (const path of ["sse42", "avx"]) it(`mkl-2020.4-${path} equals mkl-2020.4-${path}-sequential on ${shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta)`, function () {
+    const backend = natives.find((b) => b.id === `mkl-2020.4-${path}-sequential`);
+    expect(backend, `mkl-2020.4-${path}-sequential is in the native catalog`).to.not.equal(undefined);
     requireOrSkip(this, backend!);
-    const emulated = emulatedKernels.find((k) => k.info.id === "mkl-2020.4-sse42")!;
+    const emulated = emulatedKernels.find((k) => k.info.id === `mkl-2020.4-${path}`)!;
     const real = backend!.create();
     try {
       const failing: string[] = [];
