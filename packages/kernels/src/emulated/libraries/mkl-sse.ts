@@ -2,7 +2,7 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { genericPlan, genM1Axpy, genN1Axpy } from "./mkl-generic.js";
+import { genericPlan, genM1, genM1Axpy, genN1Axpy, mulAddK1 } from "./mkl-generic.js";
 import { mklSseDot } from "./mkl-sdot.js";
 import { MKL_SOURCES, mulAddChain, quadsThenRest, quadColumnsThenRest, pairedColumns } from "./mkl-shared.js";
 
@@ -78,7 +78,8 @@ export const mklSse42: EmulationDeclaration = {
     "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 SSE dot products with op(A)'s rows in pairs (8 and 4 lanes); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
+  // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
+  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
   dot: mklSseDot("libmkl_mc3"),
 };
 
@@ -179,15 +180,19 @@ const avx1SmallDot: GemmPlan = {
  * chain[0, C, 1..]). α, β (0.1 and −0.3, 2.5 and 0.7) on whole outputs of random shapes, as SSE4.2's. */
 const avx1SmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_avx, small m, transB = false: axpy form, C first" };
 /** Small m, row-major TT: n ≤ 30 and k ≤ 128 one multiply-then-add chain, C last (3x30x20, 3x8x128, 7x25x20, 3x5x6);
- * otherwise SSE4.2's groups of four (3x31x20, 3x40x20, 3x8x129, 3x40x41). */
-const avx1SmallTT = (s: LibraryShape): GemmPlan => s.M <= 30 && s.K <= 128
+ * otherwise SSE4.2's groups of four (3x31x20, 3x40x20, 3x8x129, 3x40x41, 4x32x5). */
+const avx1SmallTT = (s: LibraryShape): GemmPlan => avx1SmallKernels(s)
   ? { ...avx1SmallM, path: "libmkl_avx, small m, TT: one chain", tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => mulAddChain) }
   : sse42SmallGroups;
+/** Whether row-major NT and TT take the small kernels (8 lanes, one chain): n ≤ 30 and k ≤ 128, or k ≤ 4 with
+ * m ≤ 4 (probe --beta 1, k = 4: 3x37, 4x37, 3x64, 3x200, 4x32 NT eight lanes, TT a chain; 5x37..7x37, 7x40 NT
+ * the pairs kernel's chain, TT the groups). */
+const avx1SmallKernels = (s: LibraryShape): boolean => (s.M <= 30 && s.K <= 128) || (s.K <= 4 && s.N <= 4);
 /** Row-major m < 8 on libmkl_avx (k > 1). */
 function avx1Small(s: LibraryShape): GemmPlan {
   if (!s.transA) return s.M <= 50 && s.K <= 128 ? avx1SmallDot : avx1SmallAxpy;
   if (s.transB) return avx1SmallTT(s);
-  return s.M > 30 || s.K > 128 ? avx1SmallPairs : avx1SmallM;
+  return avx1SmallKernels(s) ? avx1SmallM : avx1SmallPairs;
 }
 
 /**
@@ -203,6 +208,6 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? avx1Small(s) : avx1Blocked),
+  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? avx1Small(s) : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
 };
