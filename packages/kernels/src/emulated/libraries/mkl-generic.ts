@@ -111,8 +111,25 @@ export function genericPlan(s: LibraryShape): GemmPlan {
   if (s.N === 1) return s.transA || s.M === 1 ? genM1(s) : genM1Axpy;
   if (s.M === 1) return s.transB ? genN1Axpy : genN1Dot(s);
   if (s.N >= 4 && s.M >= 12) return genBlocked;
-  return genDot;
+  if (!s.transA) return genSmallAxpy;
+  return s.transB ? genSmallChain : genDot;
 }
+
+/** Small products (not the blocked path) with op(A_lib) = A_lib (row-major NN, TN): the axpy form, one multiply-then-add
+ * chain per element from β·C, α on B_lib (probe --beta 1: 2x8x20, 3x27x6, 7x4x9 NN; 2x8x20, 3x12x41 --trans-a:
+ * chain[0, C, 1..]; α, β on random shapes, m 2..10). Not modelled: elements near the start of C's rows where the
+ * kernel peels to alignment (seen for k >= 9, e.g. 7x10x9, 4x7x20 (i, j) with j < i: products 4..7, 12..15, … summed apart). */
+const genSmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_def, small m, transB = false: axpy form, C first" };
+/** Small products with row-major TT: one multiply-then-add chain, then fl(α·s) + fl(β·C) (probe --trans-a --trans-b
+ * --beta 1: 2x8x20, 4x7x170, 3x12x41: chain[0..k−1, C]; α, β on random shapes). */
+const genSmallChain: GemmPlan = {
+  path: "libmkl_def, small m, TT: one multiply-then-add chain",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => mulAddChain),
+};
 
 /**
  * MKL 2020.4's generic code path (libmkl_def), which `mkl-2020.4-auto-sequential` runs on AMD CPUs

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { emulatedKernels, regionValues, type GemmCall } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
+import { fidelityPairs, pairedBackend } from "@chimera/lab";
 import { requireOrSkip } from "../native/require-native.js";
 
 /**
@@ -40,6 +41,46 @@ describe("MKL 2020.4 sse42 and avx small-m gemm (every layout) vs the real libra
       const failing: string[] = [];
       let seed = 93000;
       for (const [m, n, k] of shapes) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        for (const [alpha, beta] of scalars) {
+          const mine = call(transA, transB, m, n, k, alpha, beta, seed), theirs = call(transA, transB, m, n, k, alpha, beta, seed);
+          seed += 3;
+          emulated.gemm(mine);
+          real.gemm(theirs);
+          let diff = 0;
+          for (let i = 0; i < m * n; i++) if (!Object.is(mine.c[i], theirs.c[i])) diff++;
+          if (diff > 0) failing.push(`${transA ? "T" : "N"}${transB ? "T" : "N"} ${m}x${n}x${k} alpha ${alpha} beta ${beta}: ${diff} of ${m * n} differ`);
+        }
+      }
+      expect(failing, failing.join("\n")).to.deep.equal([]);
+    } finally {
+      real.dispose();
+    }
+  });
+});
+
+/**
+ * libmkl_def's small products (not its blocked path: m < 4 or n < 12), libraries/mkl-generic.ts: NN and TN the axpy
+ * chain from β·C, TT one chain then α and β, NT the aligned SSE dot kernels. NN and TN only where C's rows start on
+ * 16-byte boundaries (n a multiple of 4) or k < 8: elsewhere the kernel's peeled elements sum some products apart
+ * (not modelled).
+ */
+describe("MKL 2020.4 generic small products (every layout) vs the real library", function () {
+  this.timeout(120_000);
+  const natives = discoverNativeBackends();
+  const genericShapes: ReadonlyArray<readonly [number, number, number]> = [
+    [2, 8, 16], [4, 8, 64], [3, 12, 40], [7, 8, 100], [2, 76, 248], [5, 4, 300], [3, 5, 6], [7, 10, 9], [4, 9, 5], [2, 77, 248], [6, 11, 182],
+  ];
+  it(`mkl-2020.4-generic equals mkl-2020.4-auto-sequential on small products, 4 layouts x ${scalars.length} (alpha, beta)`, function () {
+    const backend = pairedBackend(natives, fidelityPairs["mkl-2020.4-generic"]!);
+    expect(backend, "MKL's auto path is in the native catalog").to.not.equal(undefined);
+    requireOrSkip(this, backend!);
+    const emulated = emulatedKernels.find((k) => k.info.id === "mkl-2020.4-generic")!;
+    const real = backend!.create();
+    try {
+      const failing: string[] = [];
+      let seed = 94000;
+      for (const [m, n, k] of genericShapes) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        if (!transB && n % 4 !== 0 && k >= 8) continue;
         for (const [alpha, beta] of scalars) {
           const mine = call(transA, transB, m, n, k, alpha, beta, seed), theirs = call(transA, transB, m, n, k, alpha, beta, seed);
           seed += 3;
