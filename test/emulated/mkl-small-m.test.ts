@@ -11,13 +11,16 @@ import { requireOrSkip } from "../native/require-native.js";
  * the rest even/odd pairs) for n <= 50 and k <= 128, else the axpy chain; TT one chain for n <= 30 and
  * k <= 128, else the groups of four; NT eight lanes with the rest in the lanes for n <= 30 and k <= 128, else
  * the pairs kernel. Whole outputs on wide-exponent values, for α, β in {1, 0}, {1, 1}, {0.1, −0.3}, {2.5, 0.7},
- * on shapes either side of each threshold. Pending, with the reason, where MKL or the path cannot run here.
+ * on shapes either side of each threshold (avx takes the same kernels for m >= 8 while k <= 128 and m, n <= 50 for NN, TN
+ * or <= 30 for NT, TT). Pending, with the reason, where MKL or the path cannot run here.
  */
 const shapes: ReadonlyArray<readonly [number, number, number]> = [
   [4, 115, 784], [2, 77, 248], [3, 37, 40], [7, 20, 100], [4, 8, 64], [2, 8, 16], [5, 3, 2000],
   [3, 5, 6], [7, 10, 9], [4, 9, 5], [7, 7, 8], [3, 11, 8], [6, 4, 10], [3, 10, 11],
   [3, 50, 128], [3, 51, 20], [3, 48, 129], [5, 30, 128], [5, 31, 20], [4, 19, 125], [3, 9, 200], [4, 12, 57], [3, 4, 7],
 ];
+/** m >= 8, avx only: its small kernels while k <= 128 and m, n <= 30 (every layout here; NN and TN up to 50). */
+const avxLargerM: ReadonlyArray<readonly [number, number, number]> = [[20, 13, 30], [30, 13, 30], [29, 30, 100], [16, 30, 128]];
 const scalars: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0.1, -0.3], [2.5, 0.7]];
 
 function call(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, beta: number, seed: number): GemmCall {
@@ -31,7 +34,7 @@ function call(transA: boolean, transB: boolean, m: number, n: number, k: number,
 describe("MKL 2020.4 sse42 and avx small-m gemm (every layout) vs the real library", function () {
   this.timeout(120_000);
   const natives = discoverNativeBackends();
-  for (const path of ["sse42", "avx"]) it(`mkl-2020.4-${path} equals mkl-2020.4-${path}-sequential on ${shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta)`, function () {
+  for (const path of ["sse42", "avx"]) it(`mkl-2020.4-${path} equals mkl-2020.4-${path}-sequential on ${path === "avx" ? shapes.length + avxLargerM.length : shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta)`, function () {
     const backend = natives.find((b) => b.id === `mkl-2020.4-${path}-sequential`);
     expect(backend, `mkl-2020.4-${path}-sequential is in the native catalog`).to.not.equal(undefined);
     requireOrSkip(this, backend!);
@@ -40,7 +43,7 @@ describe("MKL 2020.4 sse42 and avx small-m gemm (every layout) vs the real libra
     try {
       const failing: string[] = [];
       let seed = 93000;
-      for (const [m, n, k] of shapes) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+      for (const [m, n, k] of path === "avx" ? [...shapes, ...avxLargerM] : shapes) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
         for (const [alpha, beta] of scalars) {
           const mine = call(transA, transB, m, n, k, alpha, beta, seed), theirs = call(transA, transB, m, n, k, alpha, beta, seed);
           seed += 3;

@@ -188,6 +188,9 @@ const avx1SmallTT = (s: LibraryShape): GemmPlan => avx1SmallKernels(s)
  * m ≤ 4 (probe --beta 1, k = 4: 3x37, 4x37, 3x64, 3x200, 4x32 NT eight lanes, TT a chain; 5x37..7x37, 7x40 NT
  * the pairs kernel's chain, TT the groups). */
 const avx1SmallKernels = (s: LibraryShape): boolean => (s.M <= 30 && s.K <= 128) || (s.K <= 4 && s.N <= 4);
+/** Larger m takes the same kernels while k ≤ 128 and n ≤ 50 (NN, TN) or ≤ 30 (NT, TT) (probe --beta 1: 20x13x30 NN
+ * and TT one chain per element, NT eight lanes with the rest in the lanes; 20x13x300 blocked). */
+const avx1SmallAnyM = (s: LibraryShape): boolean => s.K <= 128 && Math.max(s.M, s.N) <= (s.transA ? 30 : 50);
 /** Row-major m < 8 on libmkl_avx (k > 1). */
 function avx1Small(s: LibraryShape): GemmPlan {
   if (!s.transA) return s.M <= 50 && s.K <= 128 ? avx1SmallDot : avx1SmallAxpy;
@@ -208,6 +211,6 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? avx1Small(s) : avx1Blocked),
+  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
 };
