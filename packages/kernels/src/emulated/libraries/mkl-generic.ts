@@ -141,7 +141,7 @@ export const mklGeneric: EmulationDeclaration = {
   variant: "generic",
   description:
     "libmkl_def: m=1 SSE dot products (rows in fours: scalar head of ((k-1) mod 4)+1 then 4 lanes folded (L0+L2)+(L1+L3); M mod 4 rows: head 4, 8 or 4 lanes in steps of 8, scalar tail); small m>1 the same with the head peeled to op(A)'s 16-byte alignment; m>=4, n>=12 k-blocks of 192 with one FMA chain each, added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (100% of the default suite, all four layouts); small m > 1 with transB=false or transA=true off the suite's shapes, and m=1 with transA=true and padded strides, still miss",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (100% of the default suite, all four layouts); small products, k = 1, 1x1xK, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts); the elements its small NN/TN kernel peels to C's row alignment (k >= 9) and sgemv N of several rows with incx or incy > 1 still miss",
   sources: MKL_SOURCES,
   plan: genericPlan,
   dot: mklGenericDot,

@@ -75,8 +75,8 @@ export const mklSse42: EmulationDeclaration = {
   version: "2020.4",
   variant: "sse42",
   description:
-    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 SSE dot products with op(A)'s rows in pairs (8 and 4 lanes); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
+    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7: NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
   plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
@@ -208,8 +208,8 @@ export const mklAvx: EmulationDeclaration = {
   version: "2020.4",
   variant: "avx",
   description:
-    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
+    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.4658% of the default suite, every MLP layer call and the k sweep; edge rows of the blocked path miss); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
