@@ -19,8 +19,12 @@ const shapes: ReadonlyArray<readonly [number, number, number]> = [
   [3, 5, 6], [7, 10, 9], [4, 9, 5], [7, 7, 8], [3, 11, 8], [6, 4, 10], [3, 10, 11],
   [3, 50, 128], [3, 51, 20], [3, 48, 129], [5, 30, 128], [5, 31, 20], [4, 19, 125], [3, 9, 200], [4, 12, 57], [3, 4, 7],
 ];
-/** m >= 8, avx only: its small kernels while k <= 128 and m, n <= 30 (every layout here; NN and TN up to 50). */
-const avxLargerM: ReadonlyArray<readonly [number, number, number]> = [[20, 13, 30], [30, 13, 30], [29, 30, 100], [16, 30, 128]];
+/** m >= 8, avx only: its small kernels while k <= 128 and m, n <= 30 (every layout here; NN and TN up to 50), and with n < 8. */
+const avxLargerM: ReadonlyArray<readonly [number, number, number]> = [
+  [20, 13, 30], [30, 13, 30], [29, 30, 100], [16, 30, 128],
+  // ... and row-major n < 8 whatever m (TN's α moves to A_lib from m >= 50 with k >= 130)
+  [90, 5, 120], [95, 6, 65], [54, 6, 298], [50, 6, 130], [50, 6, 129], [49, 6, 600], [73, 3, 247],
+];
 const scalars: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0.1, -0.3], [2.5, 0.7]];
 
 function call(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, beta: number, seed: number): GemmCall {

@@ -179,6 +179,9 @@ const avx1SmallDot: GemmPlan = {
 /** ... with n > 50 or k > 128 the axpy form, one chain from β·C, α on B_lib (3x51x20, 3x64x128, 3x8x129, 7x30x129:
  * chain[0, C, 1..]). α, β (0.1 and −0.3, 2.5 and 0.7) on whole outputs of random shapes, as SSE4.2's. */
 const avx1SmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_avx, small m, transB = false: axpy form, C first" };
+/** ... but TN with row-major m ≥ 50 and k ≥ 130 puts α on A_lib (TN 50x6x130, 60x6x130, 54x6x298, 73x3x247 with
+ * α = 0.1, β = −0.3: every element; α on B_lib 58-64%; TN 50x6x129, 49x6x600, 200x6x100 the other way round). */
+const avx1SmallAxpyOnA: GemmPlan = { ...avx1SmallAxpy, meetC: { kind: "accumulate-into-c", alphaOnA: true } };
 /** Small m, row-major TT: n ≤ 30 and k ≤ 128 one multiply-then-add chain, C last (3x30x20, 3x8x128, 7x25x20, 3x5x6);
  * otherwise SSE4.2's groups of four (3x31x20, 3x40x20, 3x8x129, 3x40x41, 4x32x5). */
 const avx1SmallTT = (s: LibraryShape): GemmPlan => avx1SmallKernels(s)
@@ -187,13 +190,15 @@ const avx1SmallTT = (s: LibraryShape): GemmPlan => avx1SmallKernels(s)
 /** Whether row-major NT and TT take the small kernels (8 lanes, one chain): n ≤ 30 and k ≤ 128, or k ≤ 4 with
  * m ≤ 4 (probe --beta 1, k = 4: 3x37, 4x37, 3x64, 3x200, 4x32 NT eight lanes, TT a chain; 5x37..7x37, 7x40 NT
  * the pairs kernel's chain, TT the groups). */
-const avx1SmallKernels = (s: LibraryShape): boolean => (s.M <= 30 && s.K <= 128) || (s.K <= 4 && s.N <= 4);
+const avx1SmallKernels = (s: LibraryShape): boolean => (Math.max(s.M, s.N) <= 30 && s.K <= 128) || (s.K <= 4 && s.N <= 4);
 /** Larger m takes the same kernels while k ≤ 128 and n ≤ 50 (NN, TN) or ≤ 30 (NT, TT) (probe --beta 1: 20x13x30 NN
- * and TT one chain per element, NT eight lanes with the rest in the lanes; 20x13x300 blocked). */
+ * and TT one chain per element, NT eight lanes with the rest in the lanes; 20x13x300 blocked), and so does
+ * row-major n < 8 whatever m (90x5x120 TN the axpy chain, 95x6x65 NT the pairs kernel; whole outputs of random
+ * shapes m 8..107, n 2..7). The thresholds compare the larger of m and n. */
 const avx1SmallAnyM = (s: LibraryShape): boolean => s.K <= 128 && Math.max(s.M, s.N) <= (s.transA ? 30 : 50);
 /** Row-major m < 8 on libmkl_avx (k > 1). */
 function avx1Small(s: LibraryShape): GemmPlan {
-  if (!s.transA) return s.M <= 50 && s.K <= 128 ? avx1SmallDot : avx1SmallAxpy;
+  if (!s.transA) return Math.max(s.M, s.N) <= 50 && s.K <= 128 ? avx1SmallDot : s.transB && s.N >= 50 && s.K >= 130 ? avx1SmallAxpyOnA : avx1SmallAxpy;
   if (s.transB) return avx1SmallTT(s);
   return avx1SmallKernels(s) ? avx1SmallM : avx1SmallPairs;
 }
@@ -211,6 +216,6 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.4658% of the default suite, every MLP layer call and the k sweep; edge rows of the blocked path miss); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
+  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
 };
