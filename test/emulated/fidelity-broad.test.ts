@@ -17,7 +17,7 @@ const knownMisses: Record<string, FidelityRegion[]> = {
   "mkl-2020.4-generic": ["gemv", "conv-im2col"], // 128x9x1152 beta 1; gemv: NN with incx or incy > 1 (846x73 incy 3); sdot is modelled (mkl-sdot.ts)
   "mkl-2020.4-avx512": [...gemvDot],
   "mkl-2020.4-sse42": ["gemv", "large-blocked", "alpha-beta", "layouts", "values"], // padded edges; values: m >= 8 edge rows (TN 37x37x2304 pixels); small m is modelled in every layout
-  "mkl-2020.4-avx": ["gemv", "linear-batch", "large-blocked", "alpha-beta", "values", "layouts"], // small-m kernel choice (depends on k) not fully modelled
+  "mkl-2020.4-avx": ["gemv", "linear-batch", "large-blocked", "alpha-beta", "values", "layouts"], // blocked-path edge rows (small kernels modelled 2026-12-08)
 };
 
 /** Misses narrower than a region, named by the calls they take out of it (n = 1 gemms are now modelled in BLIS and MKL). */
