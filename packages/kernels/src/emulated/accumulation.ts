@@ -11,6 +11,7 @@ import { mklAvx512Axpy8Order, type MklAvx512Axpy8Accumulation } from "./orders/m
 import { mklAvx512DotOrder, type MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";
 import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders/mkl-avx512-horner.js";
 import { mklSseOrder, type MklSseAccumulation } from "./orders/mkl-sse.js";
+import { mklSdotOrder, type MklSdotAccumulation } from "./orders/mkl-sdot.js";
 import { openblasGemvNOrder, type OpenblasGemvNAccumulation } from "./orders/openblas-gemv-n.js";
 import { openblasGemvTOrder, type OpenblasGemvTAccumulation } from "./orders/openblas-gemv-t.js";
 import { openblasGemvTSmallOrder, type OpenblasGemvTSmallAccumulation } from "./orders/openblas-gemv-t-small.js";
@@ -53,6 +54,7 @@ export type Accumulation =
   | MklAvx2DotAccumulation
   | MklEvenOddAccumulation
   | MklAvx512HornerAccumulation
+  | MklSdotAccumulation
   | CascadeRegistersAccumulation
   | OpenblasSdotAccumulation
   | OpenblasGemvTAccumulation
@@ -78,6 +80,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "mkl-avx2-dot": mklAvx2DotOrder,
   "mkl-even-odd": mklEvenOddOrder,
   "mkl-avx512-horner": mklAvx512HornerOrder,
+  "mkl-sdot": mklSdotOrder,
   "cascade-registers": cascadeRegistersOrder,
   "openblas-sdot": openblasSdotOrder,
   "openblas-gemv-t": openblasGemvTOrder,

@@ -1,6 +1,7 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import type { MklAvx2DotAccumulation } from "../mkl-accumulation.js";
+import { mklAvx2Dot } from "./mkl-sdot.js";
 import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest, fusedIntoC, fmaAxpy, fmaAxpyRow } from "./mkl-shared.js";
 
 const avx2Quad: MklAvx2DotAccumulation = { kind: "mkl-avx2-dot", variant: "quad" };
@@ -141,8 +142,9 @@ export const mklAvx2: EmulationDeclaration = {
     "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
   sources: MKL_SOURCES,
-  gemvPlan: (s) => (s.M === 1 && s.N > 1 && !s.transB && (s.lda ?? 1) > 1 ? avx2GemvStridedX : mklAvx2.plan(s)),
-  plan: (s) => (s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
+  gemvPlan: (s) => (s.M === 1 && !s.transB && (s.lda ?? 1) > 1 ? avx2GemvStridedX : mklAvx2.plan(s)),
+  plan: (s) => (s.M === 1 && s.N === 1 ? (s.transB ? fmaAxpyRow : avx2M1) : s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
     : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpyRow : avx2N1Dot)
     : s.K === 1 ? fusedIntoC(s) : avx2Blocked(s)),
+  dot: mklAvx2Dot,
 };

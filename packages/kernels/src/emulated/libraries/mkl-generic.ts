@@ -1,7 +1,8 @@
 import type { EmulationDeclaration, GemmPlan, LibraryShape } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { MKL_SOURCES, axpyAlphaOnA, fmaChain, quadsThenRest, quadColumnsThenRest } from "./mkl-shared.js";
+import { mklGenericDot } from "./mkl-sdot.js";
+import { MKL_SOURCES, axpyAlphaOnA, fmaChain, mulAddChain, quadsThenRest, quadColumnsThenRest } from "./mkl-shared.js";
 
 // ---------------------------------------------------------------------------------------------------
 // The generic path (libmkl_def), what MKL runs on a non-Intel CPU such as this AMD Zen 5.
@@ -29,7 +30,7 @@ const genDotQuad: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, hea
 /** m > 1, the M mod 4 rows: two SSE registers in steps of 8 (probe: 2x2x21, 64x10x128 --trans-b). */
 const genDotRest: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: "align-b" };
 /** The dot paths write C := fl(α·s) (β = 0) or fl(fl(α·s) + fl(β·C)) (probe with --beta 1: C is the last leaf). */
-const genM1 = (s: LibraryShape): GemmPlan => ({
+export const genM1 = (s: LibraryShape): GemmPlan => ({
   path: "libmkl_def, m = 1 (gemv-like): 4-row SSE kernel with a k-mod-4 head, 1-2 row kernels for M mod 4",
   nc: { kind: "whole" },
   kc: { kind: "whole" },
@@ -51,6 +52,26 @@ export const genM1Axpy: GemmPlan = {
 };
 /** genM1Axpy over C_lib's one row (row-major n = 1 with transA = true): α on A_lib, the vector. */
 export const genN1Axpy: GemmPlan = { ...genM1Axpy, path: "libmkl_def, n = 1, transA = true: axpy form, C first", meetC: axpyAlphaOnA };
+
+/** k = 1 on the generic, SSE4.2 and AVX paths, whatever the shape and layout: C := fl(fl(β·C) + fl(fl(α·a)·b)),
+ * α on the row-major call's A (B_lib): genM1Axpy's form (α = 2.5, 0.1 with β = 0.7, −0.3, against the library on
+ * whole outputs of NN 20x30x1, 7x22x1, TT 64x64x1, 5x40x1, NT 4x7x1, 9x9x1, TN 6x37x1, 3x20x1: every element; α on
+ * B 80-95%, on the product 83-97%). */
+export const mulAddK1: GemmPlan = { ...genM1Axpy, path: "k = 1: C := fl(β·C) + fl(α·a)·b (measured)" };
+
+/** One output (sgemv of one row, transA = false) with incx or incy > 1: for K ≥ 17 the first product alone, then eight SSE
+ * lanes over 8·⌊(K − 1)/8⌋ summed in lane order, the rest after; for K ≤ 16 one chain; no FMA; then fl(α·s) + fl(β·y)
+ * (probe of the gemv with x or y spread, incx = 2 or incy = 3: K = 17 (((0 1) 9) (2 10)) … (8 16); K = 40, 100 the
+ * same with 33..39, 97..99 after; K = 5..16 chain). */
+const genStridedDotLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 1 }, fold: "sequential" };
+const genStridedDot = (s: LibraryShape): GemmPlan => ({
+  path: "libmkl_def, one output, strided x or y: a head of 1, eight lanes summed in order, the rest after",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => (s.K <= 16 ? mulAddChain : genStridedDotLanes)),
+});
 
 const genDot: GemmPlan = {
   path: "libmkl_def, small m > 1: per op(A) row, SSE dot products peeled to 16-byte alignment",
@@ -83,11 +104,32 @@ const genN1Dot = (s: LibraryShape): GemmPlan => ({
 /** Which generic path a call takes: m = 1; the blocked path for m ≥ 4 and n ≥ 12 (probe: 3x128x784 and
  * 64x11x64 are dot paths, 4x12x64 and 4x128x64 blocked); the dot path otherwise. */
 export function genericPlan(s: LibraryShape): GemmPlan {
+  if (s.K === 1 && s.M > 1 && s.N > 1) return mulAddK1;
+  // 1x1xK with row-major transA (library transB): the n = 1 axpy form (TN, TT 1x1xK for K = 1..300 against the library).
+  if (s.N === 1 && s.M === 1 && s.transB) return genN1Axpy;
+  if (s.N === 1 && s.M === 1 && !s.transA && ((s.lda ?? 1) > 1 || (s.ldc ?? 1) > 1)) return genStridedDot(s);
   if (s.N === 1) return s.transA || s.M === 1 ? genM1(s) : genM1Axpy;
   if (s.M === 1) return s.transB ? genN1Axpy : genN1Dot(s);
   if (s.N >= 4 && s.M >= 12) return genBlocked;
-  return genDot;
+  if (!s.transA) return genSmallAxpy;
+  return s.transB ? genSmallChain : genDot;
 }
+
+/** Small products (not the blocked path) with op(A_lib) = A_lib (row-major NN, TN): the axpy form, one multiply-then-add
+ * chain per element from β·C, α on B_lib (probe --beta 1: 2x8x20, 3x27x6, 7x4x9 NN; 2x8x20, 3x12x41 --trans-a:
+ * chain[0, C, 1..]; α, β on random shapes, m 2..10). Not modelled: elements near the start of C's rows where the
+ * kernel peels to alignment (seen for k >= 9, e.g. 7x10x9, 4x7x20 (i, j) with j < i: products 4..7, 12..15, … summed apart). */
+const genSmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_def, small m, transB = false: axpy form, C first" };
+/** Small products with row-major TT: one multiply-then-add chain, then fl(α·s) + fl(β·C) (probe --trans-a --trans-b
+ * --beta 1: 2x8x20, 4x7x170, 3x12x41: chain[0..k−1, C]; α, β on random shapes). */
+const genSmallChain: GemmPlan = {
+  path: "libmkl_def, small m, TT: one multiply-then-add chain",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue" },
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => mulAddChain),
+};
 
 /**
  * MKL 2020.4's generic code path (libmkl_def), which `mkl-2020.4-auto-sequential` runs on AMD CPUs
@@ -99,7 +141,8 @@ export const mklGeneric: EmulationDeclaration = {
   variant: "generic",
   description:
     "libmkl_def: m=1 SSE dot products (rows in fours: scalar head of ((k-1) mod 4)+1 then 4 lanes folded (L0+L2)+(L1+L3); M mod 4 rows: head 4, 8 or 4 lanes in steps of 8, scalar tail); small m>1 the same with the head peeled to op(A)'s 16-byte alignment; m>=4, n>=12 k-blocks of 192 with one FMA chain each, added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (100% of the default suite, all four layouts); small m > 1 with transB=false or transA=true off the suite's shapes, and m=1 with transA=true and padded strides, still miss",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-auto-sequential (100% of the default suite, all four layouts); small products, k = 1, 1x1xK, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts); the elements its small NN/TN kernel peels to C's row alignment (k >= 9) and sgemv N of several rows with incx or incy > 1 still miss",
   sources: MKL_SOURCES,
   plan: genericPlan,
+  dot: mklGenericDot,
 };

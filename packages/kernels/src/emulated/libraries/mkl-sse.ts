@@ -2,8 +2,9 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { genericPlan, genM1Axpy, genN1Axpy } from "./mkl-generic.js";
-import { MKL_SOURCES, mulAddChain, quadsThenRest, pairedColumns } from "./mkl-shared.js";
+import { genericPlan, genM1, genM1Axpy, genN1Axpy, mulAddK1 } from "./mkl-generic.js";
+import { mklSseDot } from "./mkl-sdot.js";
+import { MKL_SOURCES, mulAddChain, quadsThenRest, quadColumnsThenRest, pairedColumns } from "./mkl-shared.js";
 
 /** The M mod 4 rows of the SSE4.2 blocked path: four SSE lanes per k-block, no FMA, no scalar head
  * (probe: 16x13x301 --trans-b row 12: per block of 152 and 149, lanes over 4⌊len/4⌋ folded
@@ -40,6 +41,31 @@ const sse42SmallM: GemmPlan = {
   tiles: (ctx) => pairedColumns(ctx.mBlock, ctx.nBlock, sse42PairFirst, sse42PairSecond, sse42Single),
 };
 
+/** Small m with op(A_lib) = A_lib (row-major transB = false: NN, TN): the axpy form, one multiply-then-add chain
+ * per element from β·C, α on B_lib (probe --beta 1: 2x8x20, 5x8x20, 7x30x20, 3x8x300, 3x8x600 with --trans-a or
+ * not, chain[0, C, 1..]; α = 0.1, 2.5 with β = −0.3, 0.7 on whole outputs of 4x115x784, 2x77x248, 3x37x40, 7x20x100). */
+const sse42SmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_mc3, small m, transB = false: axpy form, C first" };
+/** Small m, row-major TT: k in groups of four summed ((p0 + p1) + (p2 + p3)) and chained, the k mod 4 rest added
+ * after, C last (probe --trans-a --trans-b --beta 1: 3x8x20, 3x23x5..8, 3x11x8, 3x2x11). */
+const sse42SmallGroups: GemmPlan = {
+  ...sse42SmallM,
+  path: "libmkl_mc3, small m, TT: groups of four products, pairwise, chained",
+  tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "group-tree", group: 4, tree: "c 0 1 + 2 3 + + +" })),
+};
+/** ... except that with row-major n ≤ 10, k ≤ 10 and α = β = 1 it is one multiply-then-add chain from C (probe
+ * 3x5x2..9, 3x10x10, 7x10x9 --beta 1: chain[0, C, 1..]; 3x11x8, 3x10x11 the groups). With other α, β those
+ * calls take the groups (α = 2.5, β = 0.7 on whole outputs of 7x7x8, 4x9x5, 5x3x9, 6x4x10: every element; one
+ * chain summed then α, β 73-97%). */
+const sse42Tiny = (s: LibraryShape): boolean => s.alpha === 1 && s.beta === 1 && s.M <= 10 && s.K <= 10;
+const sse42TinyChain: GemmPlan = { ...genM1Axpy, path: "libmkl_mc3, small m, n, k <= 10, alpha = beta = 1: one chain from C" };
+/** Row-major m < 8 on libmkl_mc3: NT the pairs kernel, NN and TN the axpy chain, TT the groups of four; NT and TT
+ * with n, k <= 10 and α = β = 1 the chain from C (NT 3x5x6, 7x10x9, 4x9x5, 7x7x8, 6x4x10 with β = 1 matched only so). */
+function sse42Small(s: LibraryShape): GemmPlan {
+  if (!s.transA) return sse42SmallAxpy;
+  if (sse42Tiny(s)) return sse42TinyChain;
+  return s.transB ? sse42SmallGroups : sse42SmallM;
+}
+
 /**
  * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
  * bits on the suite's batch-1 calls); small m (2..7) the pairs kernel above.
@@ -49,10 +75,12 @@ export const mklSse42: EmulationDeclaration = {
   version: "2020.4",
   variant: "sse42",
   description:
-    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 SSE dot products with op(A)'s rows in pairs (8 and 4 lanes); m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements)",
+    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7: NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 || s.M === 1 ? genericPlan(s) : s.N < 8 ? sse42SmallM : sse42Blocked),
+  // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
+  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
+  dot: mklSseDot("libmkl_mc3"),
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -98,7 +126,7 @@ const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genN1Axpy : {
 };
 
 /** Small m: eight lanes, no head, summed hadd-style, the rest after (probe: 3x8x40 --trans-b). */
-const avx1SmallLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, fold: "hadd" };
+const avx1SmallLanes: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, fold: "hadd", rest: "lanes" };
 const avx1SmallM: GemmPlan = {
   path: "libmkl_avx, small m: 8-lane dot products",
   nc: { kind: "whole" },
@@ -138,6 +166,43 @@ const avx1Blocked: GemmPlan = {
   tiles: (ctx) => eightsThenRest(ctx.mBlock, ctx.nBlock),
 };
 
+const avx1EvenOdd: Accumulation = { kind: "lanes", fused: false, lanes: 2, minLength: 0, reduce: "sequential", tail: "mul-add-chain" };
+/** Small m with op(A_lib) = A_lib (row-major NN, TN) and row-major n ≤ 50, k ≤ 128: dot products, C_lib's
+ * columns (the call's rows) in fours one multiply-then-add chain each, the rest two alternating accumulators
+ * (even, odd k) added, an odd last product after; C last (probe --beta 1, NN and TN: 5x8x20, 7x30x20, 7x48x20
+ * rows 0..3 chain[0..20], rows 4.. ((chain[0..18:2] chain[1..19:2]) 20); 3x49x20, 3x50x128, 3x40x41 pairs). */
+const avx1SmallDot: GemmPlan = {
+  ...avx1SmallM,
+  path: "libmkl_avx, small m, transB = false: rows in fours one chain, the rest even/odd pairs",
+  tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => avx1EvenOdd),
+};
+/** ... with n > 50 or k > 128 the axpy form, one chain from β·C, α on B_lib (3x51x20, 3x64x128, 3x8x129, 7x30x129:
+ * chain[0, C, 1..]). α, β (0.1 and −0.3, 2.5 and 0.7) on whole outputs of random shapes, as SSE4.2's. */
+const avx1SmallAxpy: GemmPlan = { ...genM1Axpy, path: "libmkl_avx, small m, transB = false: axpy form, C first" };
+/** ... but TN with row-major m ≥ 50 and k ≥ 130 puts α on A_lib (TN 50x6x130, 60x6x130, 54x6x298, 73x3x247 with
+ * α = 0.1, β = −0.3: every element; α on B_lib 58-64%; TN 50x6x129, 49x6x600, 200x6x100 the other way round). */
+const avx1SmallAxpyOnA: GemmPlan = { ...avx1SmallAxpy, meetC: { kind: "accumulate-into-c", alphaOnA: true } };
+/** Small m, row-major TT: n ≤ 30 and k ≤ 128 one multiply-then-add chain, C last (3x30x20, 3x8x128, 7x25x20, 3x5x6);
+ * otherwise SSE4.2's groups of four (3x31x20, 3x40x20, 3x8x129, 3x40x41, 4x32x5). */
+const avx1SmallTT = (s: LibraryShape): GemmPlan => avx1SmallKernels(s)
+  ? { ...avx1SmallM, path: "libmkl_avx, small m, TT: one chain", tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => mulAddChain) }
+  : sse42SmallGroups;
+/** Whether row-major NT and TT take the small kernels (8 lanes, one chain): n ≤ 30 and k ≤ 128, or k ≤ 4 with
+ * m ≤ 4 (probe --beta 1, k = 4: 3x37, 4x37, 3x64, 3x200, 4x32 NT eight lanes, TT a chain; 5x37..7x37, 7x40 NT
+ * the pairs kernel's chain, TT the groups). */
+const avx1SmallKernels = (s: LibraryShape): boolean => (Math.max(s.M, s.N) <= 30 && s.K <= 128) || (s.K <= 4 && s.N <= 4);
+/** Larger m takes the same kernels while k ≤ 128 and n ≤ 50 (NN, TN) or ≤ 30 (NT, TT) (probe --beta 1: 20x13x30 NN
+ * and TT one chain per element, NT eight lanes with the rest in the lanes; 20x13x300 blocked), and so does
+ * row-major n < 8 whatever m (90x5x120 TN the axpy chain, 95x6x65 NT the pairs kernel; whole outputs of random
+ * shapes m 8..107, n 2..7). The thresholds compare the larger of m and n. */
+const avx1SmallAnyM = (s: LibraryShape): boolean => s.K <= 128 && Math.max(s.M, s.N) <= (s.transA ? 30 : 50);
+/** Row-major m < 8 on libmkl_avx (k > 1). */
+function avx1Small(s: LibraryShape): GemmPlan {
+  if (!s.transA) return Math.max(s.M, s.N) <= 50 && s.K <= 128 ? avx1SmallDot : s.transB && s.N >= 50 && s.K >= 130 ? avx1SmallAxpyOnA : avx1SmallAxpy;
+  if (s.transB) return avx1SmallTT(s);
+  return avx1SmallKernels(s) ? avx1SmallM : avx1SmallPairs;
+}
+
 /**
  * MKL 2020.4's AVX code path (libmkl_avx, no FMA). The small-m path's choice (m < 8) and the blocked
  * path's k-split are assumed to be SSE4.2's; m = 1 with transB = false is one multiply-then-add chain
@@ -148,8 +213,9 @@ export const mklAvx: EmulationDeclaration = {
   version: "2020.4",
   variant: "avx",
   description:
-    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small m 8 lanes summed hadd-style; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.23% of the default suite, every MLP layer call; the small-m kernels and some edge rows miss)",
+    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.4658% of the default suite, every MLP layer call and the k sweep; edge rows of the blocked path miss); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 ? (s.M > 8 ? avx1SmallPairs : avx1SmallM) : avx1Blocked),
+  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
+  dot: mklSseDot("libmkl_avx"),
 };

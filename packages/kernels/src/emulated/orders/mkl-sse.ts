@@ -25,8 +25,12 @@ export interface MklSseAccumulation {
   readonly lanes: 4 | 8 | 16;
   readonly step: 4 | 8 | 16;
   readonly head: "k-mod-4" | "align-b" | { readonly fixed: number };
-  /** `hadd` (libmkl_avx's small-m kernel): eight lanes summed ((L0+L1)+(L4+L5)) + ((L2+L3)+(L6+L7)). */
-  readonly fold?: "hadd";
+  /** `hadd` (libmkl_avx's small-m kernel): eight lanes summed ((L0+L1)+(L4+L5)) + ((L2+L3)+(L6+L7));
+   * `sequential` (libmkl_def's strided one-output gemv): ((L0 + L1) + L2) + … in lane order. */
+  readonly fold?: "hadd" | "sequential";
+  /** `lanes` (libmkl_avx's small-m kernel): the products after the body go into lanes 0, 1, … (a masked load)
+   * before the fold, not after it. */
+  readonly rest?: "lanes";
 }
 
 const lanesBuf = new Float64Array(16);
@@ -42,7 +46,7 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
   let s = init;
   for (let t = 0; t < h; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   const body = acc.step * Math.floor((len - h) / acc.step);
-  if (body === 0) {
+  if (body === 0 && acc.rest !== "lanes") {
     for (let t = h; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
     return s;
   }
@@ -53,12 +57,16 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
   if (L === 4) sseLanes4(a, ai + h, b, bi + h, body, v);
   else if (L === 8) sseLanes8(a, ai + h, b, bi + h, body, v);
   else for (let t = h; t < end; t += L) for (let l = 0; l < L; l++) v[l] = fround(v[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
-  if (acc.fold === "hadd") s = fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
+  if (acc.rest === "lanes") for (let t = end; t < len; t++) v[t - end] = fround(v[t - end]! + fround(a[ai + t]! * b[bi + t]!));
+  if (acc.fold === "sequential") {
+    s = v[0]!;
+    for (let l = 1; l < L; l++) s = fround(s + v[l]!);
+  } else if (acc.fold === "hadd") s = fround(fround(fround(v[0]! + v[1]!) + fround(v[4]! + v[5]!)) + fround(fround(v[2]! + v[3]!) + fround(v[6]! + v[7]!)));
   else {
     for (let n = L; n > 4; n >>= 1) for (let l = 0; l < n >> 1; l++) v[l] = fround(v[l]! + v[l + (n >> 1)]!);
     s = fround(fround(v[0]! + v[2]!) + fround(v[1]! + v[3]!));
   }
-  for (let t = end; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
+  if (acc.rest !== "lanes") for (let t = end; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   return s;
 }
 
