@@ -213,6 +213,21 @@ describe("chimera experiment", () => {
     const wrongConv = await runCli("experiment", "fig6", "--from", from, "--conv", "shared", "--out", join(dir, "bad"));
     expect(wrongConv.code).to.equal(2);
     expect(wrongConv.err).to.contain("found with --conv blas");
+    // --conv torch (PyTorch's own dispatch): a Chimera found on the emulations is judged with that mode, not the default.
+    const tsrc = fileURLToPath(new URL("../../../docs/experiments/fig5-8-vgg-torch-emulated/", import.meta.url));
+    const tfrom = join(dir, "from-vgg-torch");
+    mkdirSync(tfrom, { recursive: true });
+    writeFileSync(join(tfrom, "config.json"), readFileSync(join(tsrc, "config.json"), "utf8"));
+    const found = readFileSync(join(tsrc, "openblas-0.3.21-haswell__netlib-3.11.jsonl"), "utf8").split("\n").find((l) => l.includes('"found":true'))!;
+    writeFileSync(join(tfrom, "pair.jsonl"), found + "\n");
+    const t = await runCli("experiment", "fig6", "--from", tfrom, "--perturbations", "1", "--out", join(dir, "fig6-vgg-torch"), "--json");
+    expect(t.code, t.err).to.equal(0);
+    expect(JSON.parse(t.out).curves[0].chimeras).to.equal(1);
+    const config = JSON.parse(readFileSync(join(tsrc, "config.json"), "utf8"));
+    writeFileSync(join(tfrom, "config.json"), JSON.stringify({ ...config, conv: "onednn" }));
+    const unknownConv = await runCli("experiment", "fig6", "--from", tfrom, "--out", join(dir, "bad2"));
+    expect(unknownConv.code).to.not.equal(0);
+    expect(unknownConv.err).to.match(/names conv "onednn", not one of shared, blas, torch/);
   });
 
   it("experiments declare typed flags; a name declared twice must have one spec", async () => {

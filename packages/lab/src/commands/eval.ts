@@ -5,7 +5,7 @@ import { backendFlag, dataFlags } from "../cli/common-flags.js";
 import { Progress } from "../cli/progress.js";
 import { getKernel } from "../backends.js";
 import { weightsFor, zoo, zooEntry } from "../model-zoo.js";
-import { convFlag, convHelp, sharedConvKernel, type ConvMode } from "../conv-mode.js";
+import { convFlag, convHelp, convOptions, type ConvMode } from "../conv-mode.js";
 import { loadModule } from "../weights.js";
 import { loadSplit } from "../fmnist-data.js";
 
@@ -47,7 +47,7 @@ Example: chimera eval fmnist-mlp --backend reference --json`,
     const kernel = getKernel(getString(args, "backend"));
     const weights = weightsFor(entry, maybeString(args, "weights"));
     const conv = getString(args, "conv") as ConvMode;
-    const convs = !entry.convolutions ? {} : conv === "shared" ? { convKernel: sharedConvKernel } : conv === "torch" ? { onednn: "avx2" as const } : {};
+    const convs = entry.convolutions ? convOptions(conv) : {};
 
     const model = entry.create().eval();
     loadModule(weights, model);

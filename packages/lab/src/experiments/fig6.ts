@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import type { ConvMode } from "../conv-mode.js";
+import { convModes, type ConvMode } from "../conv-mode.js";
 import { join, resolve } from "node:path";
 import { openResultsFolder, RESULTS_FORMAT } from "../results-folder.js";
 import { chimeraVersion } from "../version.js";
@@ -130,7 +130,10 @@ function settingsOf(dir: string, o: ExperimentOptions, args: ParsedArgs): { mode
   let config: { model?: unknown; conv?: unknown };
   try { config = JSON.parse(readFileSync(path, "utf8")) as typeof config; } catch (e) { throw new Error(`--from: ${path} is not JSON (${(e as Error).message})`); }
   const model = typeof config.model === "string" ? config.model : o.model;
-  const conv = config.conv === "shared" || config.conv === "blas" ? config.conv : o.conv;
+  if (config.conv !== undefined && !convModes.includes(config.conv as ConvMode)) {
+    throw new Error(`--from: ${path} names conv ${JSON.stringify(config.conv)}, not one of ${convModes.join(", ")}`);
+  }
+  const conv = config.conv === undefined ? o.conv : (config.conv as ConvMode);
   if (args.flags.has("model") && o.model !== model) throw new UsageError(`--from ${dir} holds Chimeras of --model ${model} (its config.json), not --model ${o.model}; drop --model`);
   if (args.flags.has("conv") && config.conv !== undefined && o.conv !== conv) throw new UsageError(`--from ${dir} holds Chimeras found with --conv ${conv} (its config.json), not --conv ${o.conv}; drop --conv`);
   return { model, conv };
