@@ -25,9 +25,19 @@ describe("results folders: the lock", () => {
   const args = (out: string) => ["attack", "--backends", "openblas-0.3.21-haswell,blis-0.9.0-generic", "--warmup", "60", "--iterations", "40",
     "--images", "0-3", "--workers", "1", "--out", out];
 
-  it("item 2: two processes on one --out: one writes, the other refuses naming the writer; no sample is recorded twice", async () => {
+  it("item 2: two processes on one --out: one writes, the other refuses naming the writer; no sample is recorded twice", async function () {
+    this.timeout(60_000);
     const out = join(dir, "two");
-    const [a, b] = await Promise.all([child(args(out)), child(args(out))]);
+    // The second starts once the first holds the lock, and the first has seconds of work left (600 + 400 steps on each of
+    // four images): started together, a fast first run could finish before the second looked, which would then resume.
+    const long = args(out).map((v, i, all) => (all[i - 1] === "--warmup" ? "600" : all[i - 1] === "--iterations" ? "400" : v));
+    const first = child(long);
+    const t0 = Date.now();
+    while (!existsSync(join(out, "LOCK"))) {
+      if (Date.now() - t0 > 30_000) throw new Error("the first run never took the lock");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const [a, b] = await Promise.all([first, child(long)]);
     const codes = [a.code, b.code].sort();
     expect(codes, a.err + b.err).to.deep.equal([0, 1]);
     const refused = a.code === 1 ? a : b;
