@@ -2,7 +2,7 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { genericPlan, genM1, genM1Axpy, genN1Axpy, mulAddK1 } from "./mkl-generic.js";
+import { genericPlan, genM1, genM1Axpy, genN1Axpy, gen1Quad, gen1PairFirst, gen1PairSecond, mulAddK1 } from "./mkl-generic.js";
 import { mklSseDot } from "./mkl-sdot.js";
 import { MKL_SOURCES, mulAddChain, quadsThenRest, quadColumnsThenRest, pairedColumns } from "./mkl-shared.js";
 
@@ -67,6 +67,30 @@ function sse42Small(s: LibraryShape): GemmPlan {
 }
 
 /**
+ * The rows of an sgemv N (C_lib's columns, the call's rows) after the fours, on libmkl_mc3 (w = 4) and libmkl_avx (w = 8):
+ * with x and y contiguous in pairs, the first of a pair and a last odd row `first`, the second `second`, after a head
+ * of w; with incy > 1 (C_lib's ldc) every row alone with `first`; with incx > 1 (A_lib's lda without transA) the head brings the row
+ * of the call's A that the kernel ends on (a pair's second row, a row alone its own) to a 4w-byte boundary, w when
+ * there already (probe of the gemv with x or y spread, 6, 7 and 10 rows of K = 20..28, 40..48: SSE4.2 K = 45 incx 2
+ * rows 4, 5 head 3, row 6 alone head 2; incy 3 rows 4, 5 both eight lanes after 4; incx 2 and incy 3 heads 4, 3).
+ */
+function n1Rest(s: LibraryShape, w: 4 | 8, first: MklSseAccumulation, second: MklSseAccumulation): (i: number, count: number) => Accumulation {
+  const alone = (s.ldc ?? 1) > 1, ld = s.ldb ?? s.K;
+  return (i, count) => {
+    const c = count - (count % 4) + i, single = alone || (i % 2 === 0 && c + 1 === count);
+    const acc = single || i % 2 === 0 ? first : second;
+    if (s.transA || (s.lda ?? 1) <= 1) return acc;
+    const h = (w - (((single || i % 2 === 1 ? c : c + 1) * ld) % w)) % w;
+    return { ...acc, head: { fixed: h === 0 ? w : h } };
+  };
+}
+/** libmkl_mc3's n = 1 dot kernels (row-major n = 1 without transA, an sgemv N): the generic path's fours, then n1Rest. */
+const sse42N1Dot = (s: LibraryShape): GemmPlan => {
+  const base = genericPlan(s), rest = n1Rest(s, 4, gen1PairFirst, gen1PairSecond);
+  return { ...base, path: `${base.path}; libmkl_mc3's rows after the fours`, tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad({ ...s, lda: s.ldb }), (i) => rest(i, ctx.nBlock)) };
+};
+
+/**
  * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
  * bits on the suite's batch-1 calls); small m (2..7) the pairs kernel above.
  */
@@ -76,10 +100,10 @@ export const mklSse42: EmulationDeclaration = {
   variant: "sse42",
   description:
     "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7: NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
-  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
+  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
   dot: mklSseDot("libmkl_mc3"),
 };
 
@@ -95,13 +119,14 @@ function avx1Quad(q: number, ld: number): MklSseAccumulation {
   const h = (8 - (((4 * q + 3) * ld) & 7)) & 7;
   return { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: h === 0 ? 8 : h } };
 }
-/** The fours of rows (or of columns, `byColumns`) of C_lib, each with its own head, then the pairs. */
-function* avx1Quads(M: number, N: number, ld: number, byColumns: boolean): Iterable<Tile> {
+/** The fours of rows (or of columns, `byColumns`) of C_lib, each with its own head, then the pairs (`rest(i, count)`
+ * for the i-th row or column after the fours, when given). */
+function* avx1Quads(M: number, N: number, ld: number, byColumns: boolean, rest?: (i: number, count: number) => Accumulation): Iterable<Tile> {
   const count = byColumns ? N : M, c4 = count - (count % 4);
   const tile = (i0: number, i1: number, accumulation: Accumulation): Tile =>
     byColumns ? { r0: 0, r1: M, s0: i0, s1: i1, accumulation } : { r0: i0, r1: i1, s0: 0, s1: N, accumulation };
   for (let i = 0; i < c4; i += 4) yield tile(i, i + 4, avx1Quad(i / 4, ld));
-  for (let i = c4; i < count; i++) yield tile(i, i + 1, (i - c4) % 2 === 0 ? avx1PairFirst : avx1PairSecond);
+  for (let i = c4; i < count; i++) yield tile(i, i + 1, rest ? rest(i - c4, count) : (i - c4) % 2 === 0 ? avx1PairFirst : avx1PairSecond);
 }
 /** m = 1, the M mod 4 rows in pairs: head 8, then 16 lanes (first of a pair) or 8 lanes (second) in
  * steps of 16, the rest after the fold (probe: 1x6xK --trans-b, K = 17..57, rows 4 and 5). */
@@ -118,11 +143,12 @@ const avx1M1 = (s: LibraryShape): GemmPlan => ({
 
 /** Row-major n = 1 (C_lib one row): transA = false the m = 1 kernels over C_lib's columns, the quad head
  * read from op(B_lib)'s leading dimension (probe: 7x1x40 --beta 1: rows 0..3 and 5 eight lanes after a head
- * of 8, rows 4 and 6 sixteen); transA = true the multiply-then-add chain from C (7x1x40 --trans-a). */
+ * of 8, rows 4 and 6 sixteen); the rows after the fours as n1Rest says (strided x or y); transA = true the
+ * multiply-then-add chain from C (7x1x40 --trans-a). */
 const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genN1Axpy : {
   ...avx1M1(s),
   path: "libmkl_avx, n = 1: 8-lane dot kernels over C's rows, in fours aligned on the fourth, then pairs",
-  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true),
+  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true, n1Rest(s, 8, avx1PairFirst, avx1PairSecond)),
 };
 
 /** Small m: eight lanes, no head, summed hadd-style, the rest after (probe: 3x8x40 --trans-b). */
@@ -214,7 +240,7 @@ export const mklAvx: EmulationDeclaration = {
   variant: "avx",
   description:
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.4658% of the default suite, every MLP layer call and the k sweep; edge rows of the blocked path miss); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.4658% of the default suite, every MLP layer call and the k sweep; edge rows of the blocked path miss); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
