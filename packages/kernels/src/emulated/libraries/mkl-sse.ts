@@ -52,13 +52,16 @@ const sse42SmallGroups: GemmPlan = {
   path: "libmkl_mc3, small m, TT: groups of four products, pairwise, chained",
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "group-tree", group: 4, tree: "c 0 1 + 2 3 + + +" })),
 };
-/** ... except that with row-major n ≤ 10, k ≤ 10 and α = β = 1 it is one multiply-then-add chain from C (probe
- * 3x5x2..9, 3x10x10, 7x10x9 --beta 1: chain[0, C, 1..]; 3x11x8, 3x10x11 the groups). With other α, β those
+/** ... except that with row-major m, n ≤ 10, k ≤ 10 and α = β = 1 it is one multiply-then-add chain from C (probe
+ * 3x5x2..9, 3x10x10, 7x10x9 --beta 1: chain[0, C, 1..]; 3x11x8, 3x10x11 the groups; NT and TT m x {2, 3} x {4, 7, 10}
+ * against the library: the chain for m = 7..10, the groups or pairs from m = 11). With other α, β those
  * calls take the groups (α = 2.5, β = 0.7 on whole outputs of 7x7x8, 4x9x5, 5x3x9, 6x4x10: every element; one
  * chain summed then α, β 73-97%). */
-const sse42Tiny = (s: LibraryShape): boolean => s.alpha === 1 && s.beta === 1 && s.M <= 10 && s.K <= 10;
+const sse42Tiny = (s: LibraryShape): boolean => s.alpha === 1 && s.beta === 1 && s.M <= 10 && s.N <= 10 && s.K <= 10;
 const sse42TinyChain: GemmPlan = { ...genM1Axpy, path: "libmkl_mc3, small m, n, k <= 10, alpha = beta = 1: one chain from C" };
-/** Row-major m < 8 on libmkl_mc3: NT the pairs kernel, NN and TN the axpy chain, TT the groups of four; NT and TT
+/** Row-major m < 8, or n = 2, 3 whatever m (whole outputs of random NN, NT, TN, TT m = 8..107 with n = 2, 3: 60/60 calls
+ * per layout, 12-60% of elements on the blocked path; probe NT 11x2x40: rows in pairs, eight lanes then four, the last
+ * row eight), on libmkl_mc3: NT the pairs kernel, NN and TN the axpy chain, TT the groups of four; NT and TT
  * with n, k <= 10 and α = β = 1 the chain from C (NT 3x5x6, 7x10x9, 4x9x5, 7x7x8, 6x4x10 with β = 1 matched only so). */
 function sse42Small(s: LibraryShape): GemmPlan {
   if (!s.transA) return sse42SmallAxpy;
@@ -103,7 +106,7 @@ export const mklSse42: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
-  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
+  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 || s.M <= 3 ? sse42Small(s) : sse42Blocked),
   dot: mklSseDot("libmkl_mc3"),
 };
 
