@@ -15,14 +15,28 @@ const sseEdge: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: 
 /** libmkl_mc3's blocked path, for row-major m ≥ 8 (probe: 8xNx40 and 8xNx300 --trans-b are blocked,
  * m ≤ 7 are not): kc = 256 (halved once below 512, aligned to 4); rows in fours, one multiply-then-add
  * chain per element and block; each block added to C (probe: 64x128x784 --trans-b --beta 1 gives
- * (((chain[0..255, 784] chain[256..511]) chain[512..767]) chain[768..783])). */
+ * (((chain[0..255, 784] chain[256..511]) chain[512..767]) chain[768..783])). The M mod 4 rows take sseEdge but
+ * in the last N mod 4 columns (the call's last m mod 4 rows), where they are the small-m pairs kernel's: one row
+ * eight lanes, two rows eight then four lanes in steps of 8, three rows four lanes in steps of 8 each (probe NT
+ * 17x5x44, 17x6x44, 17x7x44, 19x7x14, 17x5xK for K = 12..60). */
 const sse42Blocked: GemmPlan = {
   path: "libmkl_mc3, blocked gemm: kc = 256, multiply-then-add chains, SSE edge rows",
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 256, align: 4 },
   mc: { kind: "whole" },
   meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
-  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
+  *tiles(ctx) {
+    const n4 = ctx.nBlock - (ctx.nBlock % 4), m4 = ctx.mBlock - (ctx.mBlock % 4), rest = ctx.mBlock - m4;
+    if (n4 === ctx.nBlock || rest === 0) {
+      yield* quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge);
+      return;
+    }
+    if (m4 > 0) yield { r0: 0, r1: m4, s0: 0, s1: ctx.nBlock, accumulation: mulAddChain };
+    for (let r = m4; r < ctx.mBlock; r++) {
+      if (n4 > 0) yield { r0: r, r1: r + 1, s0: 0, s1: n4, accumulation: sseEdge };
+      yield { r0: r, r1: r + 1, s0: n4, s1: ctx.nBlock, accumulation: rest === 3 || r - m4 === 1 ? sse42PairSecond : sse42PairFirst };
+    }
+  },
 };
 
 /** Small m (2..7) on the SSE4.2 path: op(A)'s rows in pairs, the first two SSE registers in steps of 8,
@@ -102,8 +116,8 @@ export const mklSse42: EmulationDeclaration = {
   version: "2020.4",
   variant: "sse42",
   description:
-    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7: NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
+    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 (and n = 2, 3 whatever m): NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block (in the last N mod 4 columns the pairs kernel's lanes); each block added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (100% of the default suite; the broad suite 100% on seeds 4242, 7, 99, 20261208, 20261210, at full scale less TN 915x714x661 beta 1); small m in every layout, k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
   plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 || s.M <= 3 ? sse42Small(s) : sse42Blocked),
