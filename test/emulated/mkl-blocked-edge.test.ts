@@ -7,12 +7,14 @@ import { requireOrSkip } from "../native/require-native.js";
 /**
  * libmkl_mc3's blocked path (row-major m >= 8, n >= 4; libraries/mkl-sse.ts sse42Blocked): the n mod 4 edge columns take
  * four SSE lanes per k-block, but in the call's last m mod 4 rows the small-m pairs kernel's lanes (one edge column eight
- * lanes, two eight then four in steps of 8, three four in steps of 8). Whole outputs against the real library in every
+ * lanes, two eight then four in steps of 8, three four in steps of 8). libmkl_avx's (avx1Blocked) the same on 256-bit
+ * registers with n mod 8 edge columns, whose k-blocks put more than 4 leftover products in the lanes. Whole outputs against the real library in every
  * layout, padded, for four (alpha, beta).
  */
 const shapes: ReadonlyArray<readonly [number, number, number]> = [
   [19, 7, 14], [17, 5, 44], [17, 6, 44], [17, 7, 44], [18, 5, 20], [23, 6, 300], [66, 21, 212], [10, 61, 308], [22, 81, 108],
-  [34, 77, 564], [99, 6, 291], [37, 37, 2304], [13, 10, 512],
+  [34, 77, 564], [99, 6, 291], [37, 37, 2304], [13, 10, 512], [227, 9, 435], [18, 9, 300], [18, 10, 300], [18, 11, 300],
+  [16, 9, 205], [229, 61, 94], [31, 13, 30],
 ];
 const scalars: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0.1, -0.3], [2.5, 0.7]];
 
@@ -25,12 +27,11 @@ function call(transA: boolean, transB: boolean, m: number, n: number, k: number,
   };
 }
 
-describe("MKL 2020.4 sse42 blocked-path edge rows vs the real library", function () {
+describe("MKL 2020.4 sse42 and avx blocked-path edge rows vs the real library", function () {
   this.timeout(120_000);
   const natives = discoverNativeBackends();
-  const id = "mkl-2020.4-sse42", realId = fidelityPairs[id]!;
-  it(`${id} equals ${realId} on ${shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta), padded or not`, function () {
-    const backend = pairedBackend(natives, realId);
+  for (const id of ["mkl-2020.4-sse42", "mkl-2020.4-avx"]) it(`${id} equals ${fidelityPairs[id]} on ${shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta), padded or not`, function () {
+    const realId = fidelityPairs[id]!, backend = pairedBackend(natives, realId);
     expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
     requireOrSkip(this, backend!);
     const emulated = emulatedKernels.find((k) => k.info.id === id)!;
