@@ -17,6 +17,9 @@ const shapes: ReadonlyArray<readonly [number, number, number]> = [
   [16, 9, 205], [229, 61, 94], [31, 13, 30],
 ];
 const scalars: ReadonlyArray<readonly [number, number]> = [[1, 0], [1, 1], [0.1, -0.3], [2.5, 0.7]];
+/** k = 2, 3 where the blocked path would run (row-major m, n >= 8): NN and TN take the axpy form from β·C as k = 1 does
+ * (probe NN 60x9x2, 60x9x3: ((0 C) 1)); NT and TT (a chain, then C; general α, β not modelled) are left out. */
+const k23: ReadonlyArray<readonly [number, number, number]> = [[60, 9, 2], [60, 9, 3], [98, 36, 3], [145, 25, 3], [64, 12, 2], [200, 80, 3]];
 
 function call(transA: boolean, transB: boolean, m: number, n: number, k: number, pad: number, alpha: number, beta: number, seed: number): GemmCall {
   const lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
@@ -30,7 +33,7 @@ function call(transA: boolean, transB: boolean, m: number, n: number, k: number,
 describe("MKL 2020.4 sse42 and avx blocked-path edge rows vs the real library", function () {
   this.timeout(120_000);
   const natives = discoverNativeBackends();
-  for (const id of ["mkl-2020.4-sse42", "mkl-2020.4-avx"]) it(`${id} equals ${fidelityPairs[id]} on ${shapes.length} shapes x 4 layouts x ${scalars.length} (alpha, beta), padded or not`, function () {
+  for (const id of ["mkl-2020.4-sse42", "mkl-2020.4-avx"]) it(`${id} equals ${fidelityPairs[id]} on ${shapes.length} shapes x 4 layouts and ${k23.length} NN/TN with k = 2, 3, x ${scalars.length} (alpha, beta), padded or not`, function () {
     const realId = fidelityPairs[id]!, backend = pairedBackend(natives, realId);
     expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
     requireOrSkip(this, backend!);
@@ -39,7 +42,9 @@ describe("MKL 2020.4 sse42 and avx blocked-path edge rows vs the real library", 
     try {
       const failing: string[] = [];
       let seed = 151000;
-      for (const [m, n, k] of shapes) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+      const cases = [...shapes.flatMap(([m, n, k]) => ([[false, false], [false, true], [true, false], [true, true]] as const).map(([tA, tB]) => [m, n, k, tA, tB] as const)),
+        ...k23.flatMap(([m, n, k]) => ([[false, false], [true, false]] as const).map(([tA, tB]) => [m, n, k, tA, tB] as const))];
+      for (const [m, n, k, transA, transB] of cases) {
         for (const [alpha, beta] of scalars) {
           const pad = seed % 4;
           const mine = call(transA, transB, m, n, k, pad, alpha, beta, seed), theirs = call(transA, transB, m, n, k, pad, alpha, beta, seed);

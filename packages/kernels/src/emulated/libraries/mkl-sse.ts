@@ -107,6 +107,11 @@ const sse42N1Dot = (s: LibraryShape): GemmPlan => {
   return { ...base, path: `${base.path}; libmkl_mc3's rows after the fours`, tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad({ ...s, lda: s.ldb }), (i) => rest(i, ctx.nBlock)) };
 };
 
+/* Where the blocked path would run (row-major m, n >= 8), k = 2, 3 with row-major NN or TN takes the k = 1 axpy form instead,
+ * on both paths (probe NN 60x9x2, 60x9x3 --beta 1: ((0 C) 1), chain[0, C, 1..2]; 4..7 the blocked chain then C; random
+ * m = 50..150, k = 2..7 NN and TN on sse42: 60/60 calls each, 33-49/60 before). NT and TT there are the blocked chain,
+ * C after, but with general α, β not yet matched. */
+
 /**
  * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
  * bits on the suite's batch-1 calls); small m (2..7) the pairs kernel above.
@@ -120,7 +125,7 @@ export const mklSse42: EmulationDeclaration = {
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (100% of the default suite; the broad suite 100% on seeds 4242, 7, 99, 20261208, 20261210, at full scale less TN 915x714x661 beta 1); small m in every layout, k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
-  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 || s.M <= 3 ? sse42Small(s) : sse42Blocked),
+  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 || s.M <= 3 ? sse42Small(s) : s.K <= 3 && !s.transA ? mulAddK1 : sse42Blocked),
   dot: mklSseDot("libmkl_mc3"),
 };
 
@@ -271,6 +276,6 @@ export const mklAvx: EmulationDeclaration = {
     "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes (more than 4 leftover products in the lanes; in the last N mod 4 columns the pairs kernel's 16 or 8 lanes)",
   verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (100% of the default suite; the broad suite 100% on seeds 7, 99, 20261208, 20261210, 99.9995% on 4242 and 99.9991% at full scale: a few blocked-path elements); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
+  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : s.K <= 3 && !s.transA ? mulAddK1 : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
 };
