@@ -7,6 +7,7 @@ import { kBlockedOrder, type KBlockedAccumulation } from "./orders/k-blocked.js"
 import { lanesOrder, type LanesAccumulation } from "./orders/lanes.js";
 import { mergedPairOrder, mklEvenOddOrder, type MergedPairAccumulation, type MklEvenOddAccumulation } from "./orders/merged-pair.js";
 import { mklAvx2DotOrder, type MklAvx2DotAccumulation } from "./orders/mkl-avx2-dot.js";
+import { mklAvx2PairDotOrder, type MklAvx2PairDotAccumulation } from "./orders/mkl-avx2-pair-dot.js";
 import { mklAvx512Axpy8Order, type MklAvx512Axpy8Accumulation } from "./orders/mkl-avx512-axpy8.js";
 import { mklAvx512DotOrder, type MklAvx512DotAccumulation } from "./orders/mkl-avx512-dot.js";
 import { mklAvx512HornerOrder, type MklAvx512HornerAccumulation } from "./orders/mkl-avx512-horner.js";
@@ -52,6 +53,7 @@ export type Accumulation =
   | MklAvx512DotAccumulation
   | MklAvx512Axpy8Accumulation
   | MklAvx2DotAccumulation
+  | MklAvx2PairDotAccumulation
   | MklEvenOddAccumulation
   | MklAvx512HornerAccumulation
   | MklSdotAccumulation
@@ -78,6 +80,7 @@ const orders: { readonly [K in Accumulation["kind"]]: Order<Extract<Accumulation
   "mkl-avx512-dot": mklAvx512DotOrder,
   "mkl-avx512-axpy8": mklAvx512Axpy8Order,
   "mkl-avx2-dot": mklAvx2DotOrder,
+  "mkl-avx2-pair-dot": mklAvx2PairDotOrder,
   "mkl-even-odd": mklEvenOddOrder,
   "mkl-avx512-horner": mklAvx512HornerOrder,
   "mkl-sdot": mklSdotOrder,

@@ -1,6 +1,6 @@
 import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
-import type { MklAvx2DotAccumulation } from "../mkl-accumulation.js";
+import type { MklAvx2DotAccumulation, MklAvx2PairDotAccumulation } from "../mkl-accumulation.js";
 import { mklAvx2Dot } from "./mkl-sdot.js";
 import { MKL_SOURCES, fmaChain, quadsThenRest, quadColumnsThenRest, fusedIntoC, fmaAxpy, fmaAxpyRow } from "./mkl-shared.js";
 
@@ -130,6 +130,28 @@ function avx2Blocked(s: LibraryShape): GemmPlan {
 }
 
 /**
+ * Row-major NT with n = 2 or 3 and m·n ≤ 30 (library M ≤ 3, M·N ≤ 30, transA): dot kernels over the call's rows in
+ * pairs, the first of a pair sixteen FMA accumulators, the second eight multiply-then-add ones, an odd last row the
+ * first's without its four-lane step (MklAvx2PairDotAccumulation; probe --trans-b --beta 1: 4x2x20, 8x2x20, 4x2x40,
+ * 5x2x40, 7x3x40, 2x2xK and 3x2xK for K = 2..97); then C := fma(β, C, fl(α·s)) (α = 2.5, 0.1, 1.3 with β = 0.7,
+ * −0.3, −2 on whole outputs, forty draws: every element; fl(α·s) + fl(β·C) missed 1 in 500, fma(α, s, fl(β·C)) 5-17%).
+ * Whole outputs against the library for m = 2..15 (n = 2) and 2..10 (n = 3), k = 2..2000: every element; m = 16
+ * with n = 2 and m = 11 with n = 3 take the blocked path (which matches them).
+ */
+const pairDot = (row: MklAvx2PairDotAccumulation["row"]): MklAvx2PairDotAccumulation => ({ kind: "mkl-avx2-pair-dot", row });
+const pairDots = { first: pairDot("first"), second: pairDot("second"), single: pairDot("single") };
+const avx2SmallNt: GemmPlan = {
+  path: "libmkl_avx2, row-major NT with n <= 3 and m·n <= 30: dot kernels, the call's rows in pairs (FMA, then not)",
+  nc: { kind: "whole" },
+  kc: { kind: "whole" },
+  mc: { kind: "whole" },
+  meetC: { kind: "sum-then-epilogue", betaFused: true },
+  *tiles(ctx) {
+    for (let c = 0; c < ctx.nBlock; c++) yield { r0: 0, r1: ctx.mBlock, s0: c, s1: c + 1, accumulation: c % 2 === 1 ? pairDots.second : c + 1 < ctx.nBlock ? pairDots.first : pairDots.single, init: -0 };
+  },
+};
+
+/**
  * MKL 2020.4's AVX2 code path (libmkl_avx2): m = 1 (both layouts) and the blocked path, which small m
  * takes too (the suite's 3x37xK all match); K = 1 as fusedIntoC. Not modelled: tile rests other than
  * those measured.
@@ -139,12 +161,12 @@ export const mklAvx2: EmulationDeclaration = {
   version: "2020.4",
   variant: "avx2",
   description:
-    "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges)",
+    "libmkl_avx2: m=1 8-lane FMA dot products over 16-product chunks (rows in fours; the rest FMA'd, or for single rows first multiplied and added); m=1 transB=false one FMA chain from C; row-major NT with n <= 3 and m·n <= 30 dot kernels over the rows in pairs (16 FMA lanes, 8 multiply-add lanes); otherwise k-blocks of 192 with one FMA chain per element (edge tiles: two alternating accumulators), added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx2-sequential (the default suite but beta not in {0, 1} on one-column edges); NT with n <= 3, strided sgemv and n = 1 with padded strides checked on whole outputs (test/emulated/mkl-avx2-small-nt.test.ts, mkl-gemv-strided.test.ts)",
   sources: MKL_SOURCES,
   gemvPlan: (s) => (s.M === 1 && !s.transB && (s.lda ?? 1) > 1 ? avx2GemvStridedX : mklAvx2.plan(s)),
   plan: (s) => (s.M === 1 && s.N === 1 ? (s.transB ? fmaAxpyRow : avx2M1) : s.N === 1 && s.transA ? avx2M1 : s.N === 1 && s.M > 1 ? fmaAxpy
     : s.M === 1 && s.N > 1 ? (s.transB ? fmaAxpyRow : avx2N1Dot)
-    : s.K === 1 ? fusedIntoC(s) : avx2Blocked(s)),
+    : s.K === 1 ? fusedIntoC(s) : s.transA && !s.transB && s.M <= 3 && s.M * s.N <= 30 ? avx2SmallNt : avx2Blocked(s)),
   dot: mklAvx2Dot,
 };

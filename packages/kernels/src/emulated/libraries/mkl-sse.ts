@@ -2,7 +2,7 @@ import type { Accumulation } from "../accumulation.js";
 import type { EmulationDeclaration, GemmPlan, LibraryShape, Tile } from "../declaration.js";
 import { gridTiles } from "../declaration.js";
 import type { MklSseAccumulation } from "../mkl-accumulation.js";
-import { genericPlan, genM1, genM1Axpy, genN1Axpy, mulAddK1 } from "./mkl-generic.js";
+import { genericPlan, genM1, genM1Axpy, genN1Axpy, gen1Quad, gen1PairFirst, gen1PairSecond, mulAddK1 } from "./mkl-generic.js";
 import { mklSseDot } from "./mkl-sdot.js";
 import { MKL_SOURCES, mulAddChain, quadsThenRest, quadColumnsThenRest, pairedColumns } from "./mkl-shared.js";
 
@@ -15,14 +15,28 @@ const sseEdge: MklSseAccumulation = { kind: "mkl-sse", lanes: 4, step: 4, head: 
 /** libmkl_mc3's blocked path, for row-major m ≥ 8 (probe: 8xNx40 and 8xNx300 --trans-b are blocked,
  * m ≤ 7 are not): kc = 256 (halved once below 512, aligned to 4); rows in fours, one multiply-then-add
  * chain per element and block; each block added to C (probe: 64x128x784 --trans-b --beta 1 gives
- * (((chain[0..255, 784] chain[256..511]) chain[512..767]) chain[768..783])). */
+ * (((chain[0..255, 784] chain[256..511]) chain[512..767]) chain[768..783])). The M mod 4 rows take sseEdge but
+ * in the last N mod 4 columns (the call's last m mod 4 rows), where they are the small-m pairs kernel's: one row
+ * eight lanes, two rows eight then four lanes in steps of 8, three rows four lanes in steps of 8 each (probe NT
+ * 17x5x44, 17x6x44, 17x7x44, 19x7x14, 17x5xK for K = 12..60). */
 const sse42Blocked: GemmPlan = {
   path: "libmkl_mc3, blocked gemm: kc = 256, multiply-then-add chains, SSE edge rows",
   nc: { kind: "whole" },
   kc: { kind: "mkl-halve-once", size: 256, align: 4 },
   mc: { kind: "whole" },
   meetC: { kind: "scale-then-add-blocks", fusedAlpha: false, alphaInPack: "A" },
-  tiles: (ctx) => quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge),
+  *tiles(ctx) {
+    const n4 = ctx.nBlock - (ctx.nBlock % 4), m4 = ctx.mBlock - (ctx.mBlock % 4), rest = ctx.mBlock - m4;
+    if (n4 === ctx.nBlock || rest === 0) {
+      yield* quadsThenRest(ctx.mBlock, ctx.nBlock, mulAddChain, () => sseEdge);
+      return;
+    }
+    if (m4 > 0) yield { r0: 0, r1: m4, s0: 0, s1: ctx.nBlock, accumulation: mulAddChain };
+    for (let r = m4; r < ctx.mBlock; r++) {
+      if (n4 > 0) yield { r0: r, r1: r + 1, s0: 0, s1: n4, accumulation: sseEdge };
+      yield { r0: r, r1: r + 1, s0: n4, s1: ctx.nBlock, accumulation: rest === 3 || r - m4 === 1 ? sse42PairSecond : sse42PairFirst };
+    }
+  },
 };
 
 /** Small m (2..7) on the SSE4.2 path: op(A)'s rows in pairs, the first two SSE registers in steps of 8,
@@ -52,19 +66,51 @@ const sse42SmallGroups: GemmPlan = {
   path: "libmkl_mc3, small m, TT: groups of four products, pairwise, chained",
   tiles: (ctx) => gridTiles(ctx.mBlock, ctx.nBlock, ctx.mBlock, ctx.nBlock, () => ({ kind: "group-tree", group: 4, tree: "c 0 1 + 2 3 + + +" })),
 };
-/** ... except that with row-major n ≤ 10, k ≤ 10 and α = β = 1 it is one multiply-then-add chain from C (probe
- * 3x5x2..9, 3x10x10, 7x10x9 --beta 1: chain[0, C, 1..]; 3x11x8, 3x10x11 the groups). With other α, β those
+/** ... except that with row-major m, n ≤ 10, k ≤ 10 and α = β = 1 it is one multiply-then-add chain from C (probe
+ * 3x5x2..9, 3x10x10, 7x10x9 --beta 1: chain[0, C, 1..]; 3x11x8, 3x10x11 the groups; NT and TT m x {2, 3} x {4, 7, 10}
+ * against the library: the chain for m = 7..10, the groups or pairs from m = 11). With other α, β those
  * calls take the groups (α = 2.5, β = 0.7 on whole outputs of 7x7x8, 4x9x5, 5x3x9, 6x4x10: every element; one
  * chain summed then α, β 73-97%). */
-const sse42Tiny = (s: LibraryShape): boolean => s.alpha === 1 && s.beta === 1 && s.M <= 10 && s.K <= 10;
+const sse42Tiny = (s: LibraryShape): boolean => s.alpha === 1 && s.beta === 1 && s.M <= 10 && s.N <= 10 && s.K <= 10;
 const sse42TinyChain: GemmPlan = { ...genM1Axpy, path: "libmkl_mc3, small m, n, k <= 10, alpha = beta = 1: one chain from C" };
-/** Row-major m < 8 on libmkl_mc3: NT the pairs kernel, NN and TN the axpy chain, TT the groups of four; NT and TT
+/** Row-major m < 8, or n = 2, 3 whatever m (whole outputs of random NN, NT, TN, TT m = 8..107 with n = 2, 3: 60/60 calls
+ * per layout, 12-60% of elements on the blocked path; probe NT 11x2x40: rows in pairs, eight lanes then four, the last
+ * row eight), on libmkl_mc3: NT the pairs kernel, NN and TN the axpy chain, TT the groups of four; NT and TT
  * with n, k <= 10 and α = β = 1 the chain from C (NT 3x5x6, 7x10x9, 4x9x5, 7x7x8, 6x4x10 with β = 1 matched only so). */
 function sse42Small(s: LibraryShape): GemmPlan {
   if (!s.transA) return sse42SmallAxpy;
   if (sse42Tiny(s)) return sse42TinyChain;
   return s.transB ? sse42SmallGroups : sse42SmallM;
 }
+
+/**
+ * The rows of an sgemv N (C_lib's columns, the call's rows) after the fours, on libmkl_mc3 (w = 4) and libmkl_avx (w = 8):
+ * with x and y contiguous in pairs, the first of a pair and a last odd row `first`, the second `second`, after a head
+ * of w; with incy > 1 (C_lib's ldc) every row alone with `first`; with incx > 1 (A_lib's lda without transA) the head brings the row
+ * of the call's A that the kernel ends on (a pair's second row, a row alone its own) to a 4w-byte boundary, w when
+ * there already (probe of the gemv with x or y spread, 6, 7 and 10 rows of K = 20..28, 40..48: SSE4.2 K = 45 incx 2
+ * rows 4, 5 head 3, row 6 alone head 2; incy 3 rows 4, 5 both eight lanes after 4; incx 2 and incy 3 heads 4, 3).
+ */
+function n1Rest(s: LibraryShape, w: 4 | 8, first: MklSseAccumulation, second: MklSseAccumulation): (i: number, count: number) => Accumulation {
+  const alone = (s.ldc ?? 1) > 1, ld = s.ldb ?? s.K;
+  return (i, count) => {
+    const c = count - (count % 4) + i, single = alone || (i % 2 === 0 && c + 1 === count);
+    const acc = single || i % 2 === 0 ? first : second;
+    if (s.transA || (s.lda ?? 1) <= 1) return acc;
+    const h = (w - (((single || i % 2 === 1 ? c : c + 1) * ld) % w)) % w;
+    return { ...acc, head: { fixed: h === 0 ? w : h } };
+  };
+}
+/** libmkl_mc3's n = 1 dot kernels (row-major n = 1 without transA, an sgemv N): the generic path's fours, then n1Rest. */
+const sse42N1Dot = (s: LibraryShape): GemmPlan => {
+  const base = genericPlan(s), rest = n1Rest(s, 4, gen1PairFirst, gen1PairSecond);
+  return { ...base, path: `${base.path}; libmkl_mc3's rows after the fours`, tiles: (ctx) => quadColumnsThenRest(ctx.mBlock, ctx.nBlock, gen1Quad({ ...s, lda: s.ldb }), (i) => rest(i, ctx.nBlock)) };
+};
+
+/* Where the blocked path would run (row-major m, n >= 8), k = 2, 3 with row-major NN or TN takes the k = 1 axpy form instead,
+ * on both paths (probe NN 60x9x2, 60x9x3 --beta 1: ((0 C) 1), chain[0, C, 1..2]; 4..7 the blocked chain then C; random
+ * m = 50..150, n = 2..61, k = 2..7 in all four layouts on sse42: 62/80 -> 72/80 calls, NN and TN 60/60 each). NT and TT there are the blocked chain,
+ * C after, but with general α, β not yet matched. */
 
 /**
  * MKL 2020.4's SSE4.2 code path (libmkl_mc3). m = 1 follows the generic path's kernels (the same
@@ -75,11 +121,11 @@ export const mklSse42: EmulationDeclaration = {
   version: "2020.4",
   variant: "sse42",
   description:
-    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7: NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block; each block added to C",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (99.9996% of the default suite; NN, TN, TT padded layouts miss a few edge elements); small m in every layout, k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
+    "libmkl_mc3: m=1 as the generic path (SSE dot products with a scalar head); m from 2 to 7 (and n = 2, 3 whatever m): NT SSE dot products with op(A)'s rows in pairs (8 and 4 lanes), NN/TN the axpy chain from C, TT groups of four products summed pairwise and chained; m>=8 k-blocks of 256 (halved once below 512), rows in fours with one multiply-then-add chain per block, the M mod 4 rows four SSE lanes per block (in the last N mod 4 columns the pairs kernel's lanes); each block added to C",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-sse42-sequential (100% of the default suite; the broad suite 100% on seeds 4242, 7, 99, 20261208, 20261210, at full scale less TN 915x714x661 beta 1); small m in every layout, k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
   // One output with transA = false: the generic m = 1 kernels whatever the strides (libmkl_def's strided gemv kernel is its own).
-  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 ? sse42Small(s) : sse42Blocked),
+  plan: (s) => (s.M === 1 && s.N === 1 && !s.transA && !s.transB ? genM1(s) : s.M === 1 && s.N > 1 && !s.transB ? sse42N1Dot(s) : s.N === 1 || s.M === 1 || s.K === 1 ? genericPlan(s) : s.N < 8 || s.M <= 3 ? sse42Small(s) : s.K <= 3 && !s.transA ? mulAddK1 : sse42Blocked),
   dot: mklSseDot("libmkl_mc3"),
 };
 
@@ -95,13 +141,14 @@ function avx1Quad(q: number, ld: number): MklSseAccumulation {
   const h = (8 - (((4 * q + 3) * ld) & 7)) & 7;
   return { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: h === 0 ? 8 : h } };
 }
-/** The fours of rows (or of columns, `byColumns`) of C_lib, each with its own head, then the pairs. */
-function* avx1Quads(M: number, N: number, ld: number, byColumns: boolean): Iterable<Tile> {
+/** The fours of rows (or of columns, `byColumns`) of C_lib, each with its own head, then the pairs (`rest(i, count)`
+ * for the i-th row or column after the fours, when given). */
+function* avx1Quads(M: number, N: number, ld: number, byColumns: boolean, rest?: (i: number, count: number) => Accumulation): Iterable<Tile> {
   const count = byColumns ? N : M, c4 = count - (count % 4);
   const tile = (i0: number, i1: number, accumulation: Accumulation): Tile =>
     byColumns ? { r0: 0, r1: M, s0: i0, s1: i1, accumulation } : { r0: i0, r1: i1, s0: 0, s1: N, accumulation };
   for (let i = 0; i < c4; i += 4) yield tile(i, i + 4, avx1Quad(i / 4, ld));
-  for (let i = c4; i < count; i++) yield tile(i, i + 1, (i - c4) % 2 === 0 ? avx1PairFirst : avx1PairSecond);
+  for (let i = c4; i < count; i++) yield tile(i, i + 1, rest ? rest(i - c4, count) : (i - c4) % 2 === 0 ? avx1PairFirst : avx1PairSecond);
 }
 /** m = 1, the M mod 4 rows in pairs: head 8, then 16 lanes (first of a pair) or 8 lanes (second) in
  * steps of 16, the rest after the fold (probe: 1x6xK --trans-b, K = 17..57, rows 4 and 5). */
@@ -118,11 +165,12 @@ const avx1M1 = (s: LibraryShape): GemmPlan => ({
 
 /** Row-major n = 1 (C_lib one row): transA = false the m = 1 kernels over C_lib's columns, the quad head
  * read from op(B_lib)'s leading dimension (probe: 7x1x40 --beta 1: rows 0..3 and 5 eight lanes after a head
- * of 8, rows 4 and 6 sixteen); transA = true the multiply-then-add chain from C (7x1x40 --trans-a). */
+ * of 8, rows 4 and 6 sixteen); the rows after the fours as n1Rest says (strided x or y); transA = true the
+ * multiply-then-add chain from C (7x1x40 --trans-a). */
 const avx1N1 = (s: LibraryShape): GemmPlan => s.transB ? genN1Axpy : {
   ...avx1M1(s),
   path: "libmkl_avx, n = 1: 8-lane dot kernels over C's rows, in fours aligned on the fourth, then pairs",
-  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true),
+  tiles: (ctx) => avx1Quads(ctx.mBlock, ctx.nBlock, s.ldb ?? s.K, true, n1Rest(s, 8, avx1PairFirst, avx1PairSecond)),
 };
 
 /** Small m: eight lanes, no head, summed hadd-style, the rest after (probe: 3x8x40 --trans-b). */
@@ -150,12 +198,24 @@ const avx1SmallPairs: GemmPlan = {
 
 /** The blocked path as SSE4.2's, with rows in eights and 8-lane edge rows (probe: 64x128x784 --trans-b
  * --beta 1 gives 256-blocks with C after the first; 64x13x41 rows 0..7 a chain, rows 8..12 eight lanes
- * over 0..39, then 40). */
-const avx1Edge: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 } };
+ * over 0..39, then 40); an edge row's k-block with more than 4 products after its steps of 8 puts them in the
+ * lanes before the fold, with 4 or fewer adds them after (probe NT 16x9xK, K = 201..213, and 16x9x435's
+ * second block). */
+const avx1Edge: MklSseAccumulation = { kind: "mkl-sse", lanes: 8, step: 8, head: { fixed: 0 }, rest: "lanes-over-4" };
 function* eightsThenRest(M: number, N: number): Iterable<Tile> {
-  const m8 = M - (M % 8);
+  const m8 = M - (M % 8), rest = M - m8, n4 = N - (N % 4);
   if (m8 > 0) yield { r0: 0, r1: m8, s0: 0, s1: N, accumulation: mulAddChain };
-  if (m8 < M) yield { r0: m8, r1: M, s0: 0, s1: N, accumulation: avx1Edge };
+  if (rest === 0) return;
+  if (rest > 3 || n4 === N) {
+    yield { r0: m8, r1: M, s0: 0, s1: N, accumulation: avx1Edge };
+    return;
+  }
+  // One to three edge rows: in the last N mod 4 columns SSE4.2's rule on 256-bit registers (probe NT 18x9x300, 18x10x300,
+  // 18x11x300: one row sixteen lanes in steps of 16, two rows sixteen then eight, three rows eight each).
+  for (let r = m8; r < M; r++) {
+    if (n4 > 0) yield { r0: r, r1: r + 1, s0: 0, s1: n4, accumulation: avx1Edge };
+    yield { r0: r, r1: r + 1, s0: n4, s1: N, accumulation: rest === 3 || r - m8 === 1 ? avx1SmallPairSecond : avx1SmallPairFirst };
+  }
 }
 const avx1Blocked: GemmPlan = {
   path: "libmkl_avx, blocked gemm: kc = 256, multiply-then-add chains, 8-lane edge rows",
@@ -213,9 +273,9 @@ export const mklAvx: EmulationDeclaration = {
   version: "2020.4",
   variant: "avx",
   description:
-    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes",
-  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (99.4658% of the default suite, every MLP layer call and the k sweep; edge rows of the blocked path miss); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output sgemv and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
+    "libmkl_avx: m=1 8-lane dot products (rows in fours after a head that aligns row 3 to 32 bytes; M mod 4 rows in pairs, 16 or 8 lanes after a head of 8), no FMA; small products (k <= 128, m, n <= 50 or 30 by layout) NN/TN rows in fours one chain and the rest even/odd pairs, NT 8 lanes summed hadd-style with the rest in the lanes, TT one chain; otherwise NN/TN the axpy chain from C, NT the pairs kernel, TT groups of four; m>=8 k-blocks of 256 with rows in eights as multiply-then-add chains, the rest 8 lanes (more than 4 leftover products in the lanes; in the last N mod 4 columns the pairs kernel's 16 or 8 lanes)",
+  verified: "measured by the order probe and checked with chimera fidelity against mkl-2020.4-avx-sequential (100% of the default suite; the broad suite 100% on seeds 7, 99, 20261208, 20261210, 99.9995% on 4242 and 99.9991% at full scale: a few blocked-path elements); small m in every layout (and m >= 8 while k <= 128 and m, n <= 50 or 30), k = 1, one-output and strided sgemv, n = 1 with padded strides and sdot checked on whole outputs (test/emulated/mkl-*.test.ts)",
   sources: MKL_SOURCES,
-  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : avx1Blocked),
+  plan: (s) => (s.K === 1 && s.M > 1 && s.N > 1 ? mulAddK1 : s.M === 1 && s.N === 1 && s.transB ? genN1Axpy : s.N === 1 && s.transA ? avx1M1(s) : s.N === 1 && s.M > 1 ? genM1Axpy : s.M === 1 ? avx1N1(s) : s.N < 8 || s.M < 8 || avx1SmallAnyM(s) ? avx1Small(s) : s.K <= 3 && !s.transA ? mulAddK1 : avx1Blocked),
   dot: mklSseDot("libmkl_avx"),
 };

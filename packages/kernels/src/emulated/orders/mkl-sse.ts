@@ -29,8 +29,9 @@ export interface MklSseAccumulation {
    * `sequential` (libmkl_def's strided one-output gemv): ((L0 + L1) + L2) + … in lane order. */
   readonly fold?: "hadd" | "sequential";
   /** `lanes` (libmkl_avx's small-m kernel): the products after the body go into lanes 0, 1, … (a masked load)
-   * before the fold, not after it. */
-  readonly rest?: "lanes";
+   * before the fold, not after it; `lanes-over-4` (libmkl_avx's blocked edge rows) so when more than 4 are left,
+   * after the fold when 4 or fewer. */
+  readonly rest?: "lanes" | "lanes-over-4";
 }
 
 const lanesBuf = new Float64Array(16);
@@ -46,7 +47,8 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
   let s = init;
   for (let t = 0; t < h; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   const body = acc.step * Math.floor((len - h) / acc.step);
-  if (body === 0 && acc.rest !== "lanes") {
+  const inLanes = acc.rest === "lanes" || (acc.rest === "lanes-over-4" && len - h - body > 4);
+  if (body === 0 && !inLanes) {
     for (let t = h; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
     return s;
   }
@@ -57,7 +59,7 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
   if (L === 4) sseLanes4(a, ai + h, b, bi + h, body, v);
   else if (L === 8) sseLanes8(a, ai + h, b, bi + h, body, v);
   else for (let t = h; t < end; t += L) for (let l = 0; l < L; l++) v[l] = fround(v[l]! + fround(a[ai + t + l]! * b[bi + t + l]!));
-  if (acc.rest === "lanes") for (let t = end; t < len; t++) v[t - end] = fround(v[t - end]! + fround(a[ai + t]! * b[bi + t]!));
+  if (inLanes) for (let t = end; t < len; t++) v[t - end] = fround(v[t - end]! + fround(a[ai + t]! * b[bi + t]!));
   if (acc.fold === "sequential") {
     s = v[0]!;
     for (let l = 1; l < L; l++) s = fround(s + v[l]!);
@@ -66,7 +68,7 @@ export function mklSseSum(a: Float32Array, ai: number, b: Float32Array, bi: numb
     for (let n = L; n > 4; n >>= 1) for (let l = 0; l < n >> 1; l++) v[l] = fround(v[l]! + v[l + (n >> 1)]!);
     s = fround(fround(v[0]! + v[2]!) + fround(v[1]! + v[3]!));
   }
-  if (acc.rest !== "lanes") for (let t = end; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
+  if (!inLanes) for (let t = end; t < len; t++) s = fround(s + fround(a[ai + t]! * b[bi + t]!));
   return s;
 }
 
