@@ -75,6 +75,21 @@ describe("chimera attack --method local and the experiments' --method", () => {
     expect(again.err).to.match(/stepMin/);
   });
 
+  it("experiments take --targets runner-up and pin it: a rerun with random targets into the same folder is refused", async () => {
+    const out = join(dir, "f5-ru");
+    const run = (...extra: string[]) => runCli("experiment", "fig5", "--samples", "1", "--warmup", "5", "--iterations", "5", "--fixture", "--workers", "1", "--backends", backends, "--out", out, ...extra);
+    const r = await run("--targets", "runner-up");
+    expect(r.code, r.err).to.equal(0);
+    const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8")) as { arms: { settings: { targets: string } }[] };
+    expect(config.arms.map((a) => a.settings.targets)).to.deep.equal(["runner-up"]);
+    const again = await run();
+    expect(again.code).to.not.equal(0);
+    expect(again.err).to.match(/targets/);
+    const bad = await runCli("experiment", "fig5", "--targets", "nearest", "--samples", "1", "--fixture", "--out", join(dir, "f5-bad"));
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.match(/random.*runner-up/);
+  });
+
   it("fig5 --method local pins the method: a rerun with Algorithm 1 into the same folder is refused", async () => {
     const out = join(dir, "f5");
     const r = await runCli("experiment", "fig5", "--method", "local", "--samples", "2", "--fixture", "--workers", "1", "--backends", backends, "--out", out, "--json");

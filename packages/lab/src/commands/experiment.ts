@@ -63,6 +63,8 @@ ${experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join("\n")}
   --samples N      random test images per backend pair (default ${paperSamples}, the paper's FMNIST count)
   --backends LIST  backend ids (see chimera backends); each experiment has its own default
   --seed S         picks the test images and the random targets (default 0)
+  --targets RULE   random (the paper, default) or runner-up (the next most likely classes; on fmnist-vgg
+                   Algorithm 1 finds Chimeras only with these, docs/experiments)
   --out DIR        results folder (default results/experiments/<name>)
   --workers N      worker threads, each running whole samples (default: the number of cores,
                    os.availableParallelism(), at most one per sample); results are the same for any N

@@ -8,6 +8,7 @@ import { workersFlag, workersSpec } from "../sample-pool.js";
 import { zoo } from "../model-zoo.js";
 import { shardFlag, shardPin, shardSpec, type Shard } from "../shard.js";
 import { convFlag, type ConvMode } from "../conv-mode.js";
+import type { TargetRule } from "../chimera-run.js";
 
 /** The flags every experiment accepts (besides --json): the sample count, backends, seed and output folder. */
 export const commonFlags: FlagSpecs = {
@@ -19,6 +20,7 @@ export const searchFlags: FlagSpecs = {
   model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" },
   method: { type: "enum", values: ["algorithm1", "local"], default: "algorithm1" },
   "max-linf": { type: "int", min: 1, max: 255 }, "max-queries": { type: "int", min: 1, max: 1_000_000 }, "step-min": { type: "number", min: 1e-6, max: 1 },
+  targets: { type: "enum", values: ["random", "runner-up"], default: "random" },
   warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
   ...dataFlags, weights: { type: "path" }, conv: convFlag,
 };
@@ -41,6 +43,8 @@ export interface ExperimentOptions {
   maxQueries?: number;
   /** Algorithm 1's step floor (--step-min; absent: the default). */
   stepMin?: number;
+  /** How the targets after the true class are chosen (--targets; the paper's random by default). */
+  targets: TargetRule;
   warmup: number;
   iterations: number;
   /** The test set: --data-dir, else the committed fixture with --fixture, else the installed test set. */
@@ -80,6 +84,7 @@ export function experimentOptions(name: string, args: ParsedArgs, defaultBackend
     ...(maxLinf === undefined ? {} : { maxLinf }),
     ...(maxQueries === undefined ? {} : { maxQueries }),
     ...(stepMin === undefined ? {} : { stepMin }),
+    targets: getString(args, "targets") as TargetRule,
     warmup: getNumber(args, "warmup"),
     iterations: getNumber(args, "iterations"),
     data: { fixture, ...(dataDir ? { dataDir } : {}) },

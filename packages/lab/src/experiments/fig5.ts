@@ -29,7 +29,7 @@ export const fig5: Experiment = {
     const matrix = o.backendIds.map((a) => o.backendIds.map((b) => (a === b ? null : rate(a, b))));
     const svg = heatmapSvg({ title: `Chimera success rate per backend pair (${o.model}, ${samples.length} samples per pair)`, labels: o.backendIds, values: matrix });
     const md = `# Figure 5: pairwise success rates\n\n${o.model} on ${data}, ${samples.length} random test images per pair (seed ${o.seed}), ` +
-      `${searchLine(o)}, random targets.\n\n` +
+      `${searchLine(o)}, ${o.targets === "random" ? "random targets" : "runner-up targets (the next most likely classes)"}.\n\n` +
       markdownTable(["backend 1", "backend 2", "found", "success rate", "mean s/sample"],
         outcomes.map((x) => [x.backends[0]!, x.backends[1]!, `${x.found}/${x.n}`, percent(x.successRate), x.meanSeconds.toFixed(2)])) +
       `\n![Figure 5](fig5.svg)\n`;

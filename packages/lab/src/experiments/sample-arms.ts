@@ -33,10 +33,10 @@ export interface ArmOutcome {
   jsonl: string;
 }
 
-/** The search settings the options give (--method, default Algorithm 1; random targets, §4.3). */
+/** The search settings the options give (--method, default Algorithm 1; --targets, default random as in §4.3). */
 export function searchSettings(o: ExperimentOptions, overrides: Partial<SampleSettings> = {}): SampleSettings {
   return {
-    method: o.method, seed: o.seed, targets: "random", warmup: o.warmup, iterations: o.iterations, gradientAt: "quantized",
+    method: o.method, seed: o.seed, targets: o.targets, warmup: o.warmup, iterations: o.iterations, gradientAt: "quantized",
     ...(o.method === "local" ? localSettings(o) : o.stepMin === undefined ? {} : { stepMin: o.stepMin }), ...overrides,
   };
 }

@@ -80,6 +80,7 @@ export const experiment: Experiment = {
   flags: {
     d: { type: "int", min: 0, max: 2 ** 31 - 1, default: 1000 },
     method: { type: "enum", values: ["algorithm1", "local"], default: "algorithm1" }, "max-queries": { type: "int", min: 1, max: 1_000_000 },
+    targets: { type: "enum", values: ["random", "runner-up"], default: "random" },
     warmup: { type: "int", min: 0, max: 10_000_000, default: 2000 }, iterations: { type: "int", min: 1, max: 10_000_000, default: 3000 },
     ...dataFlags,
     model: { type: "enum", values: zoo.map((z) => z.name), default: "fmnist-mlp" }, weights: { type: "path" }, conv: convFlag,
@@ -92,7 +93,7 @@ export const experiment: Experiment = {
     const method = getString(args, "method") as "algorithm1" | "local", maxQueries = maybeNumber(args, "max-queries");
     if (maxQueries !== undefined && method !== "local") throw new UsageError("experiment table3: --max-queries applies to --method local only");
     const settings: SampleSettings = {
-      method, seed, targets: "random", gradientAt: "quantized",
+      method, seed, targets: getString(args, "targets") as SampleSettings["targets"], gradientAt: "quantized",
       warmup: getNumber(args, "warmup"),
       iterations: getNumber(args, "iterations"),
       ...(maxQueries === undefined ? {} : { maxQueries }),
