@@ -48,8 +48,8 @@ export const command: Command = {
   name: "experiment",
   summary: "run one of the paper's experiments (fig5, table2, ...); resumable, writes JSONL, summary and figure",
   help: `Usage: chimera experiment <name> [--samples N] [--backends A,B,C...] [--seed S] [--out DIR] [--workers N] [--shard I/N] [--json]
-                          [--method algorithm1|local] [--max-linf E] [--max-queries Q] [--step-min A] [--targets random|runner-up]
-                          [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
+                          [--method algorithm1|local] [--max-linf E] [--max-queries Q] [--step-min A]
+                          [--targets random|runner-up] [--warmup W] [--iterations N] [--fixture | --data-dir DIR] [experiment flags]
 
 Runs one of the paper's experiments. Every finished sample is appended as one JSON line to a file in
 DIR; a killed run started again with the same flags skips the samples already there. DIR/config.json
