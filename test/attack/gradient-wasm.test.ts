@@ -19,7 +19,11 @@ function oracle(call: GemmCall): Float32Array {
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
 describe("attack: the gradient kernel's WebAssembly gemm", function () {
-  before(function () { if (!wasmAvailable) this.skip(); });
+  before(function () {
+    if (wasmAvailable) return;
+    console.log("      skipped: this runtime has no WebAssembly SIMD, so the gradient kernel runs its JavaScript form only");
+    this.skip();
+  });
   afterEach(() => setWasmEnabled(true));
 
   /** A call with random values: `zeros` of A's values 0 (post-ReLU rows), padded strides, and B's exponents spread wide. */

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { emulatedKernels, regionValues, type GemmCall } from "@chimera/kernels";
+import { regionValues, type GemmCall } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
-import { fidelityPairs, pairedBackend } from "@chimera/lab";
-import { requireOrSkip } from "../native/require-native.js";
+import { fidelityPairs } from "@chimera/lab";
+import { withRealPair } from "./real-pair.js";
 
 /**
  * MKL avx2's row-major NT with n = 2 or 3 (libraries/mkl-avx2.ts avx2SmallNt, orders/mkl-avx2-pair-dot.ts): the call's rows
@@ -26,12 +26,7 @@ describe("MKL 2020.4 avx2 row-major NT with n <= 3 vs the real library", functio
   const natives = discoverNativeBackends();
   const id = "mkl-2020.4-avx2", realId = fidelityPairs[id]!;
   it(`${id} equals ${realId} on NT m x {2, 3} x k (m = 1..17, k = 2..600, padded, four (alpha, beta), wide and cancelling)`, function () {
-    const backend = pairedBackend(natives, realId);
-    expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
-    requireOrSkip(this, backend!);
-    const emulated = emulatedKernels.find((k) => k.info.id === id)!;
-    const real = backend!.create();
-    try {
+    withRealPair(this, natives, id, (emulated, real) => {
       const failing: string[] = [];
       let seed = 141000;
       for (const n of [2, 3]) for (let m = 1; m <= 17; m++) for (const k of [2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 47, 48, 63, 64, 97, 437, 600]) {
@@ -47,8 +42,6 @@ describe("MKL 2020.4 avx2 row-major NT with n <= 3 vs the real library", functio
         }
       }
       expect(failing, failing.join("\n")).to.deep.equal([]);
-    } finally {
-      real.dispose();
-    }
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { emulatedKernels, regionValues, type GemmCall } from "@chimera/kernels";
+import { regionValues, type GemmCall } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
-import { fidelityPairs, pairedBackend } from "@chimera/lab";
-import { requireOrSkip } from "../native/require-native.js";
+import { fidelityPairs } from "@chimera/lab";
+import { withRealPair } from "./real-pair.js";
 
 /**
  * libmkl_mc3's blocked path (row-major m >= 8, n >= 4; libraries/mkl-sse.ts sse42Blocked): the n mod 4 edge columns take
@@ -34,12 +34,7 @@ describe("MKL 2020.4 sse42 and avx blocked-path edge rows vs the real library", 
   this.timeout(120_000);
   const natives = discoverNativeBackends();
   for (const id of ["mkl-2020.4-sse42", "mkl-2020.4-avx"]) it(`${id} equals ${fidelityPairs[id]} on ${shapes.length} shapes x 4 layouts and ${k23.length} NN/TN with k = 2, 3, x ${scalars.length} (alpha, beta), padded or not`, function () {
-    const realId = fidelityPairs[id]!, backend = pairedBackend(natives, realId);
-    expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
-    requireOrSkip(this, backend!);
-    const emulated = emulatedKernels.find((k) => k.info.id === id)!;
-    const real = backend!.create();
-    try {
+    withRealPair(this, natives, id, (emulated, real) => {
       const failing: string[] = [];
       let seed = 151000;
       const cases = [...shapes.flatMap(([m, n, k]) => ([[false, false], [false, true], [true, false], [true, true]] as const).map(([tA, tB]) => [m, n, k, tA, tB] as const)),
@@ -57,8 +52,6 @@ describe("MKL 2020.4 sse42 and avx blocked-path edge rows vs the real library", 
         }
       }
       expect(failing, failing.join("\n")).to.deep.equal([]);
-    } finally {
-      real.dispose();
-    }
+    });
   });
 });

@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { emulatedKernels, regionValues, type GemmCall } from "@chimera/kernels";
+import { regionValues, type GemmCall } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
 import { fidelityPairs, pairedBackend } from "@chimera/lab";
 import { requireOrSkip } from "../native/require-native.js";
+import { withRealPair } from "./real-pair.js";
 import { expectGemvLikeReal, type GemvCase } from "./gemv-vs-real.js";
 
 /**
@@ -53,12 +54,7 @@ describe("MKL 2020.4 strided sgemv of several rows and n = 1 gemm with padded st
       expectGemvLikeReal(this, natives, id, realId, calls);
     });
     it(`${id} gemm with n = 1 equals ${realId} with padded lda, ldb, ldc in every layout`, function () {
-      const backend = pairedBackend(natives, realId);
-      expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
-      requireOrSkip(this, backend!);
-      const emulated = emulatedKernels.find((k) => k.info.id === id)!;
-      const real = backend!.create();
-      try {
+      withRealPair(this, natives, id, (emulated, real) => {
         const failing: string[] = [];
         let seed = 137000;
         for (const m of [2, 5, 6, 7, 11, 46]) for (const k of [3, 17, 22, 81, 219]) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
@@ -74,9 +70,7 @@ describe("MKL 2020.4 strided sgemv of several rows and n = 1 gemm with padded st
           }
         }
         expect(failing, failing.join("\n")).to.deep.equal([]);
-      } finally {
-        real.dispose();
-      }
+      });
     });
   }
 });

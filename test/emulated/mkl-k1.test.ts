@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { emulatedKernels, regionValues, type GemmCall } from "@chimera/kernels";
+import { regionValues, type GemmCall } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
-import { fidelityPairs, pairedBackend } from "@chimera/lab";
-import { requireOrSkip } from "../native/require-native.js";
+import { fidelityPairs } from "@chimera/lab";
+import { withRealPair } from "./real-pair.js";
 
 /**
  * Two small corners of MKL's gemm. k = 1 on MKL's generic, SSE4.2 and AVX paths (mulAddK1 in libraries/mkl-generic.ts: C := fl(β·C) + fl(α·a)·b, α
@@ -30,12 +30,7 @@ describe("MKL 2020.4 gemm with k = 1 vs the real library", function () {
   for (const id of paths) {
     const realId = fidelityPairs[id]!;
     it(`${id} equals ${realId} at k = 1 (${sides.length}^2 shapes x 4 layouts x ${scalars.length} (alpha, beta))`, function () {
-      const backend = pairedBackend(natives, realId);
-      expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
-      requireOrSkip(this, backend!);
-      const emulated = emulatedKernels.find((k) => k.info.id === id)!;
-      const real = backend!.create();
-      try {
+      withRealPair(this, natives, id, (emulated, real) => {
         const failing: string[] = [];
         let seed = 95000;
         for (const m of sides) for (const n of sides) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
@@ -50,16 +45,10 @@ describe("MKL 2020.4 gemm with k = 1 vs the real library", function () {
           }
         }
         expect(failing, failing.slice(0, 20).join("\n")).to.deep.equal([]);
-      } finally {
-        real.dispose();
-      }
+      });
     });
     it(`${id} equals ${realId} on 1x1xK (K = 1..300, 4 layouts x ${scalars.length} (alpha, beta) x 12 draws)`, function () {
-      const backend = pairedBackend(natives, realId);
-      requireOrSkip(this, backend!);
-      const emulated = emulatedKernels.find((k) => k.info.id === id)!;
-      const real = backend!.create();
-      try {
+      withRealPair(this, natives, id, (emulated, real) => {
         const failing: string[] = [];
         let seed = 97000;
         for (const k of [1, 2, 3, 5, 8, 17, 40, 100, 300]) for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
@@ -72,9 +61,7 @@ describe("MKL 2020.4 gemm with k = 1 vs the real library", function () {
           }
         }
         expect(failing, failing.slice(0, 20).join("\n")).to.deep.equal([]);
-      } finally {
-        real.dispose();
-      }
+      });
     });
   }
 });

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { emulatedKernels, regionValues } from "@chimera/kernels";
+import { regionValues } from "@chimera/kernels";
 import { discoverNativeBackends } from "@chimera/native";
-import { fidelityPairs, pairedBackend } from "@chimera/lab";
-import { requireOrSkip } from "../native/require-native.js";
+import { fidelityPairs } from "@chimera/lab";
+import { withRealPair } from "./real-pair.js";
 
 /**
  * MKL 2020.4's cblas_sdot (libraries/mkl-sdot.ts, orders/mkl-sdot.ts) against the real library on each code
@@ -22,12 +22,7 @@ describe("MKL 2020.4 cblas_sdot emulations vs the real library (unit and strided
   for (const id of paths) {
     const realId = fidelityPairs[id]!;
     it(`${id} sdot equals ${realId} on ${lengths.length} lengths x ${strides.length} stride pairs x 2 value kinds`, function () {
-      const backend = pairedBackend(natives, realId);
-      expect(backend, `${realId} is in the native catalog`).to.not.equal(undefined);
-      requireOrSkip(this, backend!);
-      const emulated = emulatedKernels.find((k) => k.info.id === id)!;
-      const real = backend!.create();
-      try {
+      withRealPair(this, natives, id, (emulated, real) => {
         const failing: string[] = [];
         let seed = 91000;
         for (const [incx, incy] of strides) for (const n of lengths) for (const kind of ["wide", "cancel"] as const) {
@@ -36,9 +31,7 @@ describe("MKL 2020.4 cblas_sdot emulations vs the real library (unit and strided
           if (!Object.is(mine, theirs)) failing.push(`n=${n} incx=${incx} incy=${incy} ${kind}: ${mine} vs ${theirs}`);
         }
         expect(failing, failing.slice(0, 20).join("\n")).to.deep.equal([]);
-      } finally {
-        real.dispose();
-      }
+      });
     });
   }
 });
